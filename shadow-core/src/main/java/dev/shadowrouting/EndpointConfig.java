@@ -1,0 +1,304 @@
+package dev.shadowrouting;
+
+import dev.shadowrouting.internal.ConfigErrors;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The configuration of one endpoint: its production variants (at least one, weighted), its shadow
+ * variants (zero to {@value #MAX_SHADOW_VARIANTS}), the comparator, the size of the shadow pool,
+ * the sinks and the payload redactor.
+ *
+ * <p>Resources are bounded by this configuration whatever the shadows do: at most
+ * {@code workerThreads} pool threads plus, while shadows hang past their timeout, one replacement
+ * per abandoned call (each variant can hold at most {@code maxConcurrency} calls); at most
+ * {@code queueCapacity} queued copies; at most {@code sinkBufferCapacity} records waiting per sink.
+ *
+ * <p>Immutable and thread-safe; validated in {@link Builder#build()}, which reports every error at
+ * once.
+ *
+ * @param <I> input type
+ * @param <O> output type
+ */
+public final class EndpointConfig<I, O> {
+
+  public static final int MAX_SHADOW_VARIANTS = 64;
+  public static final int DEFAULT_WORKER_THREADS = 2;
+  public static final int MAX_WORKER_THREADS = 1024;
+  public static final int DEFAULT_QUEUE_CAPACITY = 1024;
+  public static final int MAX_QUEUE_CAPACITY = 1 << 24;
+  public static final int DEFAULT_SINK_BUFFER_CAPACITY = 8192;
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  private final String name;
+  private final List<Variant<I, O>> production;
+  private final List<Variant<I, O>> shadows;
+  private final OutputComparator<O> comparator;
+  private final int workerThreads;
+  private final int queueCapacity;
+  private final List<ShadowSink> sinks;
+  private final int sinkBufferCapacity;
+  private final Redactor redactor;
+  private final List<ContextPropagator<?>> contextPropagators;
+  private final Duration closeTimeout;
+
+  private EndpointConfig(Builder<I, O> b) {
+    this.name = b.name;
+    this.production = List.copyOf(b.production);
+    this.shadows = List.copyOf(b.shadows);
+    this.comparator = b.comparator;
+    this.workerThreads = b.workerThreads;
+    this.queueCapacity = b.queueCapacity;
+    this.sinks = List.copyOf(b.sinks);
+    this.sinkBufferCapacity = b.sinkBufferCapacity;
+    this.redactor = b.redactor;
+    this.contextPropagators = List.copyOf(b.contextPropagators);
+    this.closeTimeout = b.closeTimeout;
+  }
+
+  public static <I, O> Builder<I, O> builder(String endpointName) {
+    return new Builder<>(endpointName);
+  }
+
+  /** A builder initialised with every setting of this configuration (e.g. for {@code update}). */
+  public Builder<I, O> toBuilder() {
+    Builder<I, O> b = new Builder<>(name);
+    b.production.addAll(production);
+    b.shadows.addAll(shadows);
+    b.sinks.addAll(sinks);
+    b.contextPropagators.addAll(contextPropagators);
+    return b.comparator(comparator)
+        .workerThreads(workerThreads)
+        .queueCapacity(queueCapacity)
+        .sinkBufferCapacity(sinkBufferCapacity)
+        .redactor(redactor)
+        .closeTimeout(closeTimeout);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public List<Variant<I, O>> productionVariants() {
+    return production;
+  }
+
+  public List<Variant<I, O>> shadowVariants() {
+    return shadows;
+  }
+
+  /** The endpoint's comparator; a shadow variant's own comparator takes precedence. */
+  public OutputComparator<O> comparator() {
+    return comparator;
+  }
+
+  public int workerThreads() {
+    return workerThreads;
+  }
+
+  public int queueCapacity() {
+    return queueCapacity;
+  }
+
+  public List<ShadowSink> sinks() {
+    return sinks;
+  }
+
+  public int sinkBufferCapacity() {
+    return sinkBufferCapacity;
+  }
+
+  public Redactor redactor() {
+    return redactor;
+  }
+
+  public List<ContextPropagator<?>> contextPropagators() {
+    return contextPropagators;
+  }
+
+  public Duration closeTimeout() {
+    return closeTimeout;
+  }
+
+  @Override
+  public String toString() {
+    return "EndpointConfig[name=" + name + ", production=" + production + ", shadows=" + shadows
+        + ", workerThreads=" + workerThreads + ", queueCapacity=" + queueCapacity
+        + ", sinks=" + sinks.size() + ", sinkBufferCapacity=" + sinkBufferCapacity
+        + ", closeTimeout=" + closeTimeout + ']';
+  }
+
+  /**
+   * Builder for {@link EndpointConfig}. Not thread-safe. {@link #build()} validates everything and
+   * reports all errors in one {@link IllegalArgumentException}.
+   */
+  public static final class Builder<I, O> {
+    private final String name;
+    private final List<Variant<I, O>> production = new ArrayList<>();
+    private final List<Variant<I, O>> shadows = new ArrayList<>();
+    private OutputComparator<O> comparator = OutputComparator.equality();
+    private int workerThreads = DEFAULT_WORKER_THREADS;
+    private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+    private final List<ShadowSink> sinks = new ArrayList<>();
+    private int sinkBufferCapacity = DEFAULT_SINK_BUFFER_CAPACITY;
+    private Redactor redactor = Redactor.identity();
+    private final List<ContextPropagator<?>> contextPropagators = new ArrayList<>();
+    private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    /** Adds a production variant (traffic split by weight). */
+    public Builder<I, O> production(Variant<I, O> variant) {
+      production.add(variant);
+      return this;
+    }
+
+    /** Adds a shadow variant. */
+    public Builder<I, O> shadow(Variant<I, O> variant) {
+      shadows.add(variant);
+      return this;
+    }
+
+    /** Replaces the production variants. */
+    public Builder<I, O> productionVariants(List<Variant<I, O>> variants) {
+      production.clear();
+      production.addAll(variants);
+      return this;
+    }
+
+    /** Replaces the shadow variants. */
+    public Builder<I, O> shadowVariants(List<Variant<I, O>> variants) {
+      shadows.clear();
+      shadows.addAll(variants);
+      return this;
+    }
+
+    /** The comparator for shadows that have none of their own. Default {@link OutputComparator#equality()}. */
+    public Builder<I, O> comparator(OutputComparator<O> comparator) {
+      this.comparator = comparator;
+      return this;
+    }
+
+    /** Shadow pool threads, in [1, 1024]. Default 2. */
+    public Builder<I, O> workerThreads(int workerThreads) {
+      this.workerThreads = workerThreads;
+      return this;
+    }
+
+    /** Shadow copies waiting for a thread, in [1, 2^24]. Default 1024. */
+    public Builder<I, O> queueCapacity(int queueCapacity) {
+      this.queueCapacity = queueCapacity;
+      return this;
+    }
+
+    /** Adds a sink; records go to every sink through its own bounded buffer. */
+    public Builder<I, O> sink(ShadowSink sink) {
+      sinks.add(sink);
+      return this;
+    }
+
+    /** Records waiting per sink before new ones are dropped, in [1, 2^24]. Default 8192. */
+    public Builder<I, O> sinkBufferCapacity(int sinkBufferCapacity) {
+      this.sinkBufferCapacity = sinkBufferCapacity;
+      return this;
+    }
+
+    /** Applied to captured payloads. Default {@link Redactor#identity()}. */
+    public Builder<I, O> redactor(Redactor redactor) {
+      this.redactor = redactor;
+      return this;
+    }
+
+    /** Carries a thread-local context (e.g. the logging MDC) from the caller into shadow calls. */
+    public Builder<I, O> contextPropagator(ContextPropagator<?> propagator) {
+      contextPropagators.add(propagator);
+      return this;
+    }
+
+    /** How long {@code close()} waits for queued and running shadows. Default 5 s. */
+    public Builder<I, O> closeTimeout(Duration closeTimeout) {
+      this.closeTimeout = closeTimeout;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming every invalid field, its value and the allowed range
+     */
+    public EndpointConfig<I, O> build() {
+      ConfigErrors errors = new ConfigErrors("endpoint '" + name + "' is invalid");
+      errors.requireName("name", name);
+      if (production.isEmpty()) {
+        errors.add("production variants must contain at least 1 variant but was empty");
+      }
+      if (shadows.size() > MAX_SHADOW_VARIANTS) {
+        errors.add("shadow variants must be at most " + MAX_SHADOW_VARIANTS + " but was "
+            + shadows.size());
+      }
+      if (production.contains(null) || shadows.contains(null)) {
+        errors.add("variants must not be null");
+      }
+      double totalWeight = 0;
+      for (Variant<I, O> v : production) {
+        if (v != null) {
+          totalWeight += v.weight();
+        }
+      }
+      if (!production.isEmpty() && !production.contains(null) && !(totalWeight > 0)) {
+        errors.add("the sum of production weights must be > 0 but was " + totalWeight);
+      }
+      Set<String> names = new HashSet<>();
+      for (Variant<I, O> v : concat(production, shadows)) {
+        if (v != null && !names.add(v.name())) {
+          errors.add("variant names must be unique but '" + v.name() + "' appears more than once");
+        }
+      }
+      errors.requireNonNull("comparator", comparator);
+      errors.requireInRange("workerThreads", workerThreads, 1, MAX_WORKER_THREADS);
+      errors.requireInRange("queueCapacity", queueCapacity, 1, MAX_QUEUE_CAPACITY);
+      errors.requireInRange("sinkBufferCapacity", sinkBufferCapacity, 1, MAX_QUEUE_CAPACITY);
+      if (sinks.contains(null)) {
+        errors.add("sinks must not contain null");
+      }
+      if (contextPropagators.contains(null)) {
+        errors.add("contextPropagators must not contain null");
+      }
+      errors.requireNonNull("redactor", redactor);
+      errors.requireNotNegative("closeTimeout", closeTimeout);
+      errors.throwIfAny();
+      return new EndpointConfig<>(this);
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+      List<T> all = new ArrayList<>(a);
+      all.addAll(b);
+      return all;
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof EndpointConfig<?, ?> c
+        && c.name.equals(name)
+        && c.production.equals(production)
+        && c.shadows.equals(shadows)
+        && c.comparator == comparator
+        && c.workerThreads == workerThreads
+        && c.queueCapacity == queueCapacity
+        && c.sinks.equals(sinks)
+        && c.sinkBufferCapacity == sinkBufferCapacity
+        && c.redactor == redactor
+        && c.contextPropagators.equals(contextPropagators)
+        && c.closeTimeout.equals(closeTimeout);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, production, shadows, workerThreads, queueCapacity);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.shadowrouting;
+
+/**
+ * The result of {@link ShadowRouter#invoke}: the production output, the production variant that
+ * produced it, and the request id under which its records (and late ground truth) are filed.
+ * Immutable and thread-safe (the output itself is whatever the predictor returned).
+ *
+ * @param <O> output type
+ */
+public final class Invocation<O> {
+  private final O output;
+  private final String variant;
+  private final String requestId;
+
+  public Invocation(O output, String variant, String requestId) {
+    this.output = output;
+    this.variant = variant;
+    this.requestId = requestId;
+  }
+
+  /** What the production variant returned. */
+  public O output() {
+    return output;
+  }
+
+  /** The name of the production variant that answered. */
+  public String variant() {
+    return variant;
+  }
+
+  /** The request's id: the caller's, or one the router generated. Never {@code null}. */
+  public String requestId() {
+    return requestId;
+  }
+
+  @Override
+  public String toString() {
+    return "Invocation[variant=" + variant + ", requestId=" + requestId + ']';
+  }
+}

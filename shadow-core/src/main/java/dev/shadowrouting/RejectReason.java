@@ -1,0 +1,11 @@
+package dev.shadowrouting;
+
+/** Why a sampled shadow copy was dropped instead of run. Immutable, thread-safe. */
+public enum RejectReason {
+  /** The router's shadow queue ({@link EndpointConfig#queueCapacity()}) was full. */
+  QUEUE_FULL,
+  /** The variant already had {@link Variant#maxConcurrency()} copies queued or running. */
+  CONCURRENCY_LIMIT,
+  /** The router was closed (or closing) before the copy could run. */
+  CLOSED
+}

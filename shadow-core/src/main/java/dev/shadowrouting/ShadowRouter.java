@@ -1,0 +1,101 @@
+package dev.shadowrouting;
+
+import dev.shadowrouting.internal.DefaultShadowRouter;
+
+/**
+ * An endpoint at run time: answers every request with a production variant, exactly as if the
+ * shadows did not exist, and sends sampled copies to the shadow variants on a bounded background
+ * pool.
+ *
+ * <h2>Production path</h2>
+ * {@link #predict} chooses a production variant ({@link Request#targetVariant()} if given, else by
+ * weight) and calls it <em>on the caller's thread</em>. Its result, or its exception (the same
+ * instance), reaches the caller unchanged. The caller never waits for a shadow, a comparator or a
+ * sink, and none of their failures reaches it: handing a copy to the pool is a lock-free offer to a
+ * bounded queue that never wakes a thread (workers find work themselves), and a full queue, a
+ * variant at its {@code maxConcurrency} or a closed router drops the copy as
+ * {@link Outcome#REJECTED}.
+ *
+ * <h2>Sampling</h2>
+ * Per shadow variant, with its {@link Variant#samplingRate()} {@code r}. Without a sampling key the
+ * decision is random. With a key it is a pure function of (key, variant name), the same on every
+ * instance, JVM and machine: {@code h = murmur3_32_x86(seed = murmur3_32_x86(seed 0, utf8(variant
+ * name)), utf8(key))} (Guava's {@code Hashing.murmur3_32_fixed}), read as an unsigned 32-bit
+ * integer; the copy is sampled iff {@code h < r * 2^32}. So a key sampled at 10% is also sampled
+ * at 20%, and different variants sample independent sets of keys.
+ *
+ * <h2>Shadow calls</h2>
+ * Run on the router's pool ({@link EndpointConfig#workerThreads()} named daemon threads
+ * {@code shadow-<endpoint>-worker-<n>}) with {@link ShadowContext#isShadow()} true, the caller's
+ * context restored ({@link ContextPropagator}), and a timeout: a call that exceeds it ends as
+ * {@link Outcome#TIMEOUT} at once, its thread is interrupted, and if it keeps running it is
+ * abandoned and replaced, so a hung shadow never starves the others. Then the output is compared
+ * with production's ({@link OutputComparator}) and records go to the sinks. Every sampled copy
+ * ends in exactly one record, and the counts in {@link #snapshot()} prove it.
+ *
+ * <p>Thread-safe: every method may be called from any number of threads.
+ *
+ * @param <I> input type
+ * @param <O> output type
+ */
+public interface ShadowRouter<I, O> extends AutoCloseable {
+
+  /** Starts a router for {@code config}: its pool and sink threads start now. */
+  static <I, O> ShadowRouter<I, O> create(EndpointConfig<I, O> config) {
+    return new DefaultShadowRouter<>(config);
+  }
+
+  /** The endpoint's name. */
+  String name();
+
+  /** Answers with a production variant chosen by weight; shadows get sampled copies. */
+  O predict(I input) throws Exception;
+
+  /**
+   * Answers with the production variant named by {@link Request#targetVariant()}, or one chosen by
+   * weight; shadows get sampled copies (by {@link Request#samplingKey()} when given).
+   *
+   * @throws IllegalArgumentException if the target variant is not a production variant
+   * @throws Exception whatever the production predictor threw, unchanged
+   */
+  O predict(I input, Request request) throws Exception;
+
+  /** Like {@link #predict(Object, Request)}, also telling which variant answered and the request id. */
+  Invocation<O> invoke(I input, Request request) throws Exception;
+
+  /**
+   * Replaces the variants, comparator, redactor and context propagators atomically: each request
+   * sees either the old or the new configuration, none fails, none is lost; copies already in
+   * flight finish under the configuration they started with. Statistics of variants that keep
+   * their name carry on.
+   *
+   * @throws IllegalArgumentException if {@code next} changes what a running router cannot: the
+   *     endpoint name, the pool ({@code workerThreads}, {@code queueCapacity}), the sinks or their
+   *     buffer, or the close timeout
+   */
+  void update(EndpointConfig<I, O> next);
+
+  /**
+   * Promotes a shadow variant: it becomes the only production variant (weight 1) and stops being
+   * a shadow; the former production variants are removed. Like SageMaker's promotion at the end
+   * of a shadow test.
+   *
+   * @throws IllegalArgumentException if there is no shadow variant of that name
+   */
+  void promote(String shadowVariant);
+
+  /** The current configuration. */
+  EndpointConfig<I, O> config();
+
+  /** Live statistics. */
+  RouterSnapshot snapshot();
+
+  /**
+   * Stops intake (later copies are {@link RejectReason#CLOSED}; production keeps answering), waits
+   * up to {@link EndpointConfig#closeTimeout()} for queued and running copies (those still running
+   * then end as {@link Outcome#TIMEOUT}, those still queued as {@code CLOSED}), delivers and
+   * flushes the sinks within the same deadline and stops every thread it started. Idempotent.
+   */
+  @Override
+  void close();
+}

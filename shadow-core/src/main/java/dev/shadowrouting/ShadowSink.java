@@ -1,0 +1,87 @@
+package dev.shadowrouting;
+
+import dev.shadowrouting.internal.CompositeSink;
+import dev.shadowrouting.internal.LoggingSink;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Where {@link ShadowRecord}s go: metrics, traces, files, a test's memory.
+ *
+ * <p>The router never calls a sink on the caller's thread. Each sink of an endpoint gets its own
+ * bounded buffer ({@link EndpointConfig#sinkBufferCapacity()}) and its own delivery thread, which
+ * calls {@link #accept} for one record at a time, so an implementation sees calls from one thread
+ * per router (several, if it is shared by several routers: make it thread-safe). A sink that is slow
+ * or blocks only fills its own buffer: further records for it are dropped and counted, nothing
+ * waits. A sink that throws is counted (the record as dropped) and logged once at WARN, then at
+ * DEBUG; it keeps receiving records.
+ */
+public interface ShadowSink {
+
+  /** Handles one record. Runs on the sink's delivery thread. */
+  void accept(ShadowRecord record);
+
+  /** Makes delivered records durable or visible; called when the router closes. */
+  default void flush() {}
+
+  /** A short name for snapshots, thread names and logs. */
+  default String name() {
+    String simple = getClass().getSimpleName();
+    return simple.isEmpty() ? "sink" : simple;
+  }
+
+  /**
+   * Context this sink wants captured on the caller's thread for sampled requests (e.g. the current
+   * trace span, to link shadow spans to production's). Read it with
+   * {@link ShadowRecord#capturedContext(ContextPropagator)}. Default: none.
+   */
+  default List<ContextPropagator<?>> contextPropagators() {
+    return List.of();
+  }
+
+  /**
+   * Called once when a router starts delivering to this sink, with a supplier of its live
+   * statistics (e.g. to register gauges). Must not block. Default: nothing.
+   */
+  default void onAttach(String endpoint, Supplier<RouterSnapshot> snapshot) {}
+
+  /** Called once when that router closes. Default: nothing. */
+  default void onDetach(String endpoint) {}
+
+  /** A sink that keeps records in memory (bounded to 100,000), with await helpers for tests. */
+  static InMemorySink inMemory() {
+    return new InMemorySink(InMemorySink.DEFAULT_CAPACITY);
+  }
+
+  /** A sink that keeps at most {@code capacity} records in memory; later ones are counted as overflow. */
+  static InMemorySink inMemory(int capacity) {
+    return new InMemorySink(capacity);
+  }
+
+  /**
+   * A sink that logs one line per record through {@link System.Logger} {@code
+   * dev.shadowrouting.records} at INFO. Payloads appear only for variants that opted in.
+   */
+  static ShadowSink logging() {
+    return new LoggingSink(System.Logger.Level.INFO);
+  }
+
+  /** Like {@link #logging()}, at the given level. */
+  static ShadowSink logging(System.Logger.Level level) {
+    return new LoggingSink(level);
+  }
+
+  /**
+   * One sink that delivers to several, in order; one that throws does not keep the record from the
+   * others (its failure is logged once and then at DEBUG, and rethrown after the others ran, so the
+   * router counts it).
+   */
+  static ShadowSink composite(ShadowSink... sinks) {
+    return new CompositeSink(List.of(sinks));
+  }
+
+  /** A sink that discards everything. */
+  static ShadowSink noop() {
+    return record -> {};
+  }
+}

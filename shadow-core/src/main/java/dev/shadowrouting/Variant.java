@@ -1,0 +1,203 @@
+package dev.shadowrouting;
+
+import dev.shadowrouting.internal.ConfigErrors;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One variant of an endpoint: a named {@link Predictor} with its routing settings. The same type
+ * serves production and shadow variants; each role reads the settings that apply to it:
+ *
+ * <ul>
+ *   <li>{@code weight} (production): share of live traffic, relative to the other production
+ *       variants' weights, like SageMaker's {@code InitialVariantWeight}. Default 1.
+ *   <li>{@code samplingRate} (shadow): fraction of requests copied to this shadow, in [0, 1].
+ *       Default 1. With a sampling key the decision is deterministic, see {@link ShadowRouter}.
+ *   <li>{@code timeout} (shadow): a call that takes longer ends as {@link Outcome#TIMEOUT}.
+ *       Default 1 s.
+ *   <li>{@code maxConcurrency} (shadow): copies of this variant queued or running at once;
+ *       beyond it copies are rejected, so one slow or hung shadow cannot hold more than this many
+ *       threads or queue slots. Default 16.
+ *   <li>{@code comparator} (shadow): overrides the endpoint's comparator for this variant.
+ *   <li>{@code capturePayloads}: opt in to inputs and outputs in records (after the endpoint's
+ *       {@link Redactor}). Default off: records never carry payloads.
+ * </ul>
+ *
+ * <p>Immutable and thread-safe; validated in {@link Builder#build()}.
+ *
+ * @param <I> input type
+ * @param <O> output type
+ */
+public final class Variant<I, O> {
+
+  public static final double DEFAULT_WEIGHT = 1.0;
+  public static final double DEFAULT_SAMPLING_RATE = 1.0;
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+  public static final int DEFAULT_MAX_CONCURRENCY = 16;
+  /** Upper bound of {@code maxConcurrency}: it also bounds threads a hung shadow can hold. */
+  public static final int MAX_CONCURRENCY_LIMIT = 4096;
+
+  private final String name;
+  private final Predictor<I, O> predictor;
+  private final double weight;
+  private final double samplingRate;
+  private final Duration timeout;
+  private final int maxConcurrency;
+  private final OutputComparator<O> comparator;
+  private final boolean capturePayloads;
+
+  private Variant(Builder<I, O> b) {
+    this.name = b.name;
+    this.predictor = b.predictor;
+    this.weight = b.weight;
+    this.samplingRate = b.samplingRate;
+    this.timeout = b.timeout;
+    this.maxConcurrency = b.maxConcurrency;
+    this.comparator = b.comparator;
+    this.capturePayloads = b.capturePayloads;
+  }
+
+  public static <I, O> Builder<I, O> builder(String name, Predictor<I, O> predictor) {
+    return new Builder<>(name, predictor);
+  }
+
+  /** A builder initialised with every setting of this variant. */
+  public Builder<I, O> toBuilder() {
+    return new Builder<>(name, predictor)
+        .weight(weight)
+        .samplingRate(samplingRate)
+        .timeout(timeout)
+        .maxConcurrency(maxConcurrency)
+        .comparator(comparator)
+        .capturePayloads(capturePayloads);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Predictor<I, O> predictor() {
+    return predictor;
+  }
+
+  public double weight() {
+    return weight;
+  }
+
+  public double samplingRate() {
+    return samplingRate;
+  }
+
+  public Duration timeout() {
+    return timeout;
+  }
+
+  public int maxConcurrency() {
+    return maxConcurrency;
+  }
+
+  /** This variant's own comparator, or {@code null} to use the endpoint's. */
+  public OutputComparator<O> comparator() {
+    return comparator;
+  }
+
+  public boolean capturePayloads() {
+    return capturePayloads;
+  }
+
+  @Override
+  public String toString() {
+    return "Variant[name=" + name + ", weight=" + weight + ", samplingRate=" + samplingRate
+        + ", timeout=" + timeout + ", maxConcurrency=" + maxConcurrency
+        + ", capturePayloads=" + capturePayloads + ']';
+  }
+
+  /**
+   * Builder for {@link Variant}. Not thread-safe; every setter may be called any number of times
+   * and {@link #build()} validates all settings at once.
+   */
+  public static final class Builder<I, O> {
+    private final String name;
+    private final Predictor<I, O> predictor;
+    private double weight = DEFAULT_WEIGHT;
+    private double samplingRate = DEFAULT_SAMPLING_RATE;
+    private Duration timeout = DEFAULT_TIMEOUT;
+    private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
+    private OutputComparator<O> comparator;
+    private boolean capturePayloads;
+
+    private Builder(String name, Predictor<I, O> predictor) {
+      this.name = name;
+      this.predictor = predictor;
+    }
+
+    /** Production share of traffic, a finite number {@code >= 0}. */
+    public Builder<I, O> weight(double weight) {
+      this.weight = weight;
+      return this;
+    }
+
+    /** Shadow sampling rate in [0, 1]. */
+    public Builder<I, O> samplingRate(double samplingRate) {
+      this.samplingRate = samplingRate;
+      return this;
+    }
+
+    /** Shadow call timeout, positive. */
+    public Builder<I, O> timeout(Duration timeout) {
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** Shadow copies queued or running at once, in [1, 4096]. */
+    public Builder<I, O> maxConcurrency(int maxConcurrency) {
+      this.maxConcurrency = maxConcurrency;
+      return this;
+    }
+
+    /** Comparator for this shadow variant ({@code null}: the endpoint's). */
+    public Builder<I, O> comparator(OutputComparator<O> comparator) {
+      this.comparator = comparator;
+      return this;
+    }
+
+    /** Put inputs and outputs (after the endpoint's redactor) into this variant's records. */
+    public Builder<I, O> capturePayloads(boolean capturePayloads) {
+      this.capturePayloads = capturePayloads;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming every invalid field, its value and allowed range
+     */
+    public Variant<I, O> build() {
+      ConfigErrors errors = new ConfigErrors("variant '" + name + "' is invalid");
+      errors.requireName("name", name);
+      errors.requireNonNull("predictor", predictor);
+      errors.requireFiniteAtLeast("weight", weight, 0.0);
+      errors.requireInRange("samplingRate", samplingRate, 0.0, 1.0);
+      errors.requirePositive("timeout", timeout);
+      errors.requireInRange("maxConcurrency", maxConcurrency, 1, MAX_CONCURRENCY_LIMIT);
+      errors.throwIfAny();
+      return new Variant<>(this);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Variant<?, ?> v
+        && v.name.equals(name)
+        && v.predictor == predictor
+        && Double.compare(v.weight, weight) == 0
+        && Double.compare(v.samplingRate, samplingRate) == 0
+        && v.timeout.equals(timeout)
+        && v.maxConcurrency == maxConcurrency
+        && v.comparator == comparator
+        && v.capturePayloads == capturePayloads;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, weight, samplingRate, timeout, maxConcurrency, capturePayloads);
+  }
+}

@@ -1,0 +1,534 @@
+package dev.shadowrouting.internal;
+
+import dev.shadowrouting.Comparison;
+import dev.shadowrouting.ContextPropagator;
+import dev.shadowrouting.EndpointConfig;
+import dev.shadowrouting.Invocation;
+import dev.shadowrouting.Outcome;
+import dev.shadowrouting.Redactor;
+import dev.shadowrouting.RejectReason;
+import dev.shadowrouting.Request;
+import dev.shadowrouting.Role;
+import dev.shadowrouting.RouterSnapshot;
+import dev.shadowrouting.ShadowContext;
+import dev.shadowrouting.ShadowRecord;
+import dev.shadowrouting.ShadowRouter;
+import dev.shadowrouting.ShadowSink;
+import dev.shadowrouting.Variant;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The router's engine. The caller's path ({@link #predict}) reads one volatile {@link Routing},
+ * chooses the production variant, decides sampling and, only when a shadow sampled the request,
+ * times the production call, allocates one {@link Exchange} plus one {@link ShadowTask} per copy
+ * and offers them to the {@link ShadowExecutor}. Everything else (production's statistics and
+ * record, the shadow call, comparison, redaction, records) happens on pool threads. Thread-safe.
+ */
+public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, ShadowExecutor.Handler {
+
+  private static final System.Logger LOG = System.getLogger("dev.shadowrouting");
+
+  private final String name;
+  private final RequestIds ids = new RequestIds();
+  private final long wallAnchorEpochNanos;
+  private final long nanoAnchor;
+  private final Object updateLock = new Object();
+  /** By variant name, in order of appearance; guarded by updateLock, read through {@link #counterList}. */
+  private final Map<String, VariantCounters> counters = new LinkedHashMap<>();
+  private volatile List<VariantCounters> counterList = List.of();
+  private volatile Routing<I, O> routing;
+  private final ShadowExecutor executor;
+  private final SinkChannel[] channels;
+  private final WarnThenDebugLogger internalFailures;
+  private final WarnThenDebugLogger propagatorFailures;
+  private volatile boolean closed;
+
+  public DefaultShadowRouter(EndpointConfig<I, O> config) {
+    this.name = config.name();
+    Instant now = Instant.now();
+    this.nanoAnchor = System.nanoTime();
+    this.wallAnchorEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    this.internalFailures = new WarnThenDebugLogger(LOG, "endpoint '" + name + "' internal failure");
+    this.propagatorFailures =
+        new WarnThenDebugLogger(LOG, "context propagator of endpoint '" + name + "' threw");
+    synchronized (updateLock) {
+      this.routing = compile(config);
+    }
+    this.channels = new SinkChannel[config.sinks().size()];
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < channels.length; i++) {
+      ShadowSink sink = config.sinks().get(i);
+      String sinkName = uniqueName(safeName(sink), seen);
+      channels[i] = new SinkChannel(name, sink, sinkName, config.sinkBufferCapacity());
+    }
+    this.executor = new ShadowExecutor(name, config.workerThreads(), config.queueCapacity(), this);
+    for (SinkChannel c : channels) {
+      try {
+        c.sink().onAttach(name, this::snapshot);
+      } catch (Throwable t) {
+        c.failures().log(t);
+      }
+      c.start();
+    }
+  }
+
+  private static String safeName(ShadowSink sink) {
+    try {
+      String n = sink.name();
+      return n == null || n.isBlank() ? "sink" : n;
+    } catch (RuntimeException e) {
+      return "sink";
+    }
+  }
+
+  private static String uniqueName(String base, Map<String, Integer> seen) {
+    int n = seen.merge(base, 1, Integer::sum);
+    return n == 1 ? base : base + "#" + n;
+  }
+
+  /** Compiles a configuration; must hold updateLock (it creates and flags counters). */
+  private Routing<I, O> compile(EndpointConfig<I, O> config) {
+    for (VariantCounters c : counters.values()) {
+      c.active = false;
+    }
+    Map<String, Role> roles = new HashMap<>();
+    config.productionVariants().forEach(v -> roles.put(v.name(), Role.PRODUCTION));
+    config.shadowVariants().forEach(v -> roles.put(v.name(), Role.SHADOW));
+    Routing<I, O> compiled = new Routing<>(config, variant -> {
+      VariantCounters c = counters.computeIfAbsent(
+          variant, n -> new VariantCounters(name, n, roles.get(n)));
+      c.role = roles.get(variant);
+      c.active = true;
+      return c;
+    });
+    counterList = List.copyOf(counters.values());
+    return compiled;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public O predict(I input) throws Exception {
+    Routing<I, O> r = routing;
+    return call(r, r.choose(null), input, null, null);
+  }
+
+  @Override
+  public O predict(I input, Request request) throws Exception {
+    Routing<I, O> r = routing;
+    return call(r, r.choose(request.targetVariant()), input, request.samplingKey(),
+        request.requestId());
+  }
+
+  @Override
+  public Invocation<O> invoke(I input, Request request) throws Exception {
+    Routing<I, O> r = routing;
+    ProductionLane<I, O> lane = r.choose(request.targetVariant());
+    String id = request.requestId() != null ? request.requestId() : ids.next();
+    O out = call(r, lane, input, request.samplingKey(), id);
+    return new Invocation<>(out, lane.name, id);
+  }
+
+  /** The caller's path. Shadows cost nothing here unless one samples the request. */
+  private O call(Routing<I, O> r, ProductionLane<I, O> lane, I input, String samplingKey,
+      String requestId) throws Exception {
+    long mask = r.shadows.length == 0 ? 0 : r.sample(samplingKey);
+    if (mask == 0) {
+      return lane.callUnsampled(input);
+    }
+    Object[] contexts = r.propagators.length == 0 ? null : capture(r.propagators);
+    long start = System.nanoTime();
+    O out = null;
+    Throwable error = null;
+    try {
+      out = lane.predictor.predict(input);
+    } catch (Throwable t) {
+      error = t;
+    }
+    long latency = System.nanoTime() - start;
+    lane.counters.count(error == null ? Outcome.SUCCESS : Outcome.ERROR);
+    try {
+      dispatch(r, new Exchange<>(r, lane, input, out, error, start, latency, contexts, requestId),
+          mask);
+    } catch (Throwable t) { // never let the shadow side reach the caller
+      internalFailure(t);
+    }
+    if (error != null) {
+      throw rethrow(error);
+    }
+    return out;
+  }
+
+  private static Exception rethrow(Throwable t) {
+    if (t instanceof Error e) {
+      throw e;
+    }
+    return (Exception) t; // Predictor.predict throws only Exception or unchecked
+  }
+
+  private Object[] capture(ContextPropagator<?>[] propagators) {
+    Object[] captured = new Object[propagators.length];
+    for (int i = 0; i < propagators.length; i++) {
+      try {
+        captured[i] = propagators[i].capture();
+      } catch (Throwable t) {
+        propagatorFailures.log(t);
+      }
+    }
+    return captured;
+  }
+
+  private void dispatch(Routing<I, O> r, Exchange<I, O> exchange, long mask) {
+    for (long m = mask; m != 0; m &= m - 1) {
+      ShadowLane<I, O> lane = r.shadows[Long.numberOfTrailingZeros(m)];
+      lane.counters.sampled.increment();
+      ShadowTask<I, O> task = new ShadowTask<>(exchange, lane);
+      if (closed) {
+        rejected(task, RejectReason.CLOSED, false);
+      } else if (lane.counters.inFlight.incrementAndGet() > lane.maxConcurrency) {
+        lane.counters.inFlight.decrementAndGet();
+        rejected(task, RejectReason.CONCURRENCY_LIMIT, false);
+      } else {
+        RejectReason reason = executor.submit(task);
+        if (reason != null) {
+          rejected(task, reason, true);
+        }
+      }
+    }
+  }
+
+  // ---- pool side -------------------------------------------------------------------------------
+
+  @Override
+  public void execute(ShadowTask<?, ?> t) {
+    @SuppressWarnings("unchecked")
+    ShadowTask<I, O> task = (ShadowTask<I, O>) t;
+    Exchange<I, O> ex = task.exchange;
+    ShadowLane<I, O> lane = task.lane;
+    try {
+      recordProduction(ex);
+      long queueWait = task.startNanos - ex.queuedAtNanos();
+      O out = null;
+      Throwable error = null;
+      restore(ex);
+      try {
+        out = ShadowContext.callAsShadow(lane.name, () -> lane.predictor.predict(ex.input));
+      } catch (Throwable e) {
+        error = e;
+      } finally {
+        clear(ex);
+      }
+      long latency = System.nanoTime() - task.startNanos;
+      if (!task.finish(ShadowTask.RUNNING)) {
+        return; // timed out meanwhile: the late result is discarded, never compared
+      }
+      VariantCounters c = lane.counters;
+      Outcome outcome = error == null ? Outcome.SUCCESS : Outcome.ERROR;
+      if (error != null) {
+        c.callFailures.log(error);
+      }
+      Comparison comparison = compare(lane, ex, error, out);
+      c.recordLatency(latency);
+      c.countComparison(comparison.result());
+      c.count(outcome);
+      if (channels.length > 0) {
+        ShadowRecord.Builder b = base(ex, lane.name, Role.SHADOW, outcome, task.startNanos)
+            .latencyNanos(latency)
+            .queueWaitNanos(queueWait)
+            .errorType(error == null ? null : error.getClass().getName())
+            .comparison(comparison);
+        if (lane.capturePayloads) {
+          payloads(b, ex.routing.redactor, lane.counters, ex.input, out);
+        }
+        emit(b.build());
+      }
+    } finally {
+      lane.counters.inFlight.decrementAndGet();
+    }
+  }
+
+  private Comparison compare(ShadowLane<I, O> lane, Exchange<I, O> ex, Throwable error, O out) {
+    if (error != null || ex.error != null) {
+      return Comparison.notCompared();
+    }
+    try {
+      Comparison c = lane.comparator.compare(ex.output, out);
+      if (c == null) {
+        throw new NullPointerException("comparator returned null");
+      }
+      return c;
+    } catch (Throwable t) {
+      lane.counters.comparatorErrors.increment();
+      lane.counters.comparatorFailures.log(t);
+      return Comparison.notCompared();
+    }
+  }
+
+  @Override
+  public void timedOut(ShadowTask<?, ?> t) {
+    ShadowLane<?, ?> lane = t.lane;
+    long latency = System.nanoTime() - t.startNanos;
+    VariantCounters c = lane.counters;
+    c.recordLatency(latency);
+    c.countComparison(Comparison.Result.NOT_COMPARED);
+    c.count(Outcome.TIMEOUT);
+    if (channels.length > 0) {
+      emit(base(t.exchange, lane.name, Role.SHADOW, Outcome.TIMEOUT, t.startNanos)
+          .latencyNanos(latency)
+          .queueWaitNanos(t.startNanos - t.exchange.queuedAtNanos())
+          .build());
+    }
+  }
+
+  @Override
+  public void rejected(ShadowTask<?, ?> t, RejectReason reason) {
+    rejected(t, reason, true);
+  }
+
+  private void rejected(ShadowTask<?, ?> t, RejectReason reason, boolean holdsSlot) {
+    try {
+      recordProduction(t.exchange);
+      VariantCounters c = t.lane.counters;
+      c.countComparison(Comparison.Result.NOT_COMPARED);
+      c.reject(reason);
+      if (channels.length > 0) {
+        emit(base(t.exchange, t.lane.name, Role.SHADOW, Outcome.REJECTED, System.nanoTime())
+            .rejectReason(reason)
+            .build());
+      }
+    } finally {
+      if (holdsSlot) {
+        t.lane.counters.inFlight.decrementAndGet();
+      }
+    }
+  }
+
+  @Override
+  public void internalFailure(Throwable failure) {
+    internalFailures.log(failure);
+  }
+
+  /** Production's side of a sampled request, recorded once, off the caller's thread when possible. */
+  private void recordProduction(Exchange<?, ?> ex) {
+    if (!ex.claimProductionRecord()) {
+      return;
+    }
+    ProductionLane<?, ?> lane = ex.production;
+    lane.counters.sampled.increment();
+    lane.counters.recordLatency(ex.latencyNanos);
+    if (channels.length > 0) {
+      Outcome outcome = ex.error == null ? Outcome.SUCCESS : Outcome.ERROR;
+      ShadowRecord.Builder b = base(ex, lane.name, Role.PRODUCTION, outcome, ex.startNanos)
+          .latencyNanos(ex.latencyNanos)
+          .errorType(ex.error == null ? null : ex.error.getClass().getName());
+      if (lane.variant.capturePayloads()) {
+        payloads(b, ex.routing.redactor, lane.counters, ex.input, ex.output);
+      }
+      emit(b.build());
+    }
+  }
+
+  private ShadowRecord.Builder base(Exchange<?, ?> ex, String variant, Role role, Outcome outcome,
+      long atNanos) {
+    ShadowRecord.Builder b = ShadowRecord.builder()
+        .endpoint(name)
+        .requestId(ex.requestId(ids))
+        .variant(variant)
+        .role(role)
+        .outcome(outcome)
+        .productionVariant(ex.production.name)
+        .timestamp(instantOf(atNanos));
+    if (ex.contexts != null) {
+      Map<ContextPropagator<?>, Object> ctx = new IdentityHashMap<>();
+      ContextPropagator<?>[] ps = ex.routing.propagators;
+      for (int i = 0; i < ps.length; i++) {
+        if (ex.contexts[i] != null) {
+          ctx.put(ps[i], ex.contexts[i]);
+        }
+      }
+      b.capturedContexts(ctx);
+    }
+    return b;
+  }
+
+  private static void payloads(ShadowRecord.Builder b, Redactor redactor, VariantCounters c,
+      Object input, Object output) {
+    b.input(redact(redactor, c, Redactor.Field.INPUT, input));
+    b.output(redact(redactor, c, Redactor.Field.OUTPUT, output));
+  }
+
+  private static Object redact(Redactor redactor, VariantCounters c, Redactor.Field field,
+      Object value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return redactor.redact(field, value);
+    } catch (Throwable t) {
+      c.redactorFailures.log(t);
+      return null; // a failing redactor must never let the raw payload through
+    }
+  }
+
+  private Instant instantOf(long nanoTime) {
+    return Instant.ofEpochSecond(0, wallAnchorEpochNanos + (nanoTime - nanoAnchor));
+  }
+
+  private void emit(ShadowRecord record) {
+    for (SinkChannel c : channels) {
+      c.offer(record);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void restore(Exchange<I, O> ex) {
+    if (ex.contexts == null) {
+      return;
+    }
+    ContextPropagator<?>[] ps = ex.routing.propagators;
+    for (int i = 0; i < ex.routing.restorable; i++) {
+      try {
+        ((ContextPropagator<Object>) ps[i]).restore(ex.contexts[i]);
+      } catch (Throwable t) {
+        propagatorFailures.log(t);
+      }
+    }
+  }
+
+  private void clear(Exchange<I, O> ex) {
+    if (ex.contexts == null) {
+      return;
+    }
+    ContextPropagator<?>[] ps = ex.routing.propagators;
+    for (int i = 0; i < ex.routing.restorable; i++) {
+      try {
+        ps[i].clear();
+      } catch (Throwable t) {
+        propagatorFailures.log(t);
+      }
+    }
+  }
+
+  // ---- configuration ---------------------------------------------------------------------------
+
+  @Override
+  public void update(EndpointConfig<I, O> next) {
+    synchronized (updateLock) {
+      EndpointConfig<I, O> current = routing.config;
+      List<String> changed = new ArrayList<>();
+      check(changed, "name", current.name(), next.name());
+      check(changed, "workerThreads", current.workerThreads(), next.workerThreads());
+      check(changed, "queueCapacity", current.queueCapacity(), next.queueCapacity());
+      check(changed, "sinkBufferCapacity", current.sinkBufferCapacity(),
+          next.sinkBufferCapacity());
+      check(changed, "closeTimeout", current.closeTimeout(), next.closeTimeout());
+      if (!sameSinks(current.sinks(), next.sinks())) {
+        changed.add("sinks cannot change on a running router");
+      }
+      if (!changed.isEmpty()) {
+        throw new IllegalArgumentException("update of endpoint '" + name + "' is invalid: "
+            + String.join("; ", changed) + " (create a new router for these)");
+      }
+      routing = compile(next);
+    }
+  }
+
+  private static void check(List<String> changed, String field, Object was, Object now) {
+    if (!was.equals(now)) {
+      changed.add(field + " cannot change on a running router (was " + was + ", now " + now + ")");
+    }
+  }
+
+  private static boolean sameSinks(List<ShadowSink> a, List<ShadowSink> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void promote(String shadowVariant) {
+    synchronized (updateLock) {
+      EndpointConfig<I, O> current = routing.config;
+      Variant<I, O> promoted = null;
+      List<Variant<I, O>> remaining = new ArrayList<>();
+      for (Variant<I, O> v : current.shadowVariants()) {
+        if (v.name().equals(shadowVariant)) {
+          promoted = v;
+        } else {
+          remaining.add(v);
+        }
+      }
+      if (promoted == null) {
+        List<String> names = current.shadowVariants().stream().map(Variant::name).toList();
+        throw new IllegalArgumentException("cannot promote '" + shadowVariant
+            + "': it is not a shadow variant of endpoint '" + name + "'; shadow variants are "
+            + names);
+      }
+      update(current.toBuilder()
+          .productionVariants(List.of(promoted.toBuilder().weight(1.0).build()))
+          .shadowVariants(remaining)
+          .build());
+    }
+  }
+
+  @Override
+  public EndpointConfig<I, O> config() {
+    return routing.config;
+  }
+
+  @Override
+  public RouterSnapshot snapshot() {
+    List<RouterSnapshot.VariantStats> variants = new ArrayList<>();
+    for (VariantCounters c : counterList) {
+      variants.add(c.snapshot());
+    }
+    List<RouterSnapshot.SinkStats> sinks = new ArrayList<>();
+    for (SinkChannel c : channels) {
+      sinks.add(c.snapshot());
+    }
+    return new RouterSnapshot(name, Instant.now(), variants, sinks, executor.queueDepth(),
+        executor.queueCapacity(), executor.liveThreads(), executor.abandonedThreads());
+  }
+
+  @Override
+  public void close() {
+    synchronized (updateLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    long deadline = System.nanoTime() + routing.config.closeTimeout().toNanos();
+    executor.shutdown(deadline);
+    for (SinkChannel c : channels) {
+      c.stop(deadline);
+    }
+    for (SinkChannel c : channels) {
+      try {
+        c.sink().onDetach(name);
+      } catch (Throwable t) {
+        c.failures().log(t);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ShadowRouter[" + name + (closed ? ", closed" : "") + ']';
+  }
+}

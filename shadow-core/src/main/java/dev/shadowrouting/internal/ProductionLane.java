@@ -1,0 +1,33 @@
+package dev.shadowrouting.internal;
+
+import dev.shadowrouting.Outcome;
+import dev.shadowrouting.Predictor;
+import dev.shadowrouting.Variant;
+
+/** A production variant compiled for the hot path. Immutable; its counters are thread-safe. */
+final class ProductionLane<I, O> {
+  final Variant<I, O> variant;
+  final String name;
+  final Predictor<I, O> predictor;
+  final VariantCounters counters;
+
+  ProductionLane(Variant<I, O> variant, VariantCounters counters) {
+    this.variant = variant;
+    this.name = variant.name();
+    this.predictor = variant.predictor();
+    this.counters = counters;
+  }
+
+  /** The path of a request no shadow sampled: the call, one counter, nothing else. */
+  O callUnsampled(I input) throws Exception {
+    O out;
+    try {
+      out = predictor.predict(input);
+    } catch (Throwable t) {
+      counters.count(Outcome.ERROR);
+      throw t; // precise rethrow: the same instance, Exception or unchecked
+    }
+    counters.count(Outcome.SUCCESS);
+    return out;
+  }
+}

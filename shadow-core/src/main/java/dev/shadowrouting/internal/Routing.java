@@ -1,0 +1,101 @@
+package dev.shadowrouting.internal;
+
+import dev.shadowrouting.ContextPropagator;
+import dev.shadowrouting.EndpointConfig;
+import dev.shadowrouting.Redactor;
+import dev.shadowrouting.ShadowSink;
+import dev.shadowrouting.Variant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/**
+ * One configuration compiled for the hot path: arrays instead of lists, cumulative weights, and
+ * the propagators of the endpoint and its sinks. Immutable; the router swaps whole instances
+ * through one volatile field, which is what makes {@code update} atomic for every request.
+ */
+final class Routing<I, O> {
+  final EndpointConfig<I, O> config;
+  final ProductionLane<I, O>[] production;
+  private final double[] cumulative;
+  private final double totalWeight;
+  private final int lastPositive;
+  private final Map<String, ProductionLane<I, O>> byName;
+  final ShadowLane<I, O>[] shadows;
+  /** Captured on the caller's thread; the first {@link #restorable} are restored in shadow calls. */
+  final ContextPropagator<?>[] propagators;
+  final int restorable;
+  final Redactor redactor;
+
+  @SuppressWarnings("unchecked")
+  Routing(EndpointConfig<I, O> config, Function<String, VariantCounters> counters) {
+    this.config = config;
+    List<Variant<I, O>> prod = config.productionVariants();
+    this.production = new ProductionLane[prod.size()];
+    this.cumulative = new double[prod.size()];
+    this.byName = new HashMap<>();
+    double sum = 0;
+    int last = 0;
+    for (int i = 0; i < prod.size(); i++) {
+      Variant<I, O> v = prod.get(i);
+      production[i] = new ProductionLane<>(v, counters.apply(v.name()));
+      byName.put(v.name(), production[i]);
+      sum += v.weight();
+      cumulative[i] = sum;
+      if (v.weight() > 0) {
+        last = i;
+      }
+    }
+    this.totalWeight = sum;
+    this.lastPositive = last;
+    List<Variant<I, O>> sh = config.shadowVariants();
+    this.shadows = new ShadowLane[sh.size()];
+    for (int i = 0; i < sh.size(); i++) {
+      shadows[i] = new ShadowLane<>(sh.get(i), config.comparator(), counters.apply(sh.get(i).name()));
+    }
+    List<ContextPropagator<?>> all = new ArrayList<>(config.contextPropagators());
+    this.restorable = all.size();
+    for (ShadowSink sink : config.sinks()) {
+      all.addAll(sink.contextPropagators());
+    }
+    this.propagators = all.toArray(new ContextPropagator<?>[0]);
+    this.redactor = config.redactor();
+  }
+
+  /** The target production variant, or one chosen by weight. */
+  ProductionLane<I, O> choose(String target) {
+    if (target != null) {
+      ProductionLane<I, O> lane = byName.get(target);
+      if (lane == null) {
+        throw new IllegalArgumentException("targetVariant '" + target
+            + "' is not a production variant of endpoint '" + config.name()
+            + "'; production variants are " + byName.keySet());
+      }
+      return lane;
+    }
+    if (production.length == 1) {
+      return production[0];
+    }
+    double x = ThreadLocalRandom.current().nextDouble() * totalWeight;
+    for (int i = 0; i < cumulative.length; i++) {
+      if (x < cumulative[i]) {
+        return production[i];
+      }
+    }
+    return production[lastPositive]; // x rounded up to the total
+  }
+
+  /** Bit i set iff shadow i samples this request. */
+  long sample(String samplingKey) {
+    long mask = 0;
+    for (int i = 0; i < shadows.length; i++) {
+      if (shadows[i].sampled(samplingKey)) {
+        mask |= 1L << i;
+      }
+    }
+    return mask;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.shadowrouting.internal;
+
+import com.google.common.hash.HashFunction;
+import com.google.common.hash.Hashing;
+import dev.shadowrouting.OutputComparator;
+import dev.shadowrouting.Predictor;
+import dev.shadowrouting.Variant;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A shadow variant compiled for the hot path: its sampling threshold, its keyed hash and its
+ * resolved comparator. Immutable; its counters are thread-safe.
+ *
+ * <p>Sampling is {@code h < rate * 2^32} with {@code h} an unsigned 32-bit hash: for a sampling key
+ * {@code h = murmur3_32_fixed(seed).hashString(key, UTF_8)} where {@code seed =
+ * murmur3_32_fixed(0).hashString(variantName, UTF_8)}, a pure function of (key, variant name) that
+ * any language with MurmurHash3 x86_32 can reproduce; without a key {@code h} is random.
+ */
+final class ShadowLane<I, O> {
+  private static final long TWO_TO_32 = 1L << 32;
+
+  final Variant<I, O> variant;
+  final String name;
+  final Predictor<I, O> predictor;
+  final OutputComparator<O> comparator;
+  final long timeoutNanos;
+  final int maxConcurrency;
+  final boolean capturePayloads;
+  final VariantCounters counters;
+  private final long threshold;
+  private final HashFunction keyHash;
+
+  ShadowLane(Variant<I, O> variant, OutputComparator<O> endpointComparator,
+      VariantCounters counters) {
+    this.variant = variant;
+    this.name = variant.name();
+    this.predictor = variant.predictor();
+    this.comparator = variant.comparator() != null ? variant.comparator() : endpointComparator;
+    this.timeoutNanos = variant.timeout().toNanos();
+    this.maxConcurrency = variant.maxConcurrency();
+    this.capturePayloads = variant.capturePayloads();
+    this.counters = counters;
+    this.threshold = thresholdOf(variant.samplingRate());
+    this.keyHash = Hashing.murmur3_32_fixed(seedOf(name));
+  }
+
+  static long thresholdOf(double rate) {
+    return rate >= 1.0 ? TWO_TO_32 : (long) (rate * TWO_TO_32);
+  }
+
+  static int seedOf(String variantName) {
+    return Hashing.murmur3_32_fixed().hashString(variantName, StandardCharsets.UTF_8).asInt();
+  }
+
+  /** The unsigned 32-bit sampling hash of {@code key} for this variant. */
+  long keyHash(String key) {
+    return keyHash.hashString(key, StandardCharsets.UTF_8).asInt() & 0xFFFF_FFFFL;
+  }
+
+  boolean sampled(String samplingKey) {
+    if (threshold == 0) {
+      return false;
+    }
+    if (threshold == TWO_TO_32) {
+      return true;
+    }
+    long h = samplingKey == null
+        ? ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL
+        : keyHash(samplingKey);
+    return h < threshold;
+  }
+}
