@@ -1,6 +1,8 @@
 package dev.shadowrouting;
 
 import dev.shadowrouting.internal.Comparators;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Compares the production output with a shadow output for the same request.
@@ -40,5 +42,22 @@ public interface OutputComparator<O> {
    */
   static <O> OutputComparator<O> numericTolerance(double absolute, double relative) {
     return new Comparators.NumericTolerance<>(absolute, relative);
+  }
+
+  /**
+   * Compares one aspect of the outputs (e.g. the decision, not the score) with {@link #equality()}:
+   * {@code OutputComparator.comparing(Score::block)}.
+   */
+  static <O, T> OutputComparator<O> comparing(Function<? super O, ? extends T> extractor) {
+    return comparing(extractor, equality());
+  }
+
+  /** Compares what {@code extractor} takes from each output with {@code comparator}. */
+  static <O, T> OutputComparator<O> comparing(
+      Function<? super O, ? extends T> extractor, OutputComparator<T> comparator) {
+    Objects.requireNonNull(extractor, "extractor");
+    Objects.requireNonNull(comparator, "comparator");
+    return (production, shadow) ->
+        comparator.compare(extractor.apply(production), extractor.apply(shadow));
   }
 }

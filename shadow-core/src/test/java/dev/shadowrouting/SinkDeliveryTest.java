@@ -1,0 +1,267 @@
+package dev.shadowrouting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Sinks: off the caller's thread, bounded, guarded, warned once; payloads only on opt-in. */
+class SinkDeliveryTest {
+
+  private static final String SECRET = "SECRET-4111-1111-1111-1111";
+  private final List<LogRecord> logs = new CopyOnWriteArrayList<>();
+  private final Logger jul = Logger.getLogger("dev.shadowrouting");
+  private final Handler capture = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      logs.add(record);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+  private Level previous;
+
+  @BeforeEach
+  void captureLogs() {
+    previous = jul.getLevel();
+    jul.setLevel(Level.ALL);
+    jul.addHandler(capture);
+  }
+
+  @AfterEach
+  void restoreLogs() {
+    jul.removeHandler(capture);
+    jul.setLevel(previous);
+  }
+
+  @Test
+  void sinksAreCalledOffTheCallersThread() throws Exception {
+    AtomicReference<Thread> deliveredOn = new AtomicReference<>();
+    CountDownLatch delivered = new CountDownLatch(2);
+    try (ShadowRouter<Integer, Integer> router = router("off", record -> {
+      deliveredOn.set(Thread.currentThread());
+      delivered.countDown();
+    })) {
+      router.predict(1);
+      assertThat(delivered.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(deliveredOn.get()).isNotSameAs(Thread.currentThread());
+    assertThat(deliveredOn.get().getName()).startsWith("shadow-off-sink-");
+  }
+
+  @Test
+  void aThrowingSinkIsCountedAndWarnedOnceThenLoggedAtDebug() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    ShadowRouter<Integer, Integer> router = router("throwing", record -> {
+      calls.incrementAndGet();
+      throw new IllegalStateException("sink bug " + SECRET);
+    });
+    try (router) {
+      for (int i = 0; i < 20; i++) {
+        assertThat(router.predict(i)).isEqualTo(i);
+      }
+    }
+    RouterSnapshot.SinkStats stats = router.snapshot().sinks().get(0);
+    assertThat(stats.emitted()).isEqualTo(40);
+    assertThat(stats.failed()).isEqualTo(40);
+    assertThat(stats.dropped()).isEqualTo(40);
+    assertThat(stats.delivered()).isZero();
+    assertThat(calls.get()).isEqualTo(40); // it keeps receiving records
+    List<LogRecord> about = logs.stream()
+        .filter(r -> r.getMessage().contains("endpoint 'throwing'")).toList();
+    assertThat(about).filteredOn(r -> r.getLevel() == Level.WARNING).hasSize(1);
+    assertThat(about).filteredOn(r -> r.getLevel() == Level.FINE).hasSize(39);
+    assertThat(about).noneMatch(r -> r.getMessage().contains(SECRET));
+  }
+
+  @Test
+  void aBlockedSinkDropsAndCountsAndNeverBlocksTheCaller() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    ShadowRouter<Integer, Integer> router = ShadowRouter.create(
+        EndpointConfig.<Integer, Integer>builder("blocked")
+            .production(Variant.<Integer, Integer>builder("p", in -> in).build())
+            .shadow(Variant.<Integer, Integer>builder("s", in -> in).build())
+            .sinkBufferCapacity(10)
+            .sink(record -> {
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            })
+            .build());
+    try (router) {
+      for (int i = 0; i < 1_000; i++) {
+        router.predict(i);
+      }
+      Fixtures.awaitQuiescentShadows(router);
+      RouterSnapshot.SinkStats s = router.snapshot().sinks().get(0);
+      assertThat(s.emitted()).isEqualTo(2_000);
+      assertThat(s.pending()).isLessThanOrEqualTo(10);
+      assertThat(s.dropped()).isGreaterThanOrEqualTo(2_000 - 11);
+      release.countDown();
+    }
+    Fixtures.assertAccounting(router.snapshot());
+  }
+
+  @Test
+  void payloadsAreNeverCapturedUnlessTheVariantOptsIn() throws Exception {
+    InMemorySink sink = ShadowSink.inMemory();
+    try (ShadowRouter<String, String> router = ShadowRouter.create(
+        EndpointConfig.<String, String>builder("private")
+            .production(Variant.<String, String>builder("p", in -> "answer " + in).build())
+            .shadow(Variant.<String, String>builder("s", in -> "answer " + in).build())
+            .sink(sink).sink(ShadowSink.logging())
+            .build())) {
+      router.predict(SECRET);
+      sink.awaitRecords(2, Fixtures.WAIT);
+    }
+    assertThat(sink.records()).allSatisfy(r -> {
+      assertThat(r.input()).isNull();
+      assertThat(r.output()).isNull();
+      assertThat(r.toString()).doesNotContain(SECRET);
+    });
+  }
+
+  @Test
+  void optedInPayloadsPassThroughTheRedactor() throws Exception {
+    InMemorySink sink = ShadowSink.inMemory();
+    try (ShadowRouter<String, String> router = ShadowRouter.create(
+        EndpointConfig.<String, String>builder("redacted")
+            .production(Variant.<String, String>builder("p", in -> "answer " + in).build())
+            .shadow(Variant.<String, String>builder("s", in -> "answer " + in)
+                .capturePayloads(true).build())
+            .redactor((field, payload) ->
+                field == Redactor.Field.INPUT ? "***" : payload.toString().replace(SECRET, "***"))
+            .sink(sink)
+            .build())) {
+      router.predict(SECRET);
+      sink.awaitRecords(2, Fixtures.WAIT);
+    }
+    ShadowRecord shadow = sink.records("s").get(0);
+    assertThat(shadow.input()).isEqualTo("***");
+    assertThat(shadow.output()).isEqualTo("answer ***");
+    assertThat(shadow.toString()).doesNotContain("***").contains("payloads=<captured>");
+    ShadowRecord production = sink.records("p").get(0);
+    assertThat(production.input()).as("production did not opt in").isNull();
+  }
+
+  @Test
+  void aThrowingRedactorDropsThePayloadInsteadOfLeakingIt() throws Exception {
+    InMemorySink sink = ShadowSink.inMemory();
+    try (ShadowRouter<String, String> router = ShadowRouter.create(
+        EndpointConfig.<String, String>builder("bad-redactor")
+            .production(Variant.<String, String>builder("p", in -> in).build())
+            .shadow(Variant.<String, String>builder("s", in -> in).capturePayloads(true).build())
+            .redactor((field, payload) -> {
+              throw new IllegalStateException("redactor bug");
+            })
+            .sink(sink)
+            .build())) {
+      router.predict(SECRET);
+      sink.awaitRecords(2, Fixtures.WAIT);
+    }
+    assertThat(sink.records("s").get(0).input()).isNull();
+    assertThat(sink.records("s").get(0).output()).isNull();
+  }
+
+  @Test
+  void compositeDeliversToAllEvenWhenOneThrows() throws Exception {
+    InMemorySink a = ShadowSink.inMemory();
+    InMemorySink b = ShadowSink.inMemory();
+    ShadowSink failing = record -> {
+      throw new IllegalStateException("x");
+    };
+    try (ShadowRouter<Integer, Integer> router = router("composite",
+        ShadowSink.composite(a, failing, b))) {
+      router.predict(1);
+      a.awaitRecords(2, Fixtures.WAIT);
+      b.awaitRecords(2, Fixtures.WAIT);
+      Fixtures.awaitQuiescent(router);
+      RouterSnapshot.SinkStats s = router.snapshot().sinks().get(0);
+      assertThat(s.name()).isEqualTo("composite(in-memory," + failing.name() + ",in-memory)");
+      assertThat(s.failed()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void theLoggingSinkWritesOneLinePerRecord() throws Exception {
+    Logger records = Logger.getLogger("dev.shadowrouting.records");
+    List<LogRecord> lines = new CopyOnWriteArrayList<>();
+    Handler h = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        lines.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    records.addHandler(h);
+    try (ShadowRouter<Integer, Integer> router = router("logged", ShadowSink.logging())) {
+      router.predict(5);
+      org.awaitility.Awaitility.await().atMost(Fixtures.WAIT).until(() -> lines.size() == 2);
+    } finally {
+      records.removeHandler(h);
+    }
+    assertThat(lines).extracting(LogRecord::getMessage)
+        .anyMatch(m -> m.contains("variant=s") && m.contains("outcome=SUCCESS"))
+        .anyMatch(m -> m.contains("variant=p") && m.contains("role=PRODUCTION"));
+  }
+
+  @Test
+  void sinksAreAttachedFlushedAndDetached() throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    ShadowSink lifecycle = new ShadowSink() {
+      @Override
+      public void accept(ShadowRecord record) {
+        events.add("accept");
+      }
+
+      @Override
+      public void flush() {
+        events.add("flush");
+      }
+
+      @Override
+      public void onAttach(String endpoint, java.util.function.Supplier<RouterSnapshot> s) {
+        events.add("attach " + endpoint + " " + s.get().endpoint());
+      }
+
+      @Override
+      public void onDetach(String endpoint) {
+        events.add("detach " + endpoint);
+      }
+    };
+    try (ShadowRouter<Integer, Integer> router = router("life", lifecycle)) {
+      router.predict(1);
+    }
+    assertThat(events).containsExactly(
+        "attach life life", "accept", "accept", "flush", "detach life");
+  }
+
+  private static ShadowRouter<Integer, Integer> router(String name, ShadowSink sink) {
+    return ShadowRouter.create(EndpointConfig.<Integer, Integer>builder(name)
+        .production(Variant.<Integer, Integer>builder("p", in -> in).build())
+        .shadow(Variant.<Integer, Integer>builder("s", in -> in).build())
+        .sink(sink)
+        .build());
+  }
+}
