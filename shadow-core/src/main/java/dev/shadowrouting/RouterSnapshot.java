@@ -160,8 +160,9 @@ public final class RouterSnapshot {
     }
 
     /**
-     * Shadow: copies sampled for this variant. Production: requests it answered that had at least
-     * one shadow copy (the ones its latency percentiles describe).
+     * Shadow: copies sampled for this variant. Production: requests it answered for which at least
+     * one shadow copy was accepted (queued); the ones its latency percentiles describe and that
+     * have a production record.
      */
     public long sampled() {
       return sampled;

@@ -5,9 +5,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What one variant call did: one record per shadow copy (whatever its outcome) and one per
- * production call that had at least one shadow copy, so every sampled request can be compared side
- * by side offline.
+ * What one variant call did: one record per sampled shadow copy (whatever its outcome) and one per
+ * production call for which at least one shadow copy was accepted, so every request that a shadow
+ * ran for can be compared side by side offline. A copy rejected before production ran (variant at
+ * its {@code maxConcurrency}, router closed) has a {@link Outcome#REJECTED} record and production
+ * none: there is nothing to compare.
  *
  * <p>Records carry no payloads unless the variant opted in ({@link Variant#capturePayloads()});
  * then {@link #input()} and {@link #output()} hold what the endpoint's {@link Redactor} returned.

@@ -17,7 +17,8 @@ import java.util.Objects;
  *       Default 1 s.
  *   <li>{@code maxConcurrency} (shadow): copies of this variant queued or running at once;
  *       beyond it copies are rejected, so one slow or hung shadow cannot hold more than this many
- *       threads or queue slots. Default 16.
+ *       threads or queue slots. Default 64: idle workers may take up to ~1 ms to notice new
+ *       work (they are never woken, see {@link ShadowRouter}), so a burst of copies needs room.
  *   <li>{@code comparator} (shadow): overrides the endpoint's comparator for this variant.
  *   <li>{@code capturePayloads}: opt in to inputs and outputs in records (after the endpoint's
  *       {@link Redactor}). Default off: records never carry payloads.
@@ -33,7 +34,7 @@ public final class Variant<I, O> {
   public static final double DEFAULT_WEIGHT = 1.0;
   public static final double DEFAULT_SAMPLING_RATE = 1.0;
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
-  public static final int DEFAULT_MAX_CONCURRENCY = 16;
+  public static final int DEFAULT_MAX_CONCURRENCY = 64;
   /** Upper bound of {@code maxConcurrency}: it also bounds threads a hung shadow can hold. */
   public static final int MAX_CONCURRENCY_LIMIT = 4096;
 

@@ -108,9 +108,9 @@ class AccountingConcurrencyTest {
       assertThat((long) sink.records(r -> r.variant().equals("mixed") && r.outcome() == o).size())
           .as("records of outcome %s", o).isEqualTo(mixed.count(o));
     }
-    // production records: one per request that had at least one copy
+    // production records: one per request that had at least one copy accepted
     assertThat((long) sink.records(r -> r.role() == Role.PRODUCTION).size())
-        .isEqualTo(prod.sampled()).isEqualTo(total);
+        .isEqualTo(prod.sampled()).isPositive().isLessThanOrEqualTo(total);
     RouterSnapshot.SinkStats slowStats = s.sinks().get(1);
     assertThat(slowStats.name()).isEqualTo("slow");
     assertThat(slowStats.dropped()).as("the slow sink drops instead of blocking").isPositive();

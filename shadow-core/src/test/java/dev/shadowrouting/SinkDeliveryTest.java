@@ -94,7 +94,8 @@ class SinkDeliveryTest {
     ShadowRouter<Integer, Integer> router = ShadowRouter.create(
         EndpointConfig.<Integer, Integer>builder("blocked")
             .production(Variant.<Integer, Integer>builder("p", in -> in).build())
-            .shadow(Variant.<Integer, Integer>builder("s", in -> in).build())
+            .shadow(Variant.<Integer, Integer>builder("s", in -> in).maxConcurrency(4096).build())
+            .queueCapacity(4096)
             .sinkBufferCapacity(10)
             .sink(record -> {
               try {
@@ -257,10 +258,12 @@ class SinkDeliveryTest {
         "attach life life", "accept", "accept", "flush", "detach life");
   }
 
+  /** Room for every copy: these tests count records exactly. */
   private static ShadowRouter<Integer, Integer> router(String name, ShadowSink sink) {
     return ShadowRouter.create(EndpointConfig.<Integer, Integer>builder(name)
         .production(Variant.<Integer, Integer>builder("p", in -> in).build())
-        .shadow(Variant.<Integer, Integer>builder("s", in -> in).build())
+        .shadow(Variant.<Integer, Integer>builder("s", in -> in).maxConcurrency(4096).build())
+        .queueCapacity(4096)
         .sink(sink)
         .build());
   }

@@ -138,10 +138,33 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     return new Invocation<>(out, lane.name, id);
   }
 
-  /** The caller's path. Shadows cost nothing here unless one samples the request. */
+  /**
+   * The caller's path. Shadows cost nothing here unless one samples the request; a sampled copy
+   * first takes a slot of its variant, so a saturated or hung shadow costs the caller a few
+   * counters and nothing else: production is then neither timed nor followed by any allocation.
+   */
   private O call(Routing<I, O> r, ProductionLane<I, O> lane, I input, String samplingKey,
       String requestId) throws Exception {
     long mask = r.shadows.length == 0 ? 0 : r.sample(samplingKey);
+    String id = requestId;
+    for (long m = mask; m != 0; m &= m - 1) {
+      ShadowLane<I, O> shadow = r.shadows[Long.numberOfTrailingZeros(m)];
+      shadow.counters.sampled.increment();
+      RejectReason reason = null;
+      if (closed) {
+        reason = RejectReason.CLOSED;
+      } else if (shadow.counters.inFlight.incrementAndGet() > shadow.maxConcurrency) {
+        shadow.counters.inFlight.decrementAndGet();
+        reason = RejectReason.CONCURRENCY_LIMIT;
+      }
+      if (reason != null) {
+        mask &= ~Long.lowestOneBit(m);
+        if (id == null && channels.length > 0) {
+          id = ids.next(); // the request's records must share one id
+        }
+        rejectedBeforeProduction(shadow, lane, reason, id);
+      }
+    }
     if (mask == 0) {
       return lane.callUnsampled(input);
     }
@@ -157,8 +180,7 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     long latency = System.nanoTime() - start;
     lane.counters.count(error == null ? Outcome.SUCCESS : Outcome.ERROR);
     try {
-      dispatch(r, new Exchange<>(r, lane, input, out, error, start, latency, contexts, requestId),
-          mask);
+      submit(r, new Exchange<>(r, lane, input, out, error, start, latency, contexts, id), mask);
     } catch (Throwable t) { // never let the shadow side reach the caller
       internalFailure(t);
     }
@@ -187,22 +209,33 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     return captured;
   }
 
-  private void dispatch(Routing<I, O> r, Exchange<I, O> exchange, long mask) {
+  /** Queues one copy per lane in {@code mask}; each lane already holds a slot for it. */
+  private void submit(Routing<I, O> r, Exchange<I, O> exchange, long mask) {
     for (long m = mask; m != 0; m &= m - 1) {
-      ShadowLane<I, O> lane = r.shadows[Long.numberOfTrailingZeros(m)];
-      lane.counters.sampled.increment();
-      ShadowTask<I, O> task = new ShadowTask<>(exchange, lane);
-      if (closed) {
-        rejected(task, RejectReason.CLOSED, false);
-      } else if (lane.counters.inFlight.incrementAndGet() > lane.maxConcurrency) {
-        lane.counters.inFlight.decrementAndGet();
-        rejected(task, RejectReason.CONCURRENCY_LIMIT, false);
-      } else {
-        RejectReason reason = executor.submit(task);
-        if (reason != null) {
-          rejected(task, reason, true);
-        }
+      ShadowTask<I, O> task = new ShadowTask<>(exchange, r.shadows[Long.numberOfTrailingZeros(m)]);
+      RejectReason reason = executor.submit(task);
+      if (reason != null) {
+        rejected(task, reason);
       }
+    }
+  }
+
+  /** A copy rejected before production ran: counters, and a record only if a sink listens. */
+  private void rejectedBeforeProduction(ShadowLane<I, O> shadow, ProductionLane<I, O> production,
+      RejectReason reason, String requestId) {
+    try {
+      VariantCounters c = shadow.counters;
+      c.countComparison(Comparison.Result.NOT_COMPARED);
+      c.reject(reason);
+      if (channels.length > 0) {
+        emit(ShadowRecord.builder()
+            .endpoint(name).requestId(requestId).variant(shadow.name).role(Role.SHADOW)
+            .outcome(Outcome.REJECTED).rejectReason(reason)
+            .productionVariant(production.name).timestamp(instantOf(System.nanoTime()))
+            .build());
+      }
+    } catch (Throwable t) {
+      internalFailure(t);
     }
   }
 
@@ -289,12 +322,9 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     }
   }
 
+  /** A queued (or queue-refused) copy that will never run; it holds its variant's slot. */
   @Override
   public void rejected(ShadowTask<?, ?> t, RejectReason reason) {
-    rejected(t, reason, true);
-  }
-
-  private void rejected(ShadowTask<?, ?> t, RejectReason reason, boolean holdsSlot) {
     try {
       recordProduction(t.exchange);
       VariantCounters c = t.lane.counters;
@@ -306,9 +336,7 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
             .build());
       }
     } finally {
-      if (holdsSlot) {
-        t.lane.counters.inFlight.decrementAndGet();
-      }
+      t.lane.counters.inFlight.decrementAndGet();
     }
   }
 
