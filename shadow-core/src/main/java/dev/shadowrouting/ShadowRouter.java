@@ -28,7 +28,7 @@ import dev.shadowrouting.internal.DefaultShadowRouter;
  * Run on the router's pool ({@link EndpointConfig#workerThreads()} named daemon threads
  * {@code shadow-<endpoint>-worker-<n>}) with {@link ShadowContext#isShadow()} true, the caller's
  * context restored ({@link ContextPropagator}), and a timeout: a call that exceeds it ends as
- * {@link Outcome#TIMEOUT} at once, its thread is interrupted, and if it keeps running it is
+ * {@link Outcome#TIMEOUT} within about a millisecond, its thread is interrupted, and if it keeps running it is
  * abandoned and replaced, so a hung shadow never starves the others. Then the output is compared
  * with production's ({@link OutputComparator}) and records go to the sinks. Every sampled copy
  * ends in exactly one record, and the counts in {@link #snapshot()} prove it.
@@ -94,7 +94,9 @@ public interface ShadowRouter<I, O> extends AutoCloseable {
    * Stops intake (later copies are {@link RejectReason#CLOSED}; production keeps answering), waits
    * up to {@link EndpointConfig#closeTimeout()} for queued and running copies (those still running
    * then end as {@link Outcome#TIMEOUT}, those still queued as {@code CLOSED}), delivers and
-   * flushes the sinks within the same deadline and stops every thread it started. Idempotent.
+   * flushes the sinks within the same deadline and stops every thread it started, except threads
+   * stuck in a shadow call that ignores interrupts: those are daemon threads, already replaced,
+   * that exit when the call returns. Idempotent.
    */
   @Override
   void close();

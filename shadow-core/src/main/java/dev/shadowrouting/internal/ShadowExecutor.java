@@ -3,8 +3,6 @@ package dev.shadowrouting.internal;
 import dev.shadowrouting.RejectReason;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -16,6 +14,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Why not a {@code ThreadPoolExecutor}: its {@code execute} wakes an idle worker, which costs the
  * submitting (caller's) thread a futex call of several microseconds; here the caller only offers to
  * the queue and workers find work by polling with a bounded back-off ({@link Backoff}).
+ *
+ * <p>Timeouts: one watchdog thread scans the workers' current calls every {@link #WATCHDOG_TICK_NANOS}
+ * (so timeouts are enforced to about a millisecond). Scanning a handful of workers costs nothing on
+ * the workers' path, where scheduling a timer task per call would cost a lock, an allocation and
+ * often a wake-up of the timer thread.
  *
  * <p>Hung shadows: when a call exceeds its timeout the watchdog ends the copy as a timeout, interrupts
  * the worker, and if the call keeps running the worker is <em>abandoned</em>: a replacement worker
@@ -43,13 +46,15 @@ final class ShadowExecutor {
     void internalFailure(Throwable failure);
   }
 
+  static final long WATCHDOG_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
   private final Handler handler;
   private final int workerThreads;
   private final BoundedQueue<ShadowTask<?, ?>> queue;
   private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
   private final AtomicInteger abandoned = new AtomicInteger();
   private final NamedThreads workerFactory;
-  private final ScheduledThreadPoolExecutor watchdog;
+  private final Thread watchdog;
   private volatile boolean closing;
   private volatile boolean stopping;
   private volatile boolean drained;
@@ -59,11 +64,23 @@ final class ShadowExecutor {
     this.workerThreads = workerThreads;
     this.queue = new BoundedQueue<>(queueCapacity);
     this.workerFactory = new NamedThreads(endpoint, "worker");
-    this.watchdog = new ScheduledThreadPoolExecutor(1, new NamedThreads(endpoint, "timer"));
-    watchdog.setRemoveOnCancelPolicy(true); // cancelled timeouts must not pile up in its queue
-    watchdog.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     for (int i = 0; i < workerThreads; i++) {
       startWorker();
+    }
+    this.watchdog = new NamedThreads(endpoint, "timer").newThread(this::watch);
+    watchdog.start();
+  }
+
+  private void watch() {
+    while (!stopping) {
+      long now = System.nanoTime();
+      for (Worker w : workers) {
+        ShadowTask<?, ?> t = w.current;
+        if (t != null && t.isRunning() && now - t.startNanos >= t.lane.timeoutNanos) {
+          guarded(() -> onTimeout(w, t)); // e.g. no thread could be started: keep watching
+        }
+      }
+      LockSupport.parkNanos(this, WATCHDOG_TICK_NANOS);
     }
   }
 
@@ -116,7 +133,7 @@ final class ShadowExecutor {
         w.interruptIfRunning(t);
       }
     }
-    watchdog.shutdownNow();
+    LockSupport.unpark(watchdog); // it sees `stopping` and exits
     for (Worker w : workers) {
       if (!w.abandoned) {
         long left = deadlineNanos - System.nanoTime();
@@ -215,20 +232,10 @@ final class ShadowExecutor {
     }
 
     private void runTask(ShadowTask<?, ?> task) {
-      current = task;
-      task.startNanos = System.nanoTime();
+      task.startNanos = System.nanoTime(); // before `current` publishes the task to the watchdog
       task.start();
-      ScheduledFuture<?> timeout = null;
-      try {
-        timeout = watchdog.schedule(
-            () -> onTimeout(this, task), task.lane.timeoutNanos, TimeUnit.NANOSECONDS);
-      } catch (RuntimeException rejectedAfterShutdown) {
-        // closing: shutdown() times out whatever is still running
-      }
+      current = task;
       guarded(() -> handler.execute(task));
-      if (timeout != null) {
-        timeout.cancel(false);
-      }
       synchronized (this) {
         current = null;
         Thread.interrupted(); // an interrupt meant for this task must not hit the next one
