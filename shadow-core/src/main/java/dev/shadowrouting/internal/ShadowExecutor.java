@@ -76,7 +76,9 @@ final class ShadowExecutor {
       long now = System.nanoTime();
       for (Worker w : workers) {
         ShadowTask<?, ?> t = w.current;
-        if (t != null && t.isRunning() && now - t.startNanos >= t.lane.timeoutNanos) {
+        // Not only while the predictor runs: a comparator, redactor or sink offer that blocks
+        // after the call returned would otherwise hold this worker forever.
+        if (t != null && !w.abandoned && now - t.startNanos >= t.lane.timeoutNanos) {
           guarded(() -> onTimeout(w, t)); // e.g. no thread could be started: keep watching
         }
       }
@@ -173,10 +175,9 @@ final class ShadowExecutor {
   }
 
   private void onTimeout(Worker worker, ShadowTask<?, ?> task) {
-    if (!task.finish(ShadowTask.RUNNING)) {
-      return; // finished in time after all
+    if (task.finish(ShadowTask.RUNNING)) { // else the call returned in time: its record is written
+      guarded(() -> handler.timedOut(task));
     }
-    guarded(() -> handler.timedOut(task));
     if (worker.abandonIfRunning(task)) {
       abandoned.incrementAndGet();
       if (!stopping) {
@@ -244,8 +245,8 @@ final class ShadowExecutor {
 
     /** Called by the watchdog after it timed {@code task} out. */
     synchronized boolean abandonIfRunning(ShadowTask<?, ?> task) {
-      if (current != task) {
-        return false; // the call returned in the meantime
+      if (current != task || abandoned) {
+        return false; // the worker finished in the meantime, or was abandoned already
       }
       abandoned = true;
       thread.interrupt();
