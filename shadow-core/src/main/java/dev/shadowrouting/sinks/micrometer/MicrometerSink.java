@@ -7,6 +7,7 @@ import dev.shadowrouting.Role;
 import dev.shadowrouting.RouterSnapshot;
 import dev.shadowrouting.ShadowRecord;
 import dev.shadowrouting.ShadowSink;
+import dev.shadowrouting.internal.LowerCaseNames;
 import dev.shadowrouting.internal.PerVariantCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,7 +17,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -56,10 +56,7 @@ public final class MicrometerSink implements ShadowSink {
   /** Gauges of one router read one snapshot per scrape, not one per gauge. */
   private static final long SNAPSHOT_TTL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-  private static final String[] ROLES = lowerCase(Role.values());
-  private static final String[] OUTCOMES = lowerCase(Outcome.values());
-  private static final String[] RESULTS = lowerCase(Comparison.Result.values());
-  private static final String[] REASONS = lowerCase(RejectReason.values());
+  private static final int OUTCOMES = Outcome.values().length;
 
   private final MeterRegistry registry;
   private final boolean percentileHistogram;
@@ -180,9 +177,9 @@ public final class MicrometerSink implements ShadowSink {
   private final class VariantMeters {
     private final String endpoint;
     private final String variant;
-    private final Timer[] timers = new Timer[ROLES.length * OUTCOMES.length];
-    private final Counter[] comparisons = new Counter[RESULTS.length];
-    private final Counter[] rejected = new Counter[REASONS.length];
+    private final Timer[] timers = new Timer[Role.values().length * OUTCOMES];
+    private final Counter[] comparisons = new Counter[Comparison.Result.values().length];
+    private final Counter[] rejected = new Counter[RejectReason.values().length];
 
     VariantMeters(String endpoint, String variant) {
       this.endpoint = endpoint;
@@ -196,13 +193,13 @@ public final class MicrometerSink implements ShadowSink {
     // The arrays are filled racily on purpose: the registry returns the same meter for the same
     // id, so two threads that both miss store the same instance.
     Timer timer(Role role, Outcome outcome) {
-      int i = role.ordinal() * OUTCOMES.length + outcome.ordinal();
+      int i = role.ordinal() * OUTCOMES + outcome.ordinal();
       Timer t = timers[i];
       if (t == null) {
         t = Timer.builder(INVOCATIONS)
             .description("Variant calls by role and outcome")
             .tags("endpoint", endpoint, "variant", variant,
-                "role", ROLES[role.ordinal()], "outcome", OUTCOMES[outcome.ordinal()])
+                "role", LowerCaseNames.of(role), "outcome", LowerCaseNames.of(outcome))
             .publishPercentileHistogram(percentileHistogram)
             .register(registry);
         timers[i] = t;
@@ -215,7 +212,7 @@ public final class MicrometerSink implements ShadowSink {
       if (c == null) {
         c = Counter.builder(COMPARISONS)
             .description("Shadow outputs compared with production's, by result")
-            .tags("endpoint", endpoint, "variant", variant, "result", RESULTS[result.ordinal()])
+            .tags("endpoint", endpoint, "variant", variant, "result", LowerCaseNames.of(result))
             .register(registry);
         comparisons[result.ordinal()] = c;
       }
@@ -227,20 +224,12 @@ public final class MicrometerSink implements ShadowSink {
       if (c == null) {
         c = Counter.builder(REJECTED)
             .description("Sampled shadow copies dropped instead of run, by reason")
-            .tags("endpoint", endpoint, "variant", variant, "reason", REASONS[reason.ordinal()])
+            .tags("endpoint", endpoint, "variant", variant, "reason", LowerCaseNames.of(reason))
             .register(registry);
         rejected[reason.ordinal()] = c;
       }
       return c;
     }
-  }
-
-  private static String[] lowerCase(Enum<?>[] values) {
-    String[] names = new String[values.length];
-    for (Enum<?> v : values) {
-      names[v.ordinal()] = v.name().toLowerCase(Locale.ROOT);
-    }
-    return names;
   }
 
   /** Builder for {@link MicrometerSink}; not thread-safe. */
