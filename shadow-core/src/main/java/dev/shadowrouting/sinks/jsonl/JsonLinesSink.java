@@ -1,0 +1,423 @@
+package dev.shadowrouting.sinks.jsonl;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.shadowrouting.ShadowRecord;
+import dev.shadowrouting.ShadowSink;
+import dev.shadowrouting.internal.ConfigErrors;
+import dev.shadowrouting.internal.WarnThenDebugLogger;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Writes {@link ShadowRecord}s as JSON Lines (one record per line, schema in README-sinks.md) to
+ * append-only files {@code <prefix>-<yyyyMMdd'T'HHmmssSSS'Z'>-<n>.jsonl} in one directory, which
+ * DuckDB, Spark, jq or {@link ShadowRecords} can read.
+ *
+ * <ul>
+ *   <li><b>Rotation</b>: a new file when the current one would exceed {@code maxFileBytes} or is
+ *       older than {@code rotationInterval} (checked when a record arrives); at most {@code
+ *       maxFiles} files are kept, the oldest are deleted. Every sink instance starts a new file.
+ *   <li><b>Permissions</b>: directories it creates are rwx------ and files rw------- whatever the
+ *       umask (records may carry payloads).
+ *   <li><b>Crash safety</b>: lines are serialised into a buffer and only whole lines are written,
+ *       so a killed JVM leaves complete lines and, at worst (a torn write of the OS), one partial
+ *       last line, which {@link ShadowRecords} skips. What the {@link FlushPolicy} had not yet
+ *       written is lost.
+ *   <li><b>Failures</b>: an unwritable directory, a full disk or a payload that cannot be
+ *       serialised never throws: the records are dropped and counted in {@link #failures()}, the
+ *       first failure is logged at WARN ({@code System.Logger} {@code dev.shadowrouting.sinks.jsonl}),
+ *       later ones at DEBUG. After an IO error the file is cut back to its last whole line and
+ *       closed; the next record opens a new file (at most one attempt per second).
+ *   <li><b>Payloads</b> are written only when the record has them (variants that opted in, after
+ *       the endpoint's redactor), through the {@link PayloadWriter}.
+ * </ul>
+ *
+ * <p>Thread-safe (one lock; a router calls it from one thread). Call {@link #close()} when done:
+ * the router flushes its sinks when it closes, but only their owner closes them.
+ */
+public final class JsonLinesSink implements ShadowSink, AutoCloseable {
+
+  public static final long MIN_FILE_BYTES = 1024;
+  public static final long DEFAULT_MAX_FILE_BYTES = 64L << 20;
+  public static final int DEFAULT_MAX_FILES = 20;
+  public static final int MAX_FILES_LIMIT = 1_000_000;
+  public static final Duration DEFAULT_ROTATION_INTERVAL = Duration.ofHours(1);
+  public static final String DEFAULT_PREFIX = "shadow-records";
+  public static final String SUFFIX = ".jsonl";
+
+  /** Lines buffered beyond this size are written whatever the flush policy. */
+  static final int BUFFER_BYTES = 64 << 10;
+  private static final long REOPEN_BACKOFF_MILLIS = 1000;
+  private static final DateTimeFormatter FILE_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
+
+  /** How a file is created and opened; a seam for tests that need a real ENOSPC. */
+  @FunctionalInterface
+  interface FileOpener {
+    FileChannel open(Path file) throws IOException;
+  }
+
+  private final Path directory;
+  private final String prefix;
+  private final long maxFileBytes;
+  private final int maxFiles;
+  private final long rotationMillis;
+  private final FlushPolicy flushPolicy;
+  private final PayloadWriter payloads;
+  private final Clock clock;
+  private final FileOpener opener;
+  private final WarnThenDebugLogger failureLog;
+  private final ScheduledExecutorService flusher;
+  private final LongAdder written = new LongAdder();
+  private final LongAdder failures = new LongAdder();
+
+  // guarded by this; invariant: the buffer holds lines only while a file is open
+  private final LineBuffer buffer = new LineBuffer(BUFFER_BYTES + 4096);
+  private JsonGenerator generator;
+  private int bufferedRecords;
+  private FileChannel channel;
+  private Path file;
+  private long fileBytes;
+  private long openedAtMillis;
+  private long lastWriteMillis;
+  private long reopenAtMillis;
+  private int sequence;
+  private boolean closed;
+
+  private JsonLinesSink(Builder b) {
+    this.directory = b.directory;
+    this.prefix = b.prefix;
+    this.maxFileBytes = b.maxFileBytes;
+    this.maxFiles = b.maxFiles;
+    this.rotationMillis = b.rotationInterval.toMillis();
+    this.flushPolicy = b.flushPolicy;
+    this.payloads = b.payloadWriter;
+    this.clock = b.clock;
+    this.opener = b.opener;
+    this.failureLog = new WarnThenDebugLogger(System.getLogger("dev.shadowrouting.sinks.jsonl"),
+        "JSON Lines sink writing to '" + directory + "' dropped records");
+    this.generator = newGenerator();
+    if (flushPolicy.kind == FlushPolicy.Kind.INTERVAL) {
+      long period = Math.max(1, flushPolicy.interval.toMillis());
+      this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "shadow-jsonl-flush-" + prefix);
+        t.setDaemon(true); // must never keep the JVM alive
+        return t;
+      });
+      flusher.scheduleWithFixedDelay(this::writeIfDue, period, period, TimeUnit.MILLISECONDS);
+    } else {
+      this.flusher = null;
+    }
+  }
+
+  public static Builder builder(Path directory) {
+    return new Builder(directory);
+  }
+
+  @Override
+  public synchronized void accept(ShadowRecord record) {
+    if (closed) {
+      fail(1, new IllegalStateException("sink closed"));
+      return;
+    }
+    int mark = buffer.size();
+    try {
+      RecordJson.write(record, generator, payloads);
+      generator.writeRaw('\n');
+      generator.flush(); // into the buffer, not the file
+    } catch (IOException | RuntimeException e) {
+      buffer.truncate(mark); // the generator's state is unknown now: start a fresh one
+      generator = newGenerator();
+      fail(1, e);
+      return;
+    }
+    bufferedRecords++;
+    long now = clock.millis();
+    if (channel != null && dueForRotation(now, buffer.size() - mark)) {
+      writeBuffered(mark, bufferedRecords - 1);
+      if (channel != null) {
+        closeFile();
+      }
+    }
+    if (channel == null && !openFile(now)) {
+      fail(bufferedRecords, null);
+      buffer.truncate(0);
+      bufferedRecords = 0;
+      return;
+    }
+    if (flushPolicy.kind == FlushPolicy.Kind.EVERY_RECORD || buffer.size() >= BUFFER_BYTES
+        || (flushPolicy.kind == FlushPolicy.Kind.INTERVAL
+            && now - lastWriteMillis >= flushPolicy.interval.toMillis())) {
+      writeBuffered(buffer.size(), bufferedRecords);
+    }
+  }
+
+  /** Whether the line just serialised (the last {@code lineBytes} of the buffer) needs a new file. */
+  private boolean dueForRotation(long now, int lineBytes) {
+    long before = fileBytes + buffer.size() - lineBytes;
+    return before > 0
+        && (before + lineBytes > maxFileBytes
+            || (rotationMillis > 0 && now - openedAtMillis >= rotationMillis));
+  }
+
+  /** Writes the first {@code end} buffered bytes, which hold {@code records} whole records. */
+  private void writeBuffered(int end, int records) {
+    if (end == 0) {
+      return;
+    }
+    try {
+      buffer.writeTo(channel, end);
+      fileBytes += end;
+      bufferedRecords -= records;
+      written.add(records);
+      lastWriteMillis = clock.millis();
+    } catch (IOException e) {
+      fail(bufferedRecords, e);
+      buffer.truncate(0);
+      bufferedRecords = 0;
+      try {
+        channel.truncate(fileBytes); // back to the last whole line
+      } catch (IOException ignored) {
+        // the reader skips a torn last line; the file is closed below and never appended to again
+      }
+      closeFile();
+      reopenAtMillis = clock.millis() + REOPEN_BACKOFF_MILLIS;
+    }
+  }
+
+  private boolean openFile(long now) {
+    if (now < reopenAtMillis) {
+      return false;
+    }
+    try {
+      OwnerOnlyFiles.createDirectories(directory);
+      while (true) {
+        Path next = directory.resolve(
+            prefix + '-' + FILE_TIME.format(clock.instant()) + '-' + String.format("%06d", sequence++)
+                + SUFFIX);
+        try {
+          channel = opener.open(next);
+          file = next;
+          break;
+        } catch (FileAlreadyExistsException e) {
+          // another instance created this name in the same millisecond: take the next number
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      failureLog.log(e);
+      reopenAtMillis = now + REOPEN_BACKOFF_MILLIS;
+      return false;
+    }
+    fileBytes = 0;
+    openedAtMillis = now;
+    lastWriteMillis = now;
+    deleteOldFiles();
+    return true;
+  }
+
+  private void deleteOldFiles() {
+    try {
+      List<Path> files = files(directory, prefix + "-*" + SUFFIX);
+      for (int i = 0; i < files.size() - maxFiles; i++) {
+        Files.deleteIfExists(files.get(i));
+      }
+    } catch (IOException | RuntimeException e) {
+      failureLog.log(e); // the disk may fill up, but the records still have a file
+    }
+  }
+
+  /** The files in {@code directory} matching {@code glob}, oldest first. */
+  static List<Path> files(Path directory, String glob) throws IOException {
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> all = Files.newDirectoryStream(directory, glob)) {
+      all.forEach(files::add);
+    }
+    Collections.sort(files); // names start with the UTC time and a sequence number
+    return files;
+  }
+
+  private void closeFile() {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      failureLog.log(e);
+    }
+    channel = null;
+  }
+
+  private void fail(int records, Exception cause) {
+    failures.add(records);
+    if (cause != null) {
+      failureLog.log(cause);
+    }
+  }
+
+  private JsonGenerator newGenerator() {
+    try {
+      JsonGenerator g = RecordJson.FACTORY.createGenerator(buffer);
+      g.setRootValueSeparator(null); // lines are separated by '\n' only
+      return g;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // cannot happen: the target is memory
+    }
+  }
+
+  private synchronized void writeIfDue() {
+    if (!closed && bufferedRecords > 0
+        && clock.millis() - lastWriteMillis >= flushPolicy.interval.toMillis()) {
+      writeBuffered(buffer.size(), bufferedRecords);
+    }
+  }
+
+  /** Writes every buffered line to the operating system (it does not fsync). */
+  @Override
+  public synchronized void flush() {
+    writeBuffered(buffer.size(), bufferedRecords);
+  }
+
+  /** Writes what is buffered and closes the file. Later records are counted as failures. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    flush();
+    if (channel != null) {
+      closeFile();
+    }
+    closed = true;
+    if (flusher != null) {
+      flusher.shutdownNow();
+    }
+  }
+
+  @Override
+  public String name() {
+    return "jsonl";
+  }
+
+  /** Records handed to the operating system. */
+  public long written() {
+    return written.sum();
+  }
+
+  /** Records dropped: IO errors (unwritable directory, full disk), unserialisable payloads, closed. */
+  public long failures() {
+    return failures.sum();
+  }
+
+  /** The file being written, or {@code null} before the first record and after a failure. */
+  public synchronized Path currentFile() {
+    return channel == null ? null : file;
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  /**
+   * Builder for {@link JsonLinesSink}; not thread-safe. {@link #build()} validates every setting
+   * and reports all errors at once.
+   */
+  public static final class Builder {
+    private final Path directory;
+    private String prefix = DEFAULT_PREFIX;
+    private long maxFileBytes = DEFAULT_MAX_FILE_BYTES;
+    private int maxFiles = DEFAULT_MAX_FILES;
+    private Duration rotationInterval = DEFAULT_ROTATION_INTERVAL;
+    private FlushPolicy flushPolicy = FlushPolicy.every(Duration.ofSeconds(1));
+    private PayloadWriter payloadWriter = PayloadWriter.defaults();
+    private Clock clock = Clock.systemUTC();
+    private FileOpener opener = OwnerOnlyFiles::createAppendOnly;
+
+    private Builder(Path directory) {
+      this.directory = directory;
+    }
+
+    /** File name prefix: letters, digits, '.', '_' and '-'. Default {@value #DEFAULT_PREFIX}. */
+    public Builder prefix(String prefix) {
+      this.prefix = prefix;
+      return this;
+    }
+
+    /** Rotate before a file would exceed this size, in [1024, Long.MAX_VALUE]. Default 64 MiB. */
+    public Builder maxFileBytes(long maxFileBytes) {
+      this.maxFileBytes = maxFileBytes;
+      return this;
+    }
+
+    /** Files kept, the current one included, in [1, 1000000]; older ones are deleted. Default 20. */
+    public Builder maxFiles(int maxFiles) {
+      this.maxFiles = maxFiles;
+      return this;
+    }
+
+    /** Rotate files older than this; {@link Duration#ZERO} never rotates by time. Default 1 h. */
+    public Builder rotationInterval(Duration rotationInterval) {
+      this.rotationInterval = rotationInterval;
+      return this;
+    }
+
+    /** When lines are handed to the OS. Default {@code FlushPolicy.every(1 s)}. */
+    public Builder flushPolicy(FlushPolicy flushPolicy) {
+      this.flushPolicy = flushPolicy;
+      return this;
+    }
+
+    /** Serialises payload types the sink does not know. Default: {@code toString()}. */
+    public Builder payloadWriter(PayloadWriter payloadWriter) {
+      this.payloadWriter = payloadWriter;
+      return this;
+    }
+
+    /** The time source for rotation and file names. Default the UTC system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    Builder opener(FileOpener opener) {
+      this.opener = opener;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException naming every invalid setting, its value and allowed range */
+    public JsonLinesSink build() {
+      ConfigErrors errors = new ConfigErrors("JSON Lines sink is invalid");
+      errors.requireNonNull("directory", directory);
+      errors.requireName("prefix", prefix);
+      if (prefix != null && !prefix.matches("[A-Za-z0-9._-]*")) {
+        errors.add("prefix must contain only letters, digits, '.', '_' and '-' but was \""
+            + prefix + '"');
+      }
+      errors.requireInRange("maxFileBytes", maxFileBytes, MIN_FILE_BYTES, Long.MAX_VALUE);
+      errors.requireInRange("maxFiles", maxFiles, 1, MAX_FILES_LIMIT);
+      errors.requireNotNegative("rotationInterval", rotationInterval);
+      if (flushPolicy == null) {
+        errors.add("flushPolicy must not be null");
+      } else if (flushPolicy.kind == FlushPolicy.Kind.INTERVAL) {
+        errors.requirePositive("flushPolicy interval", flushPolicy.interval);
+      }
+      errors.requireNonNull("payloadWriter", payloadWriter);
+      errors.requireNonNull("clock", clock);
+      errors.throwIfAny();
+      return new JsonLinesSink(this);
+    }
+  }
+}
