@@ -5,7 +5,9 @@ Run from the repository root after changing it (Debian: apt-get install python3-
 
     /usr/bin/python3 shadow-onnx/src/test/models/generate_models.py
 
-The output is committed, so tests never need python. The weights below are repeated in the Java
+The output is committed, so tests never need python. The logistic models are also written to the
+samples and benchmarks resources (those modules cannot read shadow-onnx's test resources, and the
+library jar should not carry demo models). The weights below are repeated in the Java
 tests (OnnxModels.java), which compute the expected outputs themselves instead of reading them
 back from a model. Opset 13 and IR version 7 keep the files loadable by any onnxruntime >= 1.8.
 """
@@ -19,6 +21,8 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 TEST_DIR = os.path.join(ROOT, "..", "resources", "models")
 SAMPLES_DIR = os.path.join(ROOT, "..", "..", "..", "..", "samples", "src", "main", "resources",
                            "dev", "shadowrouting", "samples", "models")
+BENCHMARKS_DIR = os.path.join(ROOT, "..", "..", "..", "..", "benchmarks", "src", "main",
+                              "resources", "dev", "shadowrouting", "benchmarks", "models")
 
 # logistic models: score = sigmoid(x . W + b), x is [1, 4]
 LOGISTIC_V1_W = [0.5, -1.25, 2.0, 0.75]
@@ -129,7 +133,8 @@ def all_types():
 
 if __name__ == "__main__":
     save(logistic(LOGISTIC_V1_W, LOGISTIC_V1_B, "logistic_v1"),
-         (TEST_DIR, "logistic_v1.onnx"), (SAMPLES_DIR, "logistic_v1.onnx"))
+         (TEST_DIR, "logistic_v1.onnx"), (SAMPLES_DIR, "logistic_v1.onnx"),
+         (BENCHMARKS_DIR, "logistic_v1.onnx"))
     save(logistic(LOGISTIC_V2_W, LOGISTIC_V2_B, "logistic_v2"),
          (TEST_DIR, "logistic_v2.onnx"), (SAMPLES_DIR, "logistic_v2.onnx"))
     save(two_in_two_out(), (TEST_DIR, "two_in_two_out.onnx"))
