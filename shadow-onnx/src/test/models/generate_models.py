@@ -105,6 +105,17 @@ def int64_affine():
     return make(graph)
 
 
+def reshape_2x2():
+    # valid only for 4 elements: lets tests make onnxruntime itself fail inside run()
+    graph = helper.make_graph(
+        [helper.make_node("Reshape", ["x", "shape"], ["y"])],
+        "reshape_2x2",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n"])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 2])],
+        [init("shape", [2, 2], np.int64)])
+    return make(graph)
+
+
 def all_types():
     # one input per remaining element type; each output is computed from its input
     graph = helper.make_graph(
@@ -141,3 +152,4 @@ if __name__ == "__main__":
     save(classifier(), (TEST_DIR, "classifier.onnx"))
     save(int64_affine(), (TEST_DIR, "int64_affine.onnx"))
     save(all_types(), (TEST_DIR, "all_types.onnx"))
+    save(reshape_2x2(), (TEST_DIR, "reshape_2x2.onnx"))

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
@@ -266,6 +267,9 @@ public final class OnnxPredictor<I, O> implements Predictor<I, O>, AutoCloseable
         options.setIntraOpNumThreads(intraOpThreads);
         options.setInterOpNumThreads(interOpThreads);
         options.setOptimizationLevel(optimizationLevel);
+        // A failing run is reported through the OrtException it throws (same message), which the
+        // router counts and logs once; ONNX Runtime's own stderr line per failure would flood.
+        options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
         ExecutionProviders.register(options, provider);
         return model.open(env, options);
       } catch (OrtException e) {

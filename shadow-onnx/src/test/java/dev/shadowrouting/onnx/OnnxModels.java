@@ -11,6 +11,7 @@ final class OnnxModels {
   static final String CLASSIFIER = "models/classifier.onnx";
   static final String INT64_AFFINE = "models/int64_affine.onnx";
   static final String ALL_TYPES = "models/all_types.onnx";
+  static final String RESHAPE_2X2 = "models/reshape_2x2.onnx";
 
   static final float[] LOGISTIC_V1_W = {0.5f, -1.25f, 2.0f, 0.75f};
   static final float LOGISTIC_V1_B = -0.3f;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -257,6 +258,18 @@ class OnnxPredictorTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("input \"x\" must be FLOAT [batch, 4] as the model declares"
               + " but was FLOAT [5, 3]: dimension 1 must be 4 but was 3");
+    }
+  }
+
+  @Test
+  void aFailingRunThrowsOrtExceptionAndLeavesThePredictorUsable() throws Exception {
+    try (var p = OnnxPredictor.builder(model(OnnxModels.RESHAPE_2X2)).build()) {
+      // three elements pass validation (dynamic dimension) but cannot be reshaped to [2, 2]
+      assertThatThrownBy(() -> p.predict(Map.of("x", Tensor.of(new float[] {1, 2, 3}))))
+          .isInstanceOf(OrtException.class)
+          .hasMessageContaining("cannot be reshaped"); // ONNX Runtime's reason, not only a log
+      Tensor y = p.predict(Map.of("x", Tensor.of(new float[] {1, 2, 3, 4}))).get("y");
+      assertThat((float[][]) y.toArray()).isDeepEqualTo(new float[][] {{1, 2}, {3, 4}});
     }
   }
 
