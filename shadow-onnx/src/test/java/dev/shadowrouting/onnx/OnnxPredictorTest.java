@@ -319,6 +319,40 @@ class OnnxPredictorTest {
   }
 
   @Test
+  void closeDuringConcurrentCallsWaitsForThemAndLaterCallsFailCleanly() throws Exception {
+    int threads = 3;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    OnnxPredictor<float[], Float> p = logistic(model(OnnxModels.LOGISTIC_V1));
+    try {
+      CountDownLatch allRunning = new CountDownLatch(threads);
+      List<Future<Integer>> callers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        callers.add(pool.submit(() -> {
+          int succeeded = 0;
+          try {
+            while (true) { // ends only when a call sees the predictor closed
+              p.predict(new float[] {1f, 2f, 3f, 4f});
+              if (succeeded++ == 0) {
+                allRunning.countDown();
+              }
+            }
+          } catch (IllegalStateException closed) {
+            return succeeded;
+          }
+        }));
+      }
+      assertThat(allRunning.await(30, TimeUnit.SECONDS)).isTrue();
+      p.close(); // while the callers are mid-loop: must neither crash nor hang
+      for (Future<Integer> caller : callers) {
+        assertThat(caller.get(30, TimeUnit.SECONDS)).isPositive();
+      }
+    } finally {
+      pool.shutdownNow();
+      p.close();
+    }
+  }
+
+  @Test
   void outputMapperSeesPlainJavaCopiesAfterNativeMemoryIsReleased() throws Exception {
     List<Map<String, Tensor>> kept = new ArrayList<>();
     OutputMapper<Integer> keep = outputs -> {
