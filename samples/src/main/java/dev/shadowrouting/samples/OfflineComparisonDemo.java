@@ -18,8 +18,9 @@ import java.util.Map;
  * {@link JsonLinesSink} serves requests, is closed (which flushes the files), and the files are
  * read back with {@link ShadowRecords} and printed side by side.
  *
- * <p>Run: {@code mvn -q -pl samples -am package -DskipTests} then {@code java -cp ...
- * dev.shadowrouting.samples.OfflineComparisonDemo [directory]} (default: a new temp directory).
+ * <p>Run: {@code mvn -B -q -pl samples -am compile exec:java
+ * -Ddemo.main=dev.shadowrouting.samples.OfflineComparisonDemo} (writes to a new temp directory;
+ * {@code -Dexec.args=DIR} to choose one).
  */
 public final class OfflineComparisonDemo {
   private OfflineComparisonDemo() {}
