@@ -61,6 +61,7 @@ class FaultInjectionTest {
     SHADOW_ALLOCATES_HEAVILY(Outcome.SUCCESS, null, false),
     COMPARATOR_THROWS(Outcome.SUCCESS, null, false),
     COMPARATOR_IS_SLOW(Outcome.SUCCESS, null, false),
+    COMPARATOR_BLOCKS_FOREVER(Outcome.SUCCESS, null, true),
     SINK_THROWS(Outcome.SUCCESS, null, false),
     SINK_BLOCKS_FOREVER(Outcome.SUCCESS, null, true),
     SINK_IS_SLOW(Outcome.SUCCESS, null, false);
@@ -106,8 +107,12 @@ class FaultInjectionTest {
       };
     }
 
-    OutputComparator<Integer> comparator() {
+    OutputComparator<Integer> comparator(Gate gate) {
       return switch (this) {
+        case COMPARATOR_BLOCKS_FOREVER -> (p, s) -> {
+          gate.block();
+          return Comparison.match();
+        };
         case COMPARATOR_THROWS -> (p, s) -> {
           throw new IllegalStateException("comparator failed");
         };
@@ -150,7 +155,7 @@ class FaultInjectionTest {
           return in * 2;
         }).build())
         .shadow(Variant.builder("faulty", fault.shadow(gate))
-            .comparator(fault.comparator())
+            .comparator(fault.comparator(gate))
             .timeout(FAULTY_TIMEOUT)
             .maxConcurrency(FAULTY_MAX_CONCURRENCY)
             .build())

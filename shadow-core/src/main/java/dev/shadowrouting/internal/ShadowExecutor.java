@@ -156,10 +156,11 @@ final class ShadowExecutor {
   }
 
   private void onTimeout(Worker worker, ShadowTask<?, ?> task) {
-    if (!task.finish(ShadowTask.RUNNING)) {
-      return; // finished in time after all
+    if (task.finish(ShadowTask.RUNNING)) {
+      guarded(() -> handler.timedOut(task));
     }
-    guarded(() -> handler.timedOut(task));
+    // Also when the call itself returned in time: a comparator, redactor or sink offer that is
+    // still running on the worker past the timeout would otherwise hold it forever.
     if (worker.abandonIfRunning(task)) {
       abandoned.incrementAndGet();
       if (!stopping) {
