@@ -225,6 +225,16 @@ class FaultBuilderFuzzTest {
   }
 
   @Test
+  void endpointConfigListSettersRejectNullWithTheFieldNamed() {
+    Expected production = new Expected().check(false, "productionVariants");
+    assertBuildsOrNames(production, () -> EndpointConfig.<Object, Object>builder("e")
+        .productionVariants(null).build());
+    Expected shadows = new Expected().check(false, "shadowVariants");
+    assertBuildsOrNames(shadows, () -> EndpointConfig.<Object, Object>builder("e")
+        .production(variant("p", 1.0)).shadowVariants(null).build());
+  }
+
+  @Test
   void requestBuilderAcceptsAnything() {
     qt().withExamples(EXAMPLES).forAll(names(), names(), names())
         .checkAssert((id, key, target) -> {
