@@ -2,6 +2,7 @@ package dev.shadowrouting.benchmarks;
 
 import com.github.rawls238.scientist4j.Experiment;
 import dev.shadowrouting.EndpointConfig;
+import dev.shadowrouting.Predictor;
 import dev.shadowrouting.RouterSnapshot;
 import dev.shadowrouting.ShadowRouter;
 import dev.shadowrouting.Variant;
@@ -67,7 +68,7 @@ final class Subject implements AutoCloseable {
       return shadow.applyAsInt(in);
     };
     this.call = switch (impl) {
-      case "direct" -> production::applyAsInt;
+      case "direct" -> direct(production);
       case "router-none" -> router(production, null);
       case "router" -> router(production, counted);
       case "scientist4j" -> scientist(production, counted, null);
@@ -81,6 +82,15 @@ final class Subject implements AutoCloseable {
   int call(int input) throws Exception {
     calls.increment();
     return call.call(input);
+  }
+
+  /**
+   * Through a boxed {@link Predictor}, exactly like the router's production variant, so the
+   * baseline pays the same boxing of input and output and the difference is the router's alone.
+   */
+  private static Call direct(IntUnaryOperator production) {
+    Predictor<Integer, Integer> predictor = production::applyAsInt;
+    return predictor::predict;
   }
 
   private Call router(IntUnaryOperator production, IntUnaryOperator shadow) {
