@@ -167,6 +167,7 @@ public final class EndpointConfig<I, O> {
 
     /** Replaces the production variants. */
     public Builder<I, O> productionVariants(List<Variant<I, O>> variants) {
+      requireList("productionVariants", variants);
       production.clear();
       production.addAll(variants);
       return this;
@@ -174,6 +175,7 @@ public final class EndpointConfig<I, O> {
 
     /** Replaces the shadow variants. */
     public Builder<I, O> shadowVariants(List<Variant<I, O>> variants) {
+      requireList("shadowVariants", variants);
       shadows.clear();
       shadows.addAll(variants);
       return this;
@@ -272,6 +274,13 @@ public final class EndpointConfig<I, O> {
       errors.requireNotNegative("closeTimeout", closeTimeout);
       errors.throwIfAny();
       return new EndpointConfig<>(this);
+    }
+
+    /** A null list has no elements to validate later in build(): reject it here, by name. */
+    private static void requireList(String field, List<?> list) {
+      if (list == null) {
+        throw new IllegalArgumentException(field + " must be a list (possibly empty) but was null");
+      }
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {

@@ -24,6 +24,8 @@ final class SinkChannel implements Runnable {
   private final WarnThenDebugLogger failures;
   private final Thread thread;
   private volatile boolean stopping;
+  /** Set when close() returned while this sink was still busy: it gets no further records. */
+  private volatile boolean gaveUp;
   private volatile boolean terminated;
 
   SinkChannel(String endpoint, ShadowSink sink, String name, int capacity) {
@@ -57,6 +59,10 @@ final class SinkChannel implements Runnable {
       while (true) {
         ShadowRecord r = buffer.poll();
         if (r != null) {
+          if (gaveUp) {
+            dropped.increment(); // close() is over: drop the backlog instead of delivering late
+            break;
+          }
           backoff.reset();
           deliver(r);
         } else if (stopping) {
@@ -102,6 +108,7 @@ final class SinkChannel implements Runnable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    gaveUp = true;
   }
 
   ShadowSink sink() {

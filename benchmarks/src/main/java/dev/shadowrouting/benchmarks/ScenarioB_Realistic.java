@@ -1,0 +1,63 @@
+package dev.shadowrouting.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Scenario B, realistic: production and shadow each burn about 20 µs of CPU
+ * ({@link Blackhole#consumeCPU}; {@code tokens} is tuned so that {@code direct} measures ~20 µs on
+ * the benchmark machine), 100% sampling, one caller thread. Aim for the router: caller time at
+ * most 1.05 x direct with at least 90% of the copies completed (printed per trial).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class ScenarioB_Realistic {
+
+  @Param({"direct", "router:100", "scientist4j:100", "scientist4j-async:100",
+      "shadow-tool:100", "shadow-tool-bounded:100"})
+  public String impl;
+
+  /** Blackhole.consumeCPU tokens for ~20 µs; re-tune with {@code -p tokens=...} if needed. */
+  @Param({"5000"})
+  public long tokens;
+
+  private Subject subject;
+  private int input;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    subject = new Subject(impl, this::work, this::work);
+  }
+
+  private int work(int in) {
+    Blackhole.consumeCPU(tokens);
+    return in + 1;
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    subject.close();
+  }
+
+  @Benchmark
+  public int call() throws Exception {
+    return subject.call(input++);
+  }
+}

@@ -1,0 +1,57 @@
+package dev.shadowrouting.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Scenario C, slow shadow: a trivial production and a shadow that parks 1 ms, 100% sampling,
+ * back-to-back calls from one thread, so copies arrive far faster than the shadow can take them.
+ * Aim for the router: caller time at most 1.1 x direct (excess copies are dropped and counted,
+ * printed per trial; peers with unbounded pools accumulate threads or queued work instead).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class ScenarioC_SlowShadow {
+
+  @Param({"direct", "router:100", "scientist4j:100", "scientist4j-async:100",
+      "shadow-tool:100", "shadow-tool-bounded:100"})
+  public String impl;
+
+  private Subject subject;
+  private int input;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    subject = new Subject(impl, in -> in + 1, in -> {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      return in + 1;
+    });
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    subject.close();
+  }
+
+  @Benchmark
+  public int call() throws Exception {
+    return subject.call(input++);
+  }
+}
