@@ -33,6 +33,8 @@ public final class EndpointConfig<I, O> {
   public static final int MAX_QUEUE_CAPACITY = 1 << 24;
   public static final int DEFAULT_SINK_BUFFER_CAPACITY = 8192;
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  /** Upper bound of {@code closeTimeout}. */
+  public static final Duration MAX_CLOSE_TIMEOUT = Duration.ofDays(1);
 
   private final String name;
   private final List<Variant<I, O>> production;
@@ -223,7 +225,7 @@ public final class EndpointConfig<I, O> {
       return this;
     }
 
-    /** How long {@code close()} waits for queued and running shadows. Default 5 s. */
+    /** How long {@code close()} waits for queued and running shadows, in [0, 1 day]. Default 5 s. */
     public Builder<I, O> closeTimeout(Duration closeTimeout) {
       this.closeTimeout = closeTimeout;
       return this;
@@ -271,7 +273,7 @@ public final class EndpointConfig<I, O> {
         errors.add("contextPropagators must not contain null");
       }
       errors.requireNonNull("redactor", redactor);
-      errors.requireNotNegative("closeTimeout", closeTimeout);
+      errors.requireNotNegative("closeTimeout", closeTimeout, MAX_CLOSE_TIMEOUT);
       errors.throwIfAny();
       return new EndpointConfig<>(this);
     }

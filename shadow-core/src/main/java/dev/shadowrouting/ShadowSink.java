@@ -24,10 +24,14 @@ public interface ShadowSink {
   /** Makes delivered records durable or visible; called when the router closes. */
   default void flush() {}
 
-  /** A short name for snapshots, thread names and logs. */
+  /**
+   * A short name for snapshots, thread names and logs. Default: the class's simple name, or
+   * {@code "sink"} for lambdas and anonymous classes (whose generated names say nothing).
+   */
   default String name() {
-    String simple = getClass().getSimpleName();
-    return simple.isEmpty() ? "sink" : simple;
+    Class<?> type = getClass();
+    String simple = type.getSimpleName();
+    return simple.isEmpty() || type.isSynthetic() || simple.contains("$$") ? "sink" : simple;
   }
 
   /**

@@ -34,6 +34,8 @@ public final class Variant<I, O> {
   public static final double DEFAULT_WEIGHT = 1.0;
   public static final double DEFAULT_SAMPLING_RATE = 1.0;
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+  /** Upper bound of {@code timeout}. */
+  public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
   public static final int DEFAULT_MAX_CONCURRENCY = 64;
   /** Upper bound of {@code maxConcurrency}: it also bounds threads a hung shadow can hold. */
   public static final int MAX_CONCURRENCY_LIMIT = 4096;
@@ -144,7 +146,7 @@ public final class Variant<I, O> {
       return this;
     }
 
-    /** Shadow call timeout, positive. */
+    /** Shadow call timeout, in (0, 1 day]. */
     public Builder<I, O> timeout(Duration timeout) {
       this.timeout = timeout;
       return this;
@@ -177,7 +179,7 @@ public final class Variant<I, O> {
       errors.requireNonNull("predictor", predictor);
       errors.requireFiniteAtLeast("weight", weight, 0.0);
       errors.requireInRange("samplingRate", samplingRate, 0.0, 1.0);
-      errors.requirePositive("timeout", timeout);
+      errors.requirePositive("timeout", timeout, MAX_TIMEOUT);
       errors.requireInRange("maxConcurrency", maxConcurrency, 1, MAX_CONCURRENCY_LIMIT);
       errors.throwIfAny();
       return new Variant<>(this);

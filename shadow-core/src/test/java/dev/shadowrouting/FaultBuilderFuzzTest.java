@@ -55,7 +55,7 @@ class FaultBuilderFuzzTest {
 
   private static Gen<Duration> durations() {
     Gen<Duration> edges = Generate.pick(Arrays.asList(Duration.ZERO, Duration.ofNanos(1),
-        Duration.ofNanos(-1), Duration.ofMillis(50), Duration.ofDays(365),
+        Duration.ofNanos(-1), Duration.ofMillis(50), Duration.ofDays(1), Duration.ofDays(1).plusNanos(1), Duration.ofDays(365),
         Duration.ofSeconds(Long.MAX_VALUE, 999_999_999), Duration.ofSeconds(Long.MIN_VALUE)));
     Gen<Duration> any = longs().all().map(Duration::ofNanos);
     return nullable(edges.mix(any, 50));
@@ -83,8 +83,8 @@ class FaultBuilderFuzzTest {
     return name != null && !name.isBlank() && name.length() <= 200;
   }
 
-  private static boolean positive(Duration d) {
-    return d != null && !d.isNegative() && !d.isZero();
+  private static boolean positiveAtMost(Duration d, Duration max) {
+    return d != null && !d.isNegative() && !d.isZero() && d.compareTo(max) <= 0;
   }
 
   /** Builds, or throws an IllegalArgumentException naming each expected field; nothing else. */
@@ -129,7 +129,7 @@ class FaultBuilderFuzzTest {
           .check(hasPredictor, "predictor")
           .check(weight >= 0 && Double.isFinite(weight), "weight")
           .check(rate >= 0 && rate <= 1, "samplingRate")
-          .check(positive(timeout), "timeout")
+          .check(positiveAtMost(timeout, Variant.MAX_TIMEOUT), "timeout")
           .check(maxConcurrency >= 1 && maxConcurrency <= Variant.MAX_CONCURRENCY_LIMIT,
               "maxConcurrency");
       assertBuildsOrNames(expected, () -> Variant.builder(name, hasPredictor ? IDENTITY : null)
@@ -205,7 +205,8 @@ class FaultBuilderFuzzTest {
               "sinkBufferCapacity")
           .check(!nullSink, "sinks")
           .check((Boolean) s[8], "redactor")
-          .check(closeTimeout != null && !closeTimeout.isNegative(), "closeTimeout");
+          .check(closeTimeout != null && !closeTimeout.isNegative()
+              && closeTimeout.compareTo(EndpointConfig.MAX_CLOSE_TIMEOUT) <= 0, "closeTimeout");
       List<Variant<Object, Object>> shadows = new ArrayList<>();
       for (int i = 0; i < shadowCount; i++) {
         shadows.add(variant("shadow-" + i, 1.0));

@@ -57,19 +57,17 @@ public final class ConfigErrors {
     }
   }
 
-  public void requirePositive(String field, Duration value) {
-    if (value == null) {
-      add(field + " must be a positive duration but was null");
-    } else if (value.isNegative() || value.isZero()) {
-      add(field + " must be a positive duration but was " + value);
+  /** A duration in (0, max]: bounded so that nanosecond arithmetic on it cannot overflow. */
+  public void requirePositive(String field, Duration value, Duration max) {
+    if (value == null || value.isNegative() || value.isZero() || value.compareTo(max) > 0) {
+      add(field + " must be a duration in (0, " + max + "] but was " + value);
     }
   }
 
-  public void requireNotNegative(String field, Duration value) {
-    if (value == null) {
-      add(field + " must be a duration >= 0 but was null");
-    } else if (value.isNegative()) {
-      add(field + " must be a duration >= 0 but was " + value);
+  /** A duration in [0, max]: bounded so that nanosecond arithmetic on it cannot overflow. */
+  public void requireNotNegative(String field, Duration value, Duration max) {
+    if (value == null || value.isNegative() || value.compareTo(max) > 0) {
+      add(field + " must be a duration in [0, " + max + "] but was " + value);
     }
   }
 

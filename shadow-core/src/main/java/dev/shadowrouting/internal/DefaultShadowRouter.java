@@ -146,24 +146,26 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
   private O call(Routing<I, O> r, ProductionLane<I, O> lane, I input, String samplingKey,
       String requestId) throws Exception {
     long mask = r.shadows.length == 0 ? 0 : r.sample(samplingKey);
-    String id = requestId;
+    long refused = 0;
+    RejectReason reason = closed ? RejectReason.CLOSED : RejectReason.CONCURRENCY_LIMIT;
     for (long m = mask; m != 0; m &= m - 1) {
       ShadowLane<I, O> shadow = r.shadows[Long.numberOfTrailingZeros(m)];
       shadow.counters.sampled.increment();
-      RejectReason reason = null;
-      if (closed) {
-        reason = RejectReason.CLOSED;
-      } else if (shadow.counters.inFlight.incrementAndGet() > shadow.maxConcurrency) {
-        shadow.counters.inFlight.decrementAndGet();
-        reason = RejectReason.CONCURRENCY_LIMIT;
-      }
-      if (reason != null) {
-        mask &= ~Long.lowestOneBit(m);
-        if (id == null && channels.length > 0) {
-          id = ids.next(); // the request's records must share one id
+      if (reason == RejectReason.CLOSED
+          || shadow.counters.inFlight.incrementAndGet() > shadow.maxConcurrency) {
+        if (reason != RejectReason.CLOSED) {
+          shadow.counters.inFlight.decrementAndGet();
         }
-        rejectedBeforeProduction(shadow, lane, reason, id);
+        refused |= Long.lowestOneBit(m);
       }
+    }
+    mask &= ~refused;
+    // A request id is generated only when records of this request need to be joined: a refused
+    // copy's record alone needs none (the saturated path stays cheap).
+    String id = requestId == null && mask != 0 && refused != 0 && channels.length > 0
+        ? ids.next() : requestId;
+    for (long m = refused; m != 0; m &= m - 1) {
+      rejectedBeforeProduction(r.shadows[Long.numberOfTrailingZeros(m)], lane, reason, id);
     }
     if (mask == 0) {
       return lane.callUnsampled(input);

@@ -408,11 +408,11 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
       }
       errors.requireInRange("maxFileBytes", maxFileBytes, MIN_FILE_BYTES, Long.MAX_VALUE);
       errors.requireInRange("maxFiles", maxFiles, 1, MAX_FILES_LIMIT);
-      errors.requireNotNegative("rotationInterval", rotationInterval);
+      errors.requireNotNegative("rotationInterval", rotationInterval, Duration.ofDays(3650));
       if (flushPolicy == null) {
         errors.add("flushPolicy must not be null");
       } else if (flushPolicy.kind == FlushPolicy.Kind.INTERVAL) {
-        errors.requirePositive("flushPolicy interval", flushPolicy.interval);
+        errors.requirePositive("flushPolicy interval", flushPolicy.interval, Duration.ofDays(1));
       }
       errors.requireNonNull("payloadWriter", payloadWriter);
       errors.requireNonNull("clock", clock);

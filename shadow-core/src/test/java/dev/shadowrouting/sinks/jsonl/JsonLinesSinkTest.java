@@ -312,8 +312,8 @@ class JsonLinesSinkTest {
         .hasMessageContaining("maxFileBytes must be in [1024, 9223372036854775807] but was 10")
         .hasMessageContaining("maxFiles must be in [1, 1000000] but was 0")
         .hasMessageContaining("prefix must contain only letters, digits, '.', '_' and '-' but was")
-        .hasMessageContaining("rotationInterval must be a duration >= 0 but was PT-1S")
-        .hasMessageContaining("flushPolicy interval must be a positive duration but was PT0S")
+        .hasMessageContaining("rotationInterval must be a duration in [0, PT87600H] but was PT-1S")
+        .hasMessageContaining("flushPolicy interval must be a duration in (0, PT24H] but was PT0S")
         .hasMessageContaining("payloadWriter must not be null");
   }
 
