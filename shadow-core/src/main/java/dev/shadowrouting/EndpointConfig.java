@@ -27,7 +27,12 @@ import java.util.Set;
 public final class EndpointConfig<I, O> {
 
   public static final int MAX_SHADOW_VARIANTS = 64;
-  public static final int DEFAULT_WORKER_THREADS = 2;
+  /**
+   * Half the cores, between 1 and 4: shadow work should never take more than half the machine
+   * from production by default (1 on a 2-core machine, 4 from 8 cores up).
+   */
+  public static final int DEFAULT_WORKER_THREADS =
+      Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
   public static final int MAX_WORKER_THREADS = 1024;
   public static final int DEFAULT_QUEUE_CAPACITY = 1024;
   public static final int MAX_QUEUE_CAPACITY = 1 << 24;
@@ -189,7 +194,7 @@ public final class EndpointConfig<I, O> {
       return this;
     }
 
-    /** Shadow pool threads, in [1, 1024]. Default 2. */
+    /** Shadow pool threads, in [1, 1024]. Default: half the cores, in [1, 4]. */
     public Builder<I, O> workerThreads(int workerThreads) {
       this.workerThreads = workerThreads;
       return this;

@@ -76,6 +76,7 @@ class LifecycleTest {
   void updateRefusesWhatARunningRouterCannotChange() {
     EndpointConfig<Integer, Integer> config = EndpointConfig.<Integer, Integer>builder("fixed")
         .production(Variant.<Integer, Integer>builder("p", in -> in).build())
+        .workerThreads(2)
         .build();
     try (ShadowRouter<Integer, Integer> router = ShadowRouter.create(config)) {
       assertThatThrownBy(() -> router.update(config.toBuilder().workerThreads(7)

@@ -27,8 +27,8 @@ import java.util.function.IntUnaryOperator;
  * <ul>
  *   <li>{@code direct}: production only, the baseline.
  *   <li>{@code router-none}: our router without a shadow variant.
- *   <li>{@code router:<p>}: our router, one shadow variant at p%, defaults (2 workers, queue
- *       1024, maxConcurrency 16, no sink).
+ *   <li>{@code router:<p>}: our router, one shadow variant at p%, defaults (workers: half the cores,
+ *       queue 1024, maxConcurrency 64, no sink).
  *   <li>{@code scientist4j:<p>}: {@code Experiment.run(control, candidate)} as its README shows;
  *       sampling through its {@code runIf()} hook. Runs the candidate on the caller's thread.
  *   <li>{@code scientist4j-async:<p>}: {@code runAsync} with a bounded executor (2 threads, queue
