@@ -14,7 +14,8 @@ import java.util.NoSuchElementException;
  * <p>Accounting that can be checked from outside, once the router is quiescent (after
  * {@code close()}, or once nothing is queued or in flight):
  * <ul>
- *   <li>per shadow variant: {@code sampled == success + error + timeout + rejected};
+ *   <li>per shadow variant: {@code sampled == success + error + timeout + rejected}, and
+ *       {@code success + error + timeout == matches + mismatches + notCompared};
  *   <li>per sink: {@code emitted == delivered + dropped} ({@code pending} is 0 when quiescent).
  * </ul>
  *
@@ -214,6 +215,7 @@ public final class RouterSnapshot {
       return mismatches;
     }
 
+    /** Copies that ran (or timed out) but were not compared; rejected copies are not counted. */
     public long notCompared() {
       return notCompared;
     }

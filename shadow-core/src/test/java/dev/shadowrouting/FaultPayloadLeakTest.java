@@ -2,23 +2,23 @@ package dev.shadowrouting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.util.ArrayList;
+import dev.shadowrouting.sinks.jsonl.JsonLinesSink;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Payloads never leak: not into logs (at any level, with stack traces), not into records or their
- * {@code toString}, not into snapshots, even when a shadow, comparator, redactor or sink fails with
- * the payload in its exception message. With opt-in, records carry only what the redactor made
- * of the payload.
+ * {@code toString}, not into snapshots, not into JSON Lines files, even when a shadow, comparator,
+ * redactor or sink fails with the payload in its exception message. With opt-in, records carry
+ * only what the redactor made of the payload.
  */
 class FaultPayloadLeakTest {
 
@@ -26,48 +26,20 @@ class FaultPayloadLeakTest {
   private static final String INPUT = "card=" + SECRET;
   private static final String MASK = "[REDACTED]";
 
-  /** The library logs through System.Logger, backed by JUL here; DEBUG is JUL's FINE. */
-  private final Logger library = Logger.getLogger("dev.shadowrouting");
-  private final List<String> logged = new ArrayList<>();
-  private final Handler capture = new Handler() {
-    @Override
-    public synchronized void publish(LogRecord r) {
-      StringBuilder text = new StringBuilder(String.valueOf(r.getMessage()));
-      if (r.getParameters() != null) {
-        for (Object p : r.getParameters()) {
-          text.append(' ').append(p);
-        }
-      }
-      if (r.getThrown() != null) {
-        StringWriter trace = new StringWriter();
-        r.getThrown().printStackTrace(new PrintWriter(trace));
-        text.append(' ').append(trace);
-      }
-      logged.add(text.toString());
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-  private Level previousLevel;
+  private LogCapture logs;
+  @TempDir
+  Path dir;
+  /** The file sink of the router under test, closed by each test after the router. */
+  private JsonLinesSink files;
 
   @BeforeEach
   void captureLogs() {
-    previousLevel = library.getLevel();
-    library.setLevel(Level.ALL);
-    capture.setLevel(Level.ALL);
-    library.addHandler(capture);
-    library.setUseParentHandlers(false); // keeps the build output free of the records logged
+    logs = LogCapture.of("dev.shadowrouting");
   }
 
   @AfterEach
   void restoreLogs() {
-    library.removeHandler(capture);
-    library.setUseParentHandlers(true);
-    library.setLevel(previousLevel);
+    logs.close();
   }
 
   @Test
@@ -81,9 +53,11 @@ class FaultPayloadLeakTest {
       Fixtures.awaitQuiescent(router);
     } finally {
       router.close();
+      files.close();
     }
     List<ShadowRecord> records = sink.records();
     assertThat(records).hasSize(20 * 4); // production + 3 shadows per request
+    assertThat(fileText()).contains("\"variant\":\"throws\"").doesNotContain("\"input\"");
     assertThat(records).allSatisfy(r -> {
       assertThat(r.input()).isNull();
       assertThat(r.output()).isNull();
@@ -103,9 +77,11 @@ class FaultPayloadLeakTest {
       Fixtures.awaitQuiescent(router);
     } finally {
       router.close();
+      files.close();
     }
     List<ShadowRecord> records = sink.records();
     assertThat(records).hasSize(20 * 4);
+    assertThat(fileText()).contains("card=" + MASK);
     // copies rejected at the variant's concurrency limit never ran and carry no payload
     assertThat(sink.records(r -> r.variant().equals("mismatches")
         && r.outcome() == Outcome.SUCCESS)).isNotEmpty().allSatisfy(r -> {
@@ -141,7 +117,7 @@ class FaultPayloadLeakTest {
       assertThat(r.input()).isNull();
       assertThat(r.output()).isNull();
     });
-    assertThat(logged).anyMatch(line -> line.contains("redactor"));
+    assertThat(logs.lines()).anyMatch(line -> line.contains("redactor"));
     assertNoSecretIn(sink.records(), null);
   }
 
@@ -149,8 +125,8 @@ class FaultPayloadLeakTest {
    * Production echoes the secret; one shadow throws with it, one has a comparator that throws
    * with it, one mismatches; one sink throws with it and one logs every record.
    */
-  private static ShadowRouter<String, String> router(String name, boolean optIn,
-      InMemorySink sink) {
+  private ShadowRouter<String, String> router(String name, boolean optIn, InMemorySink sink) {
+    files = JsonLinesSink.builder(dir).build();
     return ShadowRouter.create(EndpointConfig.<String, String>builder(name)
         .production(Variant.<String, String>builder("prod", in -> "out:" + in)
             .capturePayloads(optIn).build())
@@ -179,23 +155,32 @@ class FaultPayloadLeakTest {
           }
         })
         .sink(ShadowSink.logging(System.Logger.Level.INFO))
+        .sink(files)
         .build());
+  }
+
+  /** Everything the file sink wrote. */
+  private String fileText() throws IOException {
+    StringBuilder text = new StringBuilder();
+    try (Stream<Path> paths = Files.list(dir)) {
+      for (Path p : paths.toList()) {
+        text.append(Files.readString(p, StandardCharsets.UTF_8));
+      }
+    }
+    return text.toString();
   }
 
   /** Guards against a vacuous pass: the failures must have been logged, just without payloads. */
   private void assertFailuresWereLogged() {
-    synchronized (capture) {
-      assertThat(logged).anyMatch(line -> line.contains("'throws'"));
-      assertThat(logged).anyMatch(line -> line.contains("comparator"));
-      assertThat(logged).anyMatch(line -> line.contains("'throwing'"));
-      assertThat(logged).anyMatch(line -> line.contains("ShadowRecord[")); // the logging sink
-    }
+    List<String> lines = logs.lines();
+    assertThat(lines).anyMatch(line -> line.contains("'throws'"));
+    assertThat(lines).anyMatch(line -> line.contains("comparator"));
+    assertThat(lines).anyMatch(line -> line.contains("'throwing'"));
+    assertThat(lines).anyMatch(line -> line.contains("ShadowRecord[")); // the logging sink
   }
 
   private void assertNoSecretIn(List<ShadowRecord> records, RouterSnapshot snapshot) {
-    synchronized (capture) {
-      assertThat(logged).isNotEmpty().noneMatch(line -> line.contains(SECRET));
-    }
+    assertThat(logs.lines()).isNotEmpty().noneMatch(line -> line.contains(SECRET));
     assertThat(records).allSatisfy(r -> {
       assertThat(r.toString()).doesNotContain(SECRET);
       assertThat(String.valueOf(r.input())).doesNotContain(SECRET);
@@ -206,6 +191,11 @@ class FaultPayloadLeakTest {
     });
     if (snapshot != null) {
       assertThat(snapshot.toString()).doesNotContain(SECRET);
+    }
+    try {
+      assertThat(fileText()).doesNotContain(SECRET);
+    } catch (IOException e) {
+      throw new AssertionError(e);
     }
   }
 }

@@ -7,10 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,33 +17,16 @@ import org.junit.jupiter.api.Test;
 class SinkDeliveryTest {
 
   private static final String SECRET = "SECRET-4111-1111-1111-1111";
-  private final List<LogRecord> logs = new CopyOnWriteArrayList<>();
-  private final Logger jul = Logger.getLogger("dev.shadowrouting");
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      logs.add(record);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-  private Level previous;
+  private LogCapture logs;
 
   @BeforeEach
   void captureLogs() {
-    previous = jul.getLevel();
-    jul.setLevel(Level.ALL);
-    jul.addHandler(capture);
+    logs = LogCapture.of("dev.shadowrouting");
   }
 
   @AfterEach
   void restoreLogs() {
-    jul.removeHandler(capture);
-    jul.setLevel(previous);
+    logs.close();
   }
 
   @Test
@@ -81,11 +62,9 @@ class SinkDeliveryTest {
     assertThat(stats.dropped()).isEqualTo(40);
     assertThat(stats.delivered()).isZero();
     assertThat(calls.get()).isEqualTo(40); // it keeps receiving records
-    List<LogRecord> about = logs.stream()
-        .filter(r -> r.getMessage().contains("endpoint 'throwing'")).toList();
-    assertThat(about).filteredOn(r -> r.getLevel() == Level.WARNING).hasSize(1);
-    assertThat(about).filteredOn(r -> r.getLevel() == Level.FINE).hasSize(39);
-    assertThat(about).noneMatch(r -> r.getMessage().contains(SECRET));
+    assertThat(logs.records(Level.WARNING, "endpoint 'throwing'")).hasSize(1);
+    assertThat(logs.records(Level.FINE, "endpoint 'throwing'")).hasSize(39);
+    assertThat(logs.lines()).noneMatch(line -> line.contains(SECRET));
   }
 
   @Test
@@ -201,26 +180,13 @@ class SinkDeliveryTest {
 
   @Test
   void theLoggingSinkWritesOneLinePerRecord() throws Exception {
-    Logger records = Logger.getLogger("dev.shadowrouting.records");
-    List<LogRecord> lines = new CopyOnWriteArrayList<>();
-    Handler h = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        lines.add(record);
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    records.addHandler(h);
-    try (ShadowRouter<Integer, Integer> router = router("logged", ShadowSink.logging())) {
+    List<LogRecord> lines;
+    try (LogCapture records = LogCapture.of("dev.shadowrouting.records");
+        ShadowRouter<Integer, Integer> router = router("logged", ShadowSink.logging())) {
       router.predict(5);
-      org.awaitility.Awaitility.await().atMost(Fixtures.WAIT).until(() -> lines.size() == 2);
-    } finally {
-      records.removeHandler(h);
+      org.awaitility.Awaitility.await().atMost(Fixtures.WAIT)
+          .until(() -> records.records().size() == 2);
+      lines = records.records();
     }
     assertThat(lines).extracting(LogRecord::getMessage)
         .anyMatch(m -> m.contains("variant=s") && m.contains("outcome=SUCCESS"))

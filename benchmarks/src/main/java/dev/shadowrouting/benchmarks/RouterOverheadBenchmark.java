@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Issue 3: what the router adds to the caller's thread over a direct call of the same trivial
@@ -65,11 +66,11 @@ public class RouterOverheadBenchmark {
   }
 
   @TearDown(Level.Trial)
-  public void tearDown() {
+  public void tearDown(BenchmarkParams params) {
     release.countDown();
     RouterSnapshot s = router.snapshot();
     router.close();
-    if (!shadow.equals("none")) {
+    if (!shadow.equals("none") && params.getBenchmark().endsWith(".router")) {
       RouterSnapshot.VariantStats c = s.variant("candidate");
       // Make visible how much of a cheap caller cost comes from dropping copies.
       System.out.printf("%n[shadow=%s] sampled=%d executed=%d rejected=%d %s%n", shadow,

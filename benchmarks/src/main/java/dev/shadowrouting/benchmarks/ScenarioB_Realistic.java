@@ -35,7 +35,7 @@ public class ScenarioB_Realistic {
   public String impl;
 
   /** Blackhole.consumeCPU tokens for ~20 µs; re-tune with {@code -p tokens=...} if needed. */
-  @Param({"5000"})
+  @Param({"9000"})
   public long tokens;
 
   private Subject subject;

@@ -151,11 +151,7 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     for (long m = mask; m != 0; m &= m - 1) {
       ShadowLane<I, O> shadow = r.shadows[Long.numberOfTrailingZeros(m)];
       shadow.counters.sampled.increment();
-      if (reason == RejectReason.CLOSED
-          || shadow.counters.inFlight.incrementAndGet() > shadow.maxConcurrency) {
-        if (reason != RejectReason.CLOSED) {
-          shadow.counters.inFlight.decrementAndGet();
-        }
+      if (reason == RejectReason.CLOSED || !shadow.counters.tryAcquire(shadow.maxConcurrency)) {
         refused |= Long.lowestOneBit(m);
       }
     }
@@ -227,7 +223,6 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
       RejectReason reason, String requestId) {
     try {
       VariantCounters c = shadow.counters;
-      c.countComparison(Comparison.Result.NOT_COMPARED);
       c.reject(reason);
       if (channels.length > 0) {
         emit(ShadowRecord.builder()
@@ -330,7 +325,6 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     try {
       recordProduction(t.exchange);
       VariantCounters c = t.lane.counters;
-      c.countComparison(Comparison.Result.NOT_COMPARED);
       c.reject(reason);
       if (channels.length > 0) {
         emit(base(t.exchange, t.lane.name, Role.SHADOW, Outcome.REJECTED, System.nanoTime())

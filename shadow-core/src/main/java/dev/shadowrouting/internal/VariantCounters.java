@@ -28,6 +28,7 @@ final class VariantCounters {
   volatile boolean active;
 
   final LongAdder sampled = new LongAdder();
+  /** Indexed by outcome; the REJECTED slot stays unused (see {@link #reject}). */
   private final LongAdder[] outcomes = adders(Outcome.values().length);
   private final LongAdder[] rejections = adders(RejectReason.values().length);
   final LongAdder matches = new LongAdder();
@@ -68,9 +69,24 @@ final class VariantCounters {
     outcomes[outcome.ordinal()].increment();
   }
 
+  /** One counter per rejection: the REJECTED outcome is their sum, taken at snapshot time. */
   void reject(RejectReason reason) {
     rejections[reason.ordinal()].increment();
-    outcomes[Outcome.REJECTED.ordinal()].increment();
+  }
+
+  /**
+   * Takes one of the variant's {@code max} slots. A saturated (e.g. hung) variant is refused with a
+   * plain read: no write, so callers do not bounce the counter's cache line between cores.
+   */
+  boolean tryAcquire(int max) {
+    if (inFlight.get() >= max) {
+      return false;
+    }
+    if (inFlight.incrementAndGet() > max) {
+      inFlight.decrementAndGet();
+      return false;
+    }
+    return true;
   }
 
   void recordLatency(long nanos) {
@@ -100,13 +116,16 @@ final class VariantCounters {
       p99 = count == 0 ? 0 : cumulative.getValueAtPercentile(99);
       max = count == 0 ? 0 : cumulative.getMaxValue();
     }
+    Map<RejectReason, Long> byReason = new EnumMap<>(RejectReason.class);
+    long rejected = 0;
+    for (RejectReason r : RejectReason.values()) {
+      long n = rejections[r.ordinal()].sum();
+      byReason.put(r, n);
+      rejected += n;
+    }
     Map<Outcome, Long> byOutcome = new EnumMap<>(Outcome.class);
     for (Outcome o : Outcome.values()) {
-      byOutcome.put(o, outcomes[o.ordinal()].sum());
-    }
-    Map<RejectReason, Long> byReason = new EnumMap<>(RejectReason.class);
-    for (RejectReason r : RejectReason.values()) {
-      byReason.put(r, rejections[r.ordinal()].sum());
+      byOutcome.put(o, o == Outcome.REJECTED ? rejected : outcomes[o.ordinal()].sum());
     }
     return new RouterSnapshot.VariantStats(name, role, active, sampled.sum(), byOutcome, byReason,
         matches.sum(), mismatches.sum(), notCompared.sum(), comparatorErrors.sum(), inFlight.get(),

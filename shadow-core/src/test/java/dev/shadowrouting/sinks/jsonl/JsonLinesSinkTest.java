@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.shadowrouting.Comparison;
+import dev.shadowrouting.LogCapture;
 import dev.shadowrouting.Outcome;
 import dev.shadowrouting.RejectReason;
 import dev.shadowrouting.ShadowRecord;
@@ -251,9 +252,10 @@ class JsonLinesSinkTest {
   }
 
   @Test
-  void anUnwritableDirectoryIsCountedNeverThrown() throws IOException {
+  void anUnwritableDirectoryIsCountedAndWarnedOnceNeverThrown() throws IOException {
     Path notADirectory = Files.writeString(tmp.resolve("file"), "x");
-    try (JsonLinesSink sink = JsonLinesSink.builder(notADirectory.resolve("records")).build()) {
+    try (LogCapture logs = LogCapture.of("dev.shadowrouting.sinks.jsonl");
+        JsonLinesSink sink = JsonLinesSink.builder(notADirectory.resolve("records")).build()) {
       assertThatCode(() -> {
         for (int i = 0; i < 5; i++) {
           sink.accept(SinkFixtures.shadow(Outcome.SUCCESS).build());
@@ -262,6 +264,9 @@ class JsonLinesSinkTest {
       }).doesNotThrowAnyException();
       assertThat(sink.failures()).isEqualTo(5);
       assertThat(sink.written()).isZero();
+      // warned once; later failures (retries are at most once a second) never at WARN again
+      assertThat(logs.records()).filteredOn(r -> r.getLevel() == java.util.logging.Level.WARNING)
+          .hasSize(1);
     }
   }
 
