@@ -55,7 +55,7 @@ class FaultSoakTest {
             .build());
     long end = System.nanoTime() + length.toNanos();
     try {
-      FaultSupport.runCallers(CALLERS + 1, caller -> {
+      FaultSupport.runCallers(CALLERS + 1, length.plus(Fixtures.WAIT), caller -> {
         if (caller == CALLERS) { // the reporter
           while (System.nanoTime() < end) {
             LockSupport.parkNanos(Duration.ofSeconds(10).toNanos());

@@ -2,6 +2,7 @@ package dev.shadowrouting;
 
 import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -33,6 +34,11 @@ final class FaultSupport {
    * the test (that is "a caller waited on a shadow").
    */
   static void runCallers(int callers, CallerLoop loop) throws Exception {
+    runCallers(callers, Fixtures.WAIT, loop);
+  }
+
+  /** Like {@link #runCallers(int, CallerLoop)}, for loops that are meant to run {@code within} long. */
+  static void runCallers(int callers, Duration within, CallerLoop loop) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(callers);
     CountDownLatch start = new CountDownLatch(1);
     List<Future<?>> futures = new ArrayList<>();
@@ -46,12 +52,12 @@ final class FaultSupport {
         }));
       }
       start.countDown();
-      long deadline = System.nanoTime() + Fixtures.WAIT.toNanos();
+      long deadline = System.nanoTime() + within.toNanos();
       for (Future<?> f : futures) {
         try {
           f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-          throw new AssertionError("a caller did not finish within " + Fixtures.WAIT
+          throw new AssertionError("a caller did not finish within " + within
               + ": something made it wait", e);
         }
       }

@@ -23,7 +23,7 @@ import java.util.Map;
 
 /**
  * The JSON form of a {@link ShadowRecord} (schema {@value ShadowRecord#SCHEMA_VERSION}, documented
- * in README-sinks.md): fields in a fixed order, absent values left out. Stateless and thread-safe.
+ * in the README): fields in a fixed order, absent values left out. Stateless and thread-safe.
  */
 final class RecordJson {
   static final JsonFactory FACTORY = JsonFactory.builder()
