@@ -7,8 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 mkdir -p target
+# shadow-tool's default pool keeps non-daemon threads alive for 60 s after the trial; without
+# jmh.shutdownTimeout=0 each such fork would make JMH wait 30 s for them before exiting.
 java ${JAVA_OPTS:-} -jar target/benchmarks.jar 'Scenario|PipelineThroughput' \
-  -f 1 ${JMH_OPTS:--wi 2 -i 3 -w 1s -r 1s} -prof gc -rf json -rff target/jmh-quick.json "$@" \
+  -f 1 ${JMH_OPTS:--wi 2 -i 2 -w 500ms -r 1s} -jvmArgsAppend -Djmh.shutdownTimeout=0 \
+  -prof gc -rf json -rff target/jmh-quick.json "$@" \
   | tee target/jmh-quick.log
 java -cp target/benchmarks.jar dev.shadowrouting.benchmarks.ReportMain target/jmh-quick.json \
   | tee target/jmh-quick.md

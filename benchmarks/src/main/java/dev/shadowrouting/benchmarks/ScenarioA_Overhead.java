@@ -27,28 +27,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
-public class ScenarioA_Overhead {
+public class ScenarioA_Overhead extends SubjectBenchmark {
 
   @Param({"direct", "router-none", "router:0", "router:1", "router:100",
       "scientist4j:0", "scientist4j:1", "scientist4j:100", "scientist4j-async:100",
       "shadow-tool:0", "shadow-tool:1", "shadow-tool:100", "shadow-tool-bounded:100"})
   public String impl;
 
-  private Subject subject;
-  private int input;
-
-  @Setup(Level.Trial)
-  public void setUp() {
-    subject = new Subject(impl, in -> in + 1, in -> in + 1);
-  }
-
-  @TearDown(Level.Trial)
-  public void tearDown() {
-    subject.close();
-  }
-
-  @Benchmark
-  public int call() throws Exception {
-    return subject.call(input++);
+  @Override
+  protected Subject newSubject() {
+    return new Subject(impl, in -> in + 1, in -> in + 1);
   }
 }

@@ -28,7 +28,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
-public class ScenarioB_Realistic {
+public class ScenarioB_Realistic extends SubjectBenchmark {
 
   @Param({"direct", "router:100", "scientist4j:100", "scientist4j-async:100",
       "shadow-tool:100", "shadow-tool-bounded:100"})
@@ -38,26 +38,13 @@ public class ScenarioB_Realistic {
   @Param({"9000"})
   public long tokens;
 
-  private Subject subject;
-  private int input;
-
-  @Setup(Level.Trial)
-  public void setUp() {
-    subject = new Subject(impl, this::work, this::work);
+  @Override
+  protected Subject newSubject() {
+    return new Subject(impl, this::work, this::work);
   }
 
   private int work(int in) {
     Blackhole.consumeCPU(tokens);
     return in + 1;
-  }
-
-  @TearDown(Level.Trial)
-  public void tearDown() {
-    subject.close();
-  }
-
-  @Benchmark
-  public int call() throws Exception {
-    return subject.call(input++);
   }
 }

@@ -32,7 +32,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
-public class ScenarioC_SlowShadow {
+public class ScenarioC_SlowShadow extends SubjectBenchmark {
 
   @Param({"direct", "router:100", "scientist4j:100", "scientist4j-async:100",
       "shadow-tool:100", "shadow-tool-bounded:100"})
@@ -42,27 +42,14 @@ public class ScenarioC_SlowShadow {
   @Param({"0", "9000"})
   public long productionTokens;
 
-  private Subject subject;
-  private int input;
-
-  @Setup(Level.Trial)
-  public void setUp() {
-    subject = new Subject(impl, in -> {
+  @Override
+  protected Subject newSubject() {
+    return new Subject(impl, in -> {
       Blackhole.consumeCPU(productionTokens);
       return in + 1;
     }, in -> {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
       return in + 1;
     });
-  }
-
-  @TearDown(Level.Trial)
-  public void tearDown() {
-    subject.close();
-  }
-
-  @Benchmark
-  public int call() throws Exception {
-    return subject.call(input++);
   }
 }

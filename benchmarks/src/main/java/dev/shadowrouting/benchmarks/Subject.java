@@ -56,6 +56,7 @@ final class Subject implements AutoCloseable {
   final LongAdder discarded = new LongAdder();
   private final Call call;
   private ShadowRouter<Integer, Integer> router;
+  private long[] base = new long[4];
   private ExecutorService pool;
 
   Subject(String spec, IntUnaryOperator production, IntUnaryOperator shadow) {
@@ -152,19 +153,31 @@ final class Subject implements AutoCloseable {
     return pool;
   }
 
-  /** Copies sampled, ran and dropped, after letting the background work finish. */
-  String copies() {
+  /** Counts from now on: the counts so far become the baseline that {@link #copies} subtracts. */
+  void startCounting() {
+    base = counts();
+  }
+
+  /** calls, sampled, dropped, ran so far. */
+  private long[] counts() {
     long sampled;
     long dropped;
+    RouterSnapshot.VariantStats s = router == null ? null : router.snapshot().variants().stream()
+        .filter(v -> v.name().equals("shadow")).findFirst().orElse(null);
     if (router != null) {
-      router.close(); // waits for queued copies, so "ran" is final
-      RouterSnapshot.VariantStats s = router.snapshot().variants().stream()
-          .filter(v -> v.name().equals("shadow")).findFirst().orElse(null);
       sampled = s == null ? 0 : s.sampled();
       dropped = s == null ? 0 : s.rejected();
     } else {
       sampled = Math.round(calls.sum() * percent / 100.0); // the peers do not count their samples
       dropped = discarded.sum();
+    }
+    return new long[] {calls.sum(), sampled, dropped, shadowRan.sum()};
+  }
+
+  /** Copies sampled, ran and dropped since {@link #startCounting}, once background work is done. */
+  String copies() {
+    if (router != null) {
+      router.close(); // waits for queued copies, so "ran" is final
     }
     if (pool != null) {
       pool.shutdown();
@@ -174,9 +187,14 @@ final class Subject implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    long ran = shadowRan.sum();
-    return String.format("%s: calls=%d sampled=%s ran=%d dropped=%d executed-share=%.1f%%",
-        spec, calls.sum(), router != null ? sampled : "~" + sampled, ran, dropped,
+    long[] now = counts();
+    long calls = now[0] - base[0];
+    long sampled = now[1] - base[1];
+    long dropped = now[2] - base[2];
+    long ran = now[3] - base[3];
+    return String.format("%s: calls=%d sampled=%s ran=%d dropped=%d executed-share=%.1f%%"
+            + " (measurement iterations)",
+        spec, calls, router != null ? sampled : "~" + sampled, ran, dropped,
         sampled == 0 ? 100.0 : 100.0 * ran / sampled);
   }
 
