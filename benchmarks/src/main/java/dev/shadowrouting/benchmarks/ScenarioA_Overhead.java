@@ -1,19 +1,8 @@
 package dev.shadowrouting.benchmarks;
 
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Scenario A, pure overhead: a trivial production and shadow predictor, so the time and
@@ -21,12 +10,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * caller. Aims for the router: at most 20 ns over direct at 0% and without a shadow, at most 300 ns
  * at 100%. The share of copies executed at 100% is printed at the end of each trial.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 public class ScenarioA_Overhead extends SubjectBenchmark {
 
   @Param({"direct", "router-none", "router:0", "router:1", "router:100",
