@@ -9,9 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,21 +25,12 @@ class FaultPayloadLeakTest {
   private static final String INPUT = "card=" + SECRET;
   private static final String MASK = "[REDACTED]";
 
-  private LogCapture logs;
+  @RegisterExtension
+  final LogCapture logs = LogCapture.of("dev.shadowrouting");
   @TempDir
   Path dir;
   /** The file sink of the router under test, closed by each test after the router. */
   private JsonLinesSink files;
-
-  @BeforeEach
-  void captureLogs() {
-    logs = LogCapture.of("dev.shadowrouting");
-  }
-
-  @AfterEach
-  void restoreLogs() {
-    logs.close();
-  }
 
   @Test
   void withoutOptInNoPayloadReachesLogsRecordsOrSnapshots() throws Exception {

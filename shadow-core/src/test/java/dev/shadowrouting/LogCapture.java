@@ -8,13 +8,18 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Captures what a logger (and its children) logs at every level, for tests. The library logs
  * through {@code System.Logger}, which reaches java.util.logging here: WARN is JUL's WARNING,
- * DEBUG is FINE. Closing restores the logger. Thread-safe.
+ * DEBUG is FINE. Closing restores the logger. Capturing starts when it is created; use it in a
+ * try-with-resources block, or as a JUnit field
+ * {@code @RegisterExtension final LogCapture logs = LogCapture.of(...)}, which closes it after
+ * each test. Thread-safe.
  */
-public final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable, AfterEachCallback {
   private final Logger logger;
   private final Level previousLevel;
   private final List<LogRecord> records = new CopyOnWriteArrayList<>();
@@ -74,6 +79,11 @@ public final class LogCapture implements AutoCloseable {
       text.append(' ').append(trace);
     }
     return text.toString();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
   }
 
   @Override

@@ -9,25 +9,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Sinks: off the caller's thread, bounded, guarded, warned once; payloads only on opt-in. */
 class SinkDeliveryTest {
 
   private static final String SECRET = "SECRET-4111-1111-1111-1111";
-  private LogCapture logs;
-
-  @BeforeEach
-  void captureLogs() {
-    logs = LogCapture.of("dev.shadowrouting");
-  }
-
-  @AfterEach
-  void restoreLogs() {
-    logs.close();
-  }
+  @RegisterExtension
+  final LogCapture logs = LogCapture.of("dev.shadowrouting");
 
   @Test
   void sinksAreCalledOffTheCallersThread() throws Exception {
