@@ -82,9 +82,7 @@ public final class Comparators {
         return true;
       }
       double diff = Math.abs(p - s);
-      if (diff > maxDiff[0] || Double.isNaN(maxDiff[0])) {
-        maxDiff[0] = diff;
-      }
+      maxDiff[0] = Math.max(maxDiff[0], diff);
       return diff <= Math.max(absolute, relative * Math.max(Math.abs(p), Math.abs(s)));
     }
 
