@@ -84,7 +84,33 @@ public interface ShadowRouter<I, O> extends AutoCloseable {
    */
   void promote(String shadowVariant);
 
-  /** The current configuration. */
+  /**
+   * Starts a time-boxed shadow test of {@code spec}'s candidate: it is added as a shadow variant
+   * now (and, with a noise baseline, production's A/A copy {@code <candidate>~noise}), and removed
+   * when the test ends. Returns at once. Several tests may run at once, one per candidate. While
+   * the test runs, {@link #update} keeps its lanes as the test set them.
+   *
+   * @throws IllegalArgumentException if the candidate's name (or its A/A copy's) is already a
+   *     variant of this endpoint, or the endpoint would have too many shadow variants
+   * @throws IllegalStateException if the router is closed
+   */
+  ShadowTest startTest(ShadowTestSpec<I, O> spec);
+
+  /**
+   * Joins late ground truth: {@code actual} is the true label of the request {@code requestId}
+   * (given in its {@link Request}, or returned by {@link #invoke}). For every test with a
+   * {@link QualityMetric} that sampled the request and still holds it (bounded by
+   * {@link ShadowTestSpec#groundTruthMaxEntries()} and {@link ShadowTestSpec#groundTruthExpiry()}),
+   * production's and the candidate's outputs are scored. A label for an unknown, unsampled or
+   * expired request is only counted ({@link ShadowTestReport#unmatchedLabels()}); each request
+   * joins one label. Cheap and non-blocking; never calls a predictor.
+   */
+  void recordOutcome(String requestId, Object actual);
+
+  /** The running and finished shadow tests of this endpoint, oldest first (the last 100). */
+  java.util.List<ShadowTest> tests();
+
+  /** The current configuration (with the lanes of running shadow tests). */
   EndpointConfig<I, O> config();
 
   /** Live statistics. */

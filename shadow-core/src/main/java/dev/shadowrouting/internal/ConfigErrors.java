@@ -71,6 +71,13 @@ public final class ConfigErrors {
     }
   }
 
+  /** A duration in [min, max]. */
+  public void requireInRange(String field, Duration value, Duration min, Duration max) {
+    if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      add(field + " must be a duration in [" + min + ", " + max + "] but was " + value);
+    }
+  }
+
   public boolean isEmpty() {
     return errors.isEmpty();
   }

@@ -5,6 +5,7 @@ import dev.shadowrouting.ContextPropagator;
 import dev.shadowrouting.EndpointConfig;
 import dev.shadowrouting.Invocation;
 import dev.shadowrouting.Outcome;
+import dev.shadowrouting.Predictor;
 import dev.shadowrouting.Redactor;
 import dev.shadowrouting.RejectReason;
 import dev.shadowrouting.Request;
@@ -14,6 +15,8 @@ import dev.shadowrouting.ShadowContext;
 import dev.shadowrouting.ShadowRecord;
 import dev.shadowrouting.ShadowRouter;
 import dev.shadowrouting.ShadowSink;
+import dev.shadowrouting.ShadowTest;
+import dev.shadowrouting.ShadowTestSpec;
 import dev.shadowrouting.Variant;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +25,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The router's engine. The caller's path ({@link #predict}) reads one volatile {@link Routing},
@@ -49,6 +53,19 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
   private final WarnThenDebugLogger propagatorFailures;
   private volatile boolean closed;
 
+  /** Running tests by the names of their lanes (candidate and A/A copy); guarded by updateLock. */
+  private final Map<String, TestRun<I, O>> testLanes = new LinkedHashMap<>();
+  /** The running tests, read without a lock by the supervisor; written under updateLock. */
+  private volatile List<TestRun<I, O>> running = List.of();
+  /** Every test started, oldest first, at most {@link #MAX_TESTS_KEPT}; guarded by updateLock. */
+  private final List<TestRun<I, O>> tests = new ArrayList<>();
+  /** The kept tests that join ground truth, read by recordOutcome without a lock. */
+  private volatile List<TestRun<I, O>> labelledTests = List.of();
+  private final LongAdder unmatchedLabels = new LongAdder();
+  private final TestSupervisor supervisor;
+  /** Finished tests beyond this many are forgotten, oldest first (running ones never). */
+  static final int MAX_TESTS_KEPT = 100;
+
   public DefaultShadowRouter(EndpointConfig<I, O> config) {
     this.name = config.name();
     Instant now = Instant.now();
@@ -68,6 +85,7 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
       channels[i] = new SinkChannel(name, sink, sinkName, config.sinkBufferCapacity());
     }
     this.executor = new ShadowExecutor(name, config.workerThreads(), config.queueCapacity(), this);
+    this.supervisor = new TestSupervisor(name, this::runningTests);
     for (SinkChannel c : channels) {
       try {
         c.sink().onAttach(name, this::snapshot);
@@ -106,7 +124,7 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
       c.role = roles.get(variant);
       c.active = true;
       return c;
-    });
+    }, testLanes::get);
     counterList = List.copyOf(counters.values());
     return compiled;
   }
@@ -251,7 +269,8 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
       Throwable error = null;
       restore(ex);
       try {
-        out = ShadowContext.callAsShadow(lane.name, () -> lane.predictor.predict(ex.input));
+        Predictor<I, O> predictor = lane.replaysProduction ? ex.production.predictor : lane.predictor;
+        out = ShadowContext.callAsShadow(lane.name, () -> predictor.predict(ex.input));
       } catch (Throwable e) {
         error = e;
       } finally {
@@ -270,6 +289,7 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
       c.recordLatency(latency);
       c.countComparison(comparison.result());
       c.count(outcome);
+      observe(lane, ex, outcome, latency, queueWait, comparison, out);
       if (channels.length > 0) {
         ShadowRecord.Builder b = base(ex, lane.name, Role.SHADOW, outcome, task.startNanos)
             .latencyNanos(latency)
@@ -303,14 +323,32 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     }
   }
 
+  /** Feeds a shadow test's statistics; a failure there never touches the copy's accounting. */
+  private void observe(ShadowLane<I, O> lane, Exchange<I, O> ex, Outcome outcome, long runNanos,
+      long queueWaitNanos, Comparison comparison, O out) {
+    TestRun<I, O> test = lane.test;
+    if (test != null) {
+      try {
+        test.observe(ex, lane.replaysProduction, outcome, runNanos, queueWaitNanos, comparison,
+            out);
+      } catch (Throwable t) {
+        internalFailure(t);
+      }
+    }
+  }
+
   @Override
   public void timedOut(ShadowTask<?, ?> t) {
-    ShadowLane<?, ?> lane = t.lane;
+    @SuppressWarnings("unchecked")
+    ShadowTask<I, O> task = (ShadowTask<I, O>) t;
+    ShadowLane<I, O> lane = task.lane;
     long latency = System.nanoTime() - t.startNanos;
     VariantCounters c = lane.counters;
     c.recordLatency(latency);
     c.countComparison(Comparison.Result.NOT_COMPARED);
     c.count(Outcome.TIMEOUT);
+    observe(lane, task.exchange, Outcome.TIMEOUT, latency,
+        t.startNanos - t.exchange.queuedAtNanos(), Comparison.notCompared(), null);
     if (channels.length > 0) {
       emit(base(t.exchange, lane.name, Role.SHADOW, Outcome.TIMEOUT, t.startNanos)
           .latencyNanos(latency)
@@ -462,7 +500,244 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
         throw new IllegalArgumentException("update of endpoint '" + name + "' is invalid: "
             + String.join("; ", changed) + " (create a new router for these)");
       }
-      routing = compile(next);
+      routing = compile(withTests(next));
+    }
+  }
+
+  /**
+   * {@code next} with the lanes of the running tests: a test owns its candidate (and A/A copy)
+   * until it ends, so an update that leaves them out keeps them, and one that changes them is
+   * refused. Must hold updateLock.
+   */
+  private EndpointConfig<I, O> withTests(EndpointConfig<I, O> next) {
+    if (testLanes.isEmpty()) {
+      return next;
+    }
+    List<String> problems = new ArrayList<>();
+    for (Variant<I, O> v : next.productionVariants()) {
+      if (testLanes.containsKey(v.name())) {
+        problems.add("'" + v.name() + "' cannot be a production variant: it belongs to a running"
+            + " shadow test (promote it through the test)");
+      }
+    }
+    List<Variant<I, O>> shadows = new ArrayList<>();
+    for (Variant<I, O> v : next.shadowVariants()) {
+      TestRun<I, O> t = testLanes.get(v.name());
+      if (t == null) {
+        shadows.add(v);
+      } else if (!v.equals(v.name().equals(t.candidateName()) ? t.candidateVariant()
+          : t.noiseVariant())) {
+        problems.add("shadow variant '" + v.name() + "' belongs to a running shadow test: change"
+            + " it through the test (samplingRate) or stop the test first");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("update of endpoint '" + name + "' is invalid: "
+          + String.join("; ", problems));
+    }
+    for (TestRun<I, O> t : running) {
+      addLanes(shadows, t);
+    }
+    return next.toBuilder().shadowVariants(shadows).build();
+  }
+
+  /** The candidate, then its A/A copy (which follows the candidate's sampling). */
+  private static <I, O> void addLanes(List<Variant<I, O>> shadows, TestRun<I, O> t) {
+    shadows.add(t.candidateVariant());
+    if (t.noiseVariant() != null) {
+      shadows.add(t.noiseVariant());
+    }
+  }
+
+  /** The shadow variants of {@code config} without the lanes of {@code t}. */
+  private static <I, O> List<Variant<I, O>> without(EndpointConfig<I, O> config, TestRun<I, O> t) {
+    List<Variant<I, O>> shadows = new ArrayList<>();
+    for (Variant<I, O> v : config.shadowVariants()) {
+      if (!v.name().equals(t.candidateName()) && !v.name().equals(t.noiseName())) {
+        shadows.add(v);
+      }
+    }
+    return shadows;
+  }
+
+  // ---- shadow tests ----------------------------------------------------------------------------
+
+  @Override
+  public ShadowTest startTest(ShadowTestSpec<I, O> spec) {
+    if (spec == null) {
+      throw new NullPointerException("spec must not be null");
+    }
+    TestRun<I, O> test;
+    synchronized (updateLock) {
+      if (closed) {
+        throw new IllegalStateException("endpoint '" + name
+            + "' is closed: cannot start a shadow test");
+      }
+      EndpointConfig<I, O> current = routing.config;
+      List<String> production = names(current.productionVariants());
+      List<String> shadows = names(current.shadowVariants());
+      String candidate = spec.candidate().name();
+      String noise = spec.noiseBaseline() ? candidate + ShadowTestSpec.NOISE_SUFFIX : null;
+      for (String n : noise == null ? List.of(candidate) : List.of(candidate, noise)) {
+        if (production.contains(n) || shadows.contains(n)) {
+          throw new IllegalArgumentException("cannot start a shadow test of '" + candidate
+              + "': the name '" + n + "' is already a variant of endpoint '" + name
+              + "' (production " + production + ", shadows " + shadows + ")");
+        }
+      }
+      test = new TestRun<>(this, spec, expectedPairs(spec), production);
+      testLanes.put(candidate, test);
+      if (noise != null) {
+        testLanes.put(noise, test);
+      }
+      Routing<I, O> compiled;
+      try {
+        List<Variant<I, O>> next = new ArrayList<>(current.shadowVariants());
+        addLanes(next, test);
+        compiled = compile(current.toBuilder().shadowVariants(next).build());
+      } catch (RuntimeException e) {
+        testLanes.remove(candidate);
+        testLanes.remove(noise);
+        throw e;
+      }
+      // before the lanes are published, so no rejection of the candidate predates its baseline
+      test.attach(counters.get(candidate), noise == null ? null : counters.get(noise));
+      routing = compiled;
+      tests.add(test);
+      forgetOldTests();
+      runningChanged();
+    }
+    supervisor.wake();
+    return test;
+  }
+
+  private static List<String> names(List<? extends Variant<?, ?>> variants) {
+    return variants.stream().map(Variant::name).toList();
+  }
+
+  /**
+   * The number of pairs the latency check is tuned for: the spec's, else the budget, else the
+   * endpoint's production rate so far times the sampling rate and the duration (past traffic
+   * only, so the choice cannot depend on the test's own data), else a default.
+   */
+  private long expectedPairs(ShadowTestSpec<I, O> spec) {
+    if (spec.expectedPairs() > 0) {
+      return spec.expectedPairs();
+    }
+    if (spec.maxRequests() > 0) {
+      return spec.maxRequests();
+    }
+    long calls = 0;
+    for (ProductionLane<I, O> lane : routing.production) {
+      calls += lane.counters.calls();
+    }
+    double uptimeSeconds = (System.nanoTime() - nanoAnchor) / 1e9;
+    long fallback = Math.max(10 * spec.minSamples(), 10_000);
+    if (calls < 100 || uptimeSeconds < 1) {
+      return fallback;
+    }
+    double expected = calls / uptimeSeconds * spec.samplingRate() * spec.duration().toSeconds();
+    return (long) Math.max(spec.minSamples(), Math.min(1e12, expected));
+  }
+
+  /** Keeps at most MAX_TESTS_KEPT tests, dropping the oldest ended ones. Must hold updateLock. */
+  private void forgetOldTests() {
+    for (int i = 0; i < tests.size() && tests.size() > MAX_TESTS_KEPT; ) {
+      if (tests.get(i).isRunning()) {
+        i++;
+      } else {
+        tests.remove(i);
+      }
+    }
+    labelledTests = tests.stream().filter(TestRun::hasGroundTruth).toList();
+  }
+
+  private void runningChanged() {
+    running = List.copyOf(new java.util.LinkedHashSet<>(testLanes.values()));
+  }
+
+  private List<? extends TestRun<?, ?>> runningTests() {
+    return running;
+  }
+
+  /** Removes the lanes of a test that ended. */
+  void removeTest(TestRun<I, O> t) {
+    synchronized (updateLock) {
+      testLanes.remove(t.candidateName());
+      if (t.noiseName() != null) {
+        testLanes.remove(t.noiseName());
+      }
+      runningChanged();
+      EndpointConfig<I, O> current = routing.config;
+      routing = compile(current.toBuilder().shadowVariants(without(current, t)).build());
+    }
+  }
+
+  void changeSamplingRate(TestRun<I, O> t, double rate) {
+    synchronized (updateLock) {
+      if (testLanes.get(t.candidateName()) != t) {
+        throw new IllegalStateException("shadow test of '" + t.candidateName()
+            + "' has ended: its sampling rate can no longer change");
+      }
+      Variant<I, O> candidate = t.candidateVariant().toBuilder().samplingRate(rate).build();
+      Variant<I, O> noise = t.noiseVariant() == null ? null
+          : t.noiseVariant().toBuilder().samplingRate(rate).build();
+      EndpointConfig<I, O> current = routing.config;
+      List<Variant<I, O>> shadows = new ArrayList<>();
+      for (Variant<I, O> v : current.shadowVariants()) {
+        shadows.add(v.name().equals(t.candidateName()) ? candidate
+            : v.name().equals(t.noiseName()) ? noise : v);
+      }
+      Routing<I, O> compiled = compile(current.toBuilder().shadowVariants(shadows).build());
+      t.samplingRateChanged(candidate, noise);
+      routing = compiled;
+    }
+  }
+
+  /** Makes an ended test's candidate the only production variant; the names it replaced. */
+  List<String> promoteCandidate(TestRun<I, O> t) {
+    synchronized (updateLock) {
+      if (closed) {
+        throw new IllegalStateException("endpoint '" + name + "' is closed: cannot promote '"
+            + t.candidateName() + "'");
+      }
+      EndpointConfig<I, O> current = routing.config;
+      List<String> replaced = names(current.productionVariants());
+      routing = compile(current.toBuilder()
+          .productionVariants(List.of(t.candidateVariant().toBuilder().weight(1.0).build()))
+          .shadowVariants(without(current, t))
+          .build());
+      return replaced;
+    }
+  }
+
+  @Override
+  public void recordOutcome(String requestId, Object actual) {
+    if (requestId == null || actual == null) {
+      throw new NullPointerException((requestId == null ? "requestId" : "actual")
+          + " must not be null");
+    }
+    boolean joined = false;
+    for (TestRun<I, O> t : labelledTests) {
+      joined |= t.join(requestId, actual);
+    }
+    if (!joined) {
+      unmatchedLabels.increment();
+    }
+  }
+
+  long unmatchedLabels() {
+    return unmatchedLabels.sum();
+  }
+
+  RequestIds ids() {
+    return ids;
+  }
+
+  @Override
+  public List<ShadowTest> tests() {
+    synchronized (updateLock) {
+      return List.copyOf(tests);
     }
   }
 
@@ -497,11 +772,17 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
           remaining.add(v);
         }
       }
+      if (testLanes.containsKey(shadowVariant)) {
+        throw new IllegalStateException("cannot promote '" + shadowVariant + "': it belongs to a"
+            + " running shadow test; use that test's promote(), which ends the test first");
+      }
       if (promoted == null) {
         List<String> names = current.shadowVariants().stream().map(Variant::name).toList();
+        boolean wasTested = tests.stream().anyMatch(t -> t.candidateName().equals(shadowVariant));
         throw new IllegalArgumentException("cannot promote '" + shadowVariant
             + "': it is not a shadow variant of endpoint '" + name + "'; shadow variants are "
-            + names);
+            + names + (wasTested ? " ('" + shadowVariant + "' was the candidate of a shadow test"
+                + " that ended: promote it through that test, see tests())" : ""));
       }
       update(current.toBuilder()
           .productionVariants(List.of(promoted.toBuilder().weight(1.0).build()))
@@ -537,6 +818,10 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
       }
       closed = true;
     }
+    for (TestRun<I, O> t : running) {
+      t.end(ShadowTest.Status.STOPPED, "endpoint closed");
+    }
+    supervisor.stop();
     long deadline = System.nanoTime() + routing.config.closeTimeout().toNanos();
     executor.shutdown(deadline);
     for (SinkChannel c : channels) {

@@ -20,6 +20,8 @@ final class Exchange<I, O> {
   final long startNanos;
   final long latencyNanos;
   final Object[] contexts;
+  /** True if the caller gave the request id (or {@code invoke} returned it): labels can join. */
+  final boolean callerKnowsId;
   private volatile String requestId;
   private volatile int productionRecorded;
 
@@ -34,6 +36,7 @@ final class Exchange<I, O> {
     this.latencyNanos = latencyNanos;
     this.contexts = contexts;
     this.requestId = requestId;
+    this.callerKnowsId = requestId != null;
   }
 
   /** When production finished, which is when the copies were queued. */

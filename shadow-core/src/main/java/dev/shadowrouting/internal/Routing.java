@@ -25,13 +25,19 @@ final class Routing<I, O> {
   private final int lastPositive;
   private final Map<String, ProductionLane<I, O>> byName;
   final ShadowLane<I, O>[] shadows;
+  /**
+   * For each shadow, the index of the shadow whose sampling decision it copies (a shadow test's A/A
+   * noise copy follows its candidate, so both see the same requests), or -1; null if none does.
+   */
+  private final int[] follows;
   /** Captured on the caller's thread; the first {@link #restorable} are restored in shadow calls. */
   final ContextPropagator<?>[] propagators;
   final int restorable;
   final Redactor redactor;
 
   @SuppressWarnings("unchecked")
-  Routing(EndpointConfig<I, O> config, Function<String, VariantCounters> counters) {
+  Routing(EndpointConfig<I, O> config, Function<String, VariantCounters> counters,
+      Function<String, TestRun<I, O>> tests) {
     this.config = config;
     List<Variant<I, O>> prod = config.productionVariants();
     this.production = new ProductionLane[prod.size()];
@@ -53,9 +59,25 @@ final class Routing<I, O> {
     this.lastPositive = last;
     List<Variant<I, O>> sh = config.shadowVariants();
     this.shadows = new ShadowLane[sh.size()];
+    Map<String, Integer> index = new HashMap<>();
+    int[] follow = null;
     for (int i = 0; i < sh.size(); i++) {
-      shadows[i] = new ShadowLane<>(sh.get(i), config.comparator(), counters.apply(sh.get(i).name()));
+      String name = sh.get(i).name();
+      TestRun<I, O> test = tests.apply(name);
+      shadows[i] = new ShadowLane<>(sh.get(i), config.comparator(), counters.apply(name), test);
+      index.put(name, i);
+      if (shadows[i].replaysProduction && test != null) {
+        Integer candidate = index.get(test.candidateName());
+        if (candidate != null) { // the candidate always precedes its noise copy
+          if (follow == null) {
+            follow = new int[sh.size()];
+            java.util.Arrays.fill(follow, -1);
+          }
+          follow[i] = candidate;
+        }
+      }
     }
+    this.follows = follow;
     List<ContextPropagator<?>> all = new ArrayList<>(config.contextPropagators());
     this.restorable = all.size();
     for (ShadowSink sink : config.sinks()) {
@@ -91,8 +113,12 @@ final class Routing<I, O> {
   /** Bit i set iff shadow i samples this request. */
   long sample(String samplingKey) {
     long mask = 0;
+    int[] f = follows;
     for (int i = 0; i < shadows.length; i++) {
-      if (shadows[i].sampled(samplingKey)) {
+      boolean sampled = f != null && f[i] >= 0
+          ? (mask & (1L << f[i])) != 0
+          : shadows[i].sampled(samplingKey);
+      if (sampled) {
         mask |= 1L << i;
       }
     }

@@ -28,11 +28,15 @@ final class ShadowLane<I, O> {
   final int maxConcurrency;
   final boolean capturePayloads;
   final VariantCounters counters;
+  /** The shadow test this lane belongs to (its candidate or its A/A copy), or null. */
+  final TestRun<I, O> test;
+  /** True for a test's A/A noise copy: it calls the production variant that answered. */
+  final boolean replaysProduction;
   private final long threshold;
   private final HashFunction keyHash;
 
   ShadowLane(Variant<I, O> variant, OutputComparator<O> endpointComparator,
-      VariantCounters counters) {
+      VariantCounters counters, TestRun<I, O> test) {
     this.variant = variant;
     this.name = variant.name();
     this.predictor = variant.predictor();
@@ -41,6 +45,8 @@ final class ShadowLane<I, O> {
     this.maxConcurrency = variant.maxConcurrency();
     this.capturePayloads = variant.capturePayloads();
     this.counters = counters;
+    this.test = test;
+    this.replaysProduction = variant.predictor() instanceof ProductionReplay;
     this.threshold = thresholdOf(variant.samplingRate());
     this.keyHash = Hashing.murmur3_32_fixed(seedOf(name));
   }

@@ -89,6 +89,21 @@ final class VariantCounters {
     return true;
   }
 
+  /** All rejections so far, whatever the reason. */
+  long rejectedTotal() {
+    long n = 0;
+    for (LongAdder a : rejections) {
+      n += a.sum();
+    }
+    return n;
+  }
+
+  /** Calls that ran so far (successes and errors; timeouts for shadows). */
+  long calls() {
+    return outcomes[Outcome.SUCCESS.ordinal()].sum() + outcomes[Outcome.ERROR.ordinal()].sum()
+        + outcomes[Outcome.TIMEOUT.ordinal()].sum();
+  }
+
   void recordLatency(long nanos) {
     latency.recordValue(Math.min(Math.max(nanos, 0), HIGHEST_TRACKABLE));
   }

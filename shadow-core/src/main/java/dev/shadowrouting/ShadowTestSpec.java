@@ -1,0 +1,404 @@
+package dev.shadowrouting;
+
+import dev.shadowrouting.internal.ConfigErrors;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a shadow test runs and how it decides: the candidate variant, its sampling rate, the time
+ * box and optional request budget, the thresholds of the verdict's checks, the guards that stop a
+ * broken candidate at once, and optional ground truth. Start one with
+ * {@link ShadowRouter#startTest}.
+ *
+ * <p>The verdict ({@link ShadowTestReport#verdict()}) is anytime-valid: it may be read after every
+ * request without inflating its error rate. Each enabled {@link Check} uses a confidence sequence
+ * at level {@code alpha / k} (k enabled checks), so the probability that a candidate within every
+ * threshold is ever declared {@link Verdict#FAIL} is at most {@code alpha}, however often it is
+ * looked at. See the README, "Shadow tests", for the method.
+ *
+ * <p>Defaults: sampling rate of the candidate variant (1.0 unless set there), 7 days, no request
+ * budget, latency at most 10% higher, error rate at most 0.1 percentage points higher, agreement at
+ * least 99%, 1,000 paired observations before any PASS or FAIL, alpha 0.05, guards at 50% errors
+ * and 50% timeouts (from 20 calls on), no rejected-rate guard, no quality metric, no noise baseline.
+ *
+ * <p>Immutable and thread-safe; validated in {@link Builder#build()}, which reports every error at
+ * once.
+ *
+ * @param <I> input type
+ * @param <O> output type
+ */
+public final class ShadowTestSpec<I, O> {
+
+  /** The statistical checks of the verdict; all are enabled by default. */
+  public enum Check {
+    /** Paired run-time ratio, candidate over production, against {@code maxLatencyIncrease}. */
+    LATENCY,
+    /** Paired error-rate difference against {@code maxErrorRateIncrease}. */
+    ERRORS,
+    /** Share of compared requests whose outputs agree, against {@code minAgreement}. */
+    AGREEMENT
+  }
+
+  public static final Duration MIN_DURATION = Duration.ofSeconds(1);
+  public static final Duration MAX_DURATION = Duration.ofDays(30);
+  public static final Duration DEFAULT_DURATION = Duration.ofDays(7);
+  public static final double DEFAULT_MAX_LATENCY_INCREASE = 0.10;
+  public static final double DEFAULT_MAX_ERROR_RATE_INCREASE = 0.001;
+  public static final double DEFAULT_MIN_AGREEMENT = 0.99;
+  public static final long DEFAULT_MIN_SAMPLES = 1_000;
+  public static final double DEFAULT_ALPHA = 0.05;
+  public static final double DEFAULT_STOP_IF_ERROR_RATE_ABOVE = 0.5;
+  public static final double DEFAULT_STOP_IF_TIMEOUT_RATE_ABOVE = 0.5;
+  /** 1.0: off (a rate cannot be above it). */
+  public static final double DEFAULT_STOP_IF_REJECTED_RATE_ABOVE = 1.0;
+  public static final long DEFAULT_GUARD_MIN_CALLS = 20;
+  public static final int DEFAULT_GROUND_TRUTH_MAX_ENTRIES = 100_000;
+  public static final int MAX_GROUND_TRUTH_ENTRIES = 10_000_000;
+  public static final Duration DEFAULT_GROUND_TRUTH_EXPIRY = Duration.ofHours(1);
+  public static final Duration MAX_GROUND_TRUTH_EXPIRY = Duration.ofDays(30);
+  /** Suffix of the A/A noise-baseline variant's name: {@code <candidate>~noise}. */
+  public static final String NOISE_SUFFIX = "~noise";
+
+  private final Variant<I, O> candidate;
+  private final double samplingRate;
+  private final Duration duration;
+  private final long maxRequests;
+  private final double maxLatencyIncrease;
+  private final double maxErrorRateIncrease;
+  private final double minAgreement;
+  private final long minSamples;
+  private final double alpha;
+  private final long expectedPairs;
+  private final Set<Check> checks;
+  private final double stopIfErrorRateAbove;
+  private final double stopIfTimeoutRateAbove;
+  private final double stopIfRejectedRateAbove;
+  private final long guardMinCalls;
+  private final QualityMetric<? super O> qualityMetric;
+  private final int groundTruthMaxEntries;
+  private final Duration groundTruthExpiry;
+  private final boolean noiseBaseline;
+  private final Clock clock;
+
+  private ShadowTestSpec(Builder<I, O> b) {
+    this.candidate = b.samplingRate == null || b.samplingRate == b.candidate.samplingRate()
+        ? b.candidate
+        : b.candidate.toBuilder().samplingRate(b.samplingRate).build();
+    this.samplingRate = candidate.samplingRate();
+    this.duration = b.duration;
+    this.maxRequests = b.maxRequests;
+    this.maxLatencyIncrease = b.maxLatencyIncrease;
+    this.maxErrorRateIncrease = b.maxErrorRateIncrease;
+    this.minAgreement = b.minAgreement;
+    this.minSamples = b.minSamples;
+    this.alpha = b.alpha;
+    this.expectedPairs = b.expectedPairs;
+    this.checks = Set.copyOf(b.checks);
+    this.stopIfErrorRateAbove = b.stopIfErrorRateAbove;
+    this.stopIfTimeoutRateAbove = b.stopIfTimeoutRateAbove;
+    this.stopIfRejectedRateAbove = b.stopIfRejectedRateAbove;
+    this.guardMinCalls = b.guardMinCalls;
+    this.qualityMetric = b.qualityMetric;
+    this.groundTruthMaxEntries = b.groundTruthMaxEntries;
+    this.groundTruthExpiry = b.groundTruthExpiry;
+    this.noiseBaseline = b.noiseBaseline;
+    this.clock = b.clock;
+  }
+
+  /** A builder for a test of {@code candidate}, which must not be a variant of the endpoint yet. */
+  public static <I, O> Builder<I, O> builder(Variant<I, O> candidate) {
+    return new Builder<>(candidate);
+  }
+
+  /** The candidate, with the test's sampling rate. */
+  public Variant<I, O> candidate() {
+    return candidate;
+  }
+
+  public double samplingRate() {
+    return samplingRate;
+  }
+
+  public Duration duration() {
+    return duration;
+  }
+
+  /** Shadow calls after which the test completes; 0 for no budget. */
+  public long maxRequests() {
+    return maxRequests;
+  }
+
+  public double maxLatencyIncrease() {
+    return maxLatencyIncrease;
+  }
+
+  public double maxErrorRateIncrease() {
+    return maxErrorRateIncrease;
+  }
+
+  public double minAgreement() {
+    return minAgreement;
+  }
+
+  public long minSamples() {
+    return minSamples;
+  }
+
+  public double alpha() {
+    return alpha;
+  }
+
+  /**
+   * The number of paired observations the latency check is tuned for; 0 means "estimated when the
+   * test starts" (the budget if set, else the endpoint's request rate so far times the sampling
+   * rate and the duration).
+   */
+  public long expectedPairs() {
+    return expectedPairs;
+  }
+
+  /** The enabled checks. */
+  public Set<Check> checks() {
+    return checks;
+  }
+
+  public double stopIfErrorRateAbove() {
+    return stopIfErrorRateAbove;
+  }
+
+  public double stopIfTimeoutRateAbove() {
+    return stopIfTimeoutRateAbove;
+  }
+
+  public double stopIfRejectedRateAbove() {
+    return stopIfRejectedRateAbove;
+  }
+
+  /** Calls of the candidate before a guard may stop the test. */
+  public long guardMinCalls() {
+    return guardMinCalls;
+  }
+
+  /** The quality metric for ground truth, or {@code null} for none. */
+  public QualityMetric<? super O> qualityMetric() {
+    return qualityMetric;
+  }
+
+  public int groundTruthMaxEntries() {
+    return groundTruthMaxEntries;
+  }
+
+  public Duration groundTruthExpiry() {
+    return groundTruthExpiry;
+  }
+
+  public boolean noiseBaseline() {
+    return noiseBaseline;
+  }
+
+  /** The clock the deadline is read from. */
+  public Clock clock() {
+    return clock;
+  }
+
+  @Override
+  public String toString() {
+    return "ShadowTestSpec[candidate=" + candidate.name() + ", samplingRate=" + samplingRate
+        + ", duration=" + duration + ", maxRequests=" + maxRequests
+        + ", maxLatencyIncrease=" + maxLatencyIncrease
+        + ", maxErrorRateIncrease=" + maxErrorRateIncrease + ", minAgreement=" + minAgreement
+        + ", minSamples=" + minSamples + ", alpha=" + alpha + ", checks=" + checks
+        + ", noiseBaseline=" + noiseBaseline + ']';
+  }
+
+  /**
+   * Builder for {@link ShadowTestSpec}. Not thread-safe; every setter may be called any number of
+   * times and {@link #build()} validates all settings at once.
+   */
+  public static final class Builder<I, O> {
+    private final Variant<I, O> candidate;
+    private Double samplingRate;
+    private Duration duration = DEFAULT_DURATION;
+    private long maxRequests;
+    private double maxLatencyIncrease = DEFAULT_MAX_LATENCY_INCREASE;
+    private double maxErrorRateIncrease = DEFAULT_MAX_ERROR_RATE_INCREASE;
+    private double minAgreement = DEFAULT_MIN_AGREEMENT;
+    private long minSamples = DEFAULT_MIN_SAMPLES;
+    private double alpha = DEFAULT_ALPHA;
+    private long expectedPairs;
+    private final EnumSet<Check> checks = EnumSet.allOf(Check.class);
+    private double stopIfErrorRateAbove = DEFAULT_STOP_IF_ERROR_RATE_ABOVE;
+    private double stopIfTimeoutRateAbove = DEFAULT_STOP_IF_TIMEOUT_RATE_ABOVE;
+    private double stopIfRejectedRateAbove = DEFAULT_STOP_IF_REJECTED_RATE_ABOVE;
+    private long guardMinCalls = DEFAULT_GUARD_MIN_CALLS;
+    private QualityMetric<? super O> qualityMetric;
+    private int groundTruthMaxEntries = DEFAULT_GROUND_TRUTH_MAX_ENTRIES;
+    private Duration groundTruthExpiry = DEFAULT_GROUND_TRUTH_EXPIRY;
+    private boolean noiseBaseline;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(Variant<I, O> candidate) {
+      this.candidate = candidate;
+    }
+
+    /** Share of requests copied to the candidate, in [0, 1]; changeable while the test runs. */
+    public Builder<I, O> samplingRate(double samplingRate) {
+      this.samplingRate = samplingRate;
+      return this;
+    }
+
+    /** The time box, in [1 s, 30 days]. */
+    public Builder<I, O> duration(Duration duration) {
+      this.duration = duration;
+      return this;
+    }
+
+    /** A budget of candidate calls that ends the test when spent, {@code >= 1}; 0 for none. */
+    public Builder<I, O> maxRequests(long maxRequests) {
+      this.maxRequests = maxRequests;
+      return this;
+    }
+
+    /** The candidate may be at most this much slower per request (0.10 = 10%), in [0, 100]. */
+    public Builder<I, O> maxLatencyIncrease(double maxLatencyIncrease) {
+      this.maxLatencyIncrease = maxLatencyIncrease;
+      return this;
+    }
+
+    /** At most this many more failed requests, as a fraction (0.001 = +0.1 points), in [0, 1]. */
+    public Builder<I, O> maxErrorRateIncrease(double maxErrorRateIncrease) {
+      this.maxErrorRateIncrease = maxErrorRateIncrease;
+      return this;
+    }
+
+    /** Outputs must agree on at least this share of compared requests, in [0, 1]. */
+    public Builder<I, O> minAgreement(double minAgreement) {
+      this.minAgreement = minAgreement;
+      return this;
+    }
+
+    /** No PASS or FAIL before this many paired observations, in [1, 1e9]. */
+    public Builder<I, O> minSamples(long minSamples) {
+      this.minSamples = minSamples;
+      return this;
+    }
+
+    /** Overall error probability of the verdict, in (0, 0.5]. */
+    public Builder<I, O> alpha(double alpha) {
+      this.alpha = alpha;
+      return this;
+    }
+
+    /** Tunes the latency check for this many pairs, in [1, 1e12]; 0 to estimate at start. */
+    public Builder<I, O> expectedPairs(long expectedPairs) {
+      this.expectedPairs = expectedPairs;
+      return this;
+    }
+
+    /** Leaves a check out of the verdict (it is still reported). */
+    public Builder<I, O> withoutCheck(Check check) {
+      checks.remove(Objects.requireNonNull(check, "check"));
+      return this;
+    }
+
+    /** Guard: the test ends as {@code FAILED} when the candidate's error rate exceeds this. */
+    public Builder<I, O> stopIfErrorRateAbove(double rate) {
+      this.stopIfErrorRateAbove = rate;
+      return this;
+    }
+
+    /** Guard: the test ends as {@code FAILED} when the candidate's timeout rate exceeds this. */
+    public Builder<I, O> stopIfTimeoutRateAbove(double rate) {
+      this.stopIfTimeoutRateAbove = rate;
+      return this;
+    }
+
+    /**
+     * Guard: the test ends as {@code FAILED} when more than this share of the candidate's sampled
+     * copies is rejected (it cannot keep up); 1.0 (the default) is off.
+     */
+    public Builder<I, O> stopIfRejectedRateAbove(double rate) {
+      this.stopIfRejectedRateAbove = rate;
+      return this;
+    }
+
+    /** Calls of the candidate before any guard may trip, in [1, 1e9]. */
+    public Builder<I, O> guardMinCalls(long guardMinCalls) {
+      this.guardMinCalls = guardMinCalls;
+      return this;
+    }
+
+    /** Model quality from ground truth given to {@link ShadowRouter#recordOutcome}. */
+    public Builder<I, O> qualityMetric(QualityMetric<? super O> qualityMetric) {
+      this.qualityMetric = qualityMetric;
+      return this;
+    }
+
+    /**
+     * Bounds of the ground-truth join: requests waiting for their label, in [1, 10,000,000], and
+     * how long one waits after its prediction, in (0, 30 days].
+     */
+    public Builder<I, O> groundTruth(int maxEntries, Duration expiry) {
+      this.groundTruthMaxEntries = maxEntries;
+      this.groundTruthExpiry = expiry;
+      return this;
+    }
+
+    /**
+     * Also runs production as a shadow on the same sampled requests (an A/A copy named
+     * {@code <candidate>~noise}), so production's own nondeterminism and the pool's latency noise
+     * are measured beside the candidate's and not blamed on it.
+     */
+    public Builder<I, O> noiseBaseline(boolean noiseBaseline) {
+      this.noiseBaseline = noiseBaseline;
+      return this;
+    }
+
+    /** The clock of the time box (tests use a controllable one). */
+    public Builder<I, O> clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming every invalid field, its value and allowed range
+     */
+    public ShadowTestSpec<I, O> build() {
+      ConfigErrors errors = new ConfigErrors("shadow test of '"
+          + (candidate == null ? null : candidate.name()) + "' is invalid");
+      errors.requireNonNull("candidate", candidate);
+      if (samplingRate != null) {
+        errors.requireInRange("samplingRate", samplingRate, 0.0, 1.0);
+      }
+      errors.requireInRange("duration", duration, MIN_DURATION, MAX_DURATION);
+      errors.requireInRange("maxRequests", maxRequests, 0, Long.MAX_VALUE);
+      errors.requireInRange("maxLatencyIncrease", maxLatencyIncrease, 0.0, 100.0);
+      errors.requireInRange("maxErrorRateIncrease", maxErrorRateIncrease, 0.0, 1.0);
+      errors.requireInRange("minAgreement", minAgreement, 0.0, 1.0);
+      errors.requireInRange("minSamples", minSamples, 1, 1_000_000_000L);
+      if (!(alpha > 0 && alpha <= 0.5)) {
+        errors.add("alpha must be in (0.0, 0.5] but was " + alpha);
+      }
+      errors.requireInRange("expectedPairs", expectedPairs, 0, 1_000_000_000_000L);
+      errors.requireInRange("stopIfErrorRateAbove", stopIfErrorRateAbove, 0.0, 1.0);
+      errors.requireInRange("stopIfTimeoutRateAbove", stopIfTimeoutRateAbove, 0.0, 1.0);
+      errors.requireInRange("stopIfRejectedRateAbove", stopIfRejectedRateAbove, 0.0, 1.0);
+      errors.requireInRange("guardMinCalls", guardMinCalls, 1, 1_000_000_000L);
+      errors.requireInRange("groundTruth maxEntries", groundTruthMaxEntries, 1,
+          MAX_GROUND_TRUTH_ENTRIES);
+      errors.requirePositive("groundTruth expiry", groundTruthExpiry, MAX_GROUND_TRUTH_EXPIRY);
+      errors.requireNonNull("clock", clock);
+      if (candidate != null && candidate.name().length() > 200 - NOISE_SUFFIX.length()
+          && noiseBaseline) {
+        errors.add("candidate name must be at most " + (200 - NOISE_SUFFIX.length())
+            + " characters with noiseBaseline (the A/A variant is named <candidate>"
+            + NOISE_SUFFIX + ")");
+      }
+      errors.throwIfAny();
+      return new ShadowTestSpec<>(this);
+    }
+  }
+}
