@@ -1,0 +1,183 @@
+package dev.shadowrouting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Shadow tests through a real router with predictors that take a few hundred microseconds (they
+ * park, like a call to a model server): the verdict reached on real timings, and a promotion
+ * under load.
+ */
+class ShadowTestEndToEndTest {
+
+  private static final int CALLERS = 4;
+
+  private static Predictor<Integer, Integer> parking(long micros, double errorRate) {
+    return in -> {
+      LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(micros));
+      if (errorRate > 0 && ThreadLocalRandom.current().nextDouble() < errorRate) {
+        throw new IllegalStateException("model server error");
+      }
+      return in * 2;
+    };
+  }
+
+  private static ShadowRouter<Integer, Integer> router() {
+    return ShadowRouter.create(EndpointConfig.<Integer, Integer>builder("e2e")
+        .production(Variant.builder("v1", parking(300, 0)).build())
+        .workerThreads(CALLERS) // the calls park: threads, not cores, are what they need
+        .queueCapacity(4096)
+        .build());
+  }
+
+  private static ShadowTestSpec<Integer, Integer> spec(Predictor<Integer, Integer> candidate) {
+    return ShadowTestSpec.builder(Variant.builder("v2", candidate).maxConcurrency(256).build())
+        .duration(Duration.ofMinutes(5))
+        .maxLatencyIncrease(0.25)
+        .maxErrorRateIncrease(0.01)
+        .minAgreement(0.99)
+        .minSamples(500)
+        .expectedPairs(2_000)
+        .build();
+  }
+
+  /** Sends traffic from CALLERS threads until the live verdict is no longer INCONCLUSIVE. */
+  private static ShadowTestReport runUntilDecided(ShadowRouter<Integer, Integer> router,
+      ShadowTest test) throws Exception {
+    AtomicBoolean decided = new AtomicBoolean();
+    ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < CALLERS; t++) {
+        futures.add(callers.submit(() -> {
+          for (int i = 0; i < 200_000 && !decided.get(); i++) {
+            assertThat(router.predict(i)).isEqualTo(2 * i);
+          }
+          return null;
+        }));
+      }
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> test.report().verdict() != Verdict.INCONCLUSIVE);
+      decided.set(true);
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+    test.stop();
+    return test.report();
+  }
+
+  @Test
+  void anIdenticalCandidatePasses() throws Exception {
+    try (ShadowRouter<Integer, Integer> router = router()) {
+      ShadowTest test = router.startTest(spec(parking(300, 0)));
+      ShadowTestReport r = runUntilDecided(router, test);
+
+      assertThat(r.verdict()).as("%s", r).isEqualTo(Verdict.PASS);
+      assertThat(r.checks()).extracting(ShadowTestReport.Check::verdict)
+          .containsOnly(Verdict.PASS);
+      assertThat(r.calls()).isGreaterThanOrEqualTo(500);
+    }
+  }
+
+  @Test
+  void aSlowerCandidateFailsOnLatency() throws Exception {
+    try (ShadowRouter<Integer, Integer> router = router()) {
+      ShadowTest test = router.startTest(spec(parking(900, 0)));
+      ShadowTestReport r = runUntilDecided(router, test);
+
+      assertThat(r.verdict()).as("%s", r).isEqualTo(Verdict.FAIL);
+      ShadowTestReport.Check latency = r.checks().get(0);
+      assertThat(latency.name()).isEqualTo("latency");
+      assertThat(latency.verdict()).isEqualTo(Verdict.FAIL);
+      assertThat(latency.lower()).isGreaterThan(1.25);
+      assertThat(r.variant("v2").runTime().p50Nanos())
+          .isGreaterThan(r.variant("v1").runTime().p50Nanos());
+    }
+  }
+
+  @Test
+  void anErringCandidateFailsOnErrors() throws Exception {
+    try (ShadowRouter<Integer, Integer> router = router()) {
+      ShadowTest test = router.startTest(spec(parking(300, 0.10)));
+      ShadowTestReport r = runUntilDecided(router, test);
+
+      assertThat(r.verdict()).as("%s", r).isEqualTo(Verdict.FAIL);
+      ShadowTestReport.Check errors = r.checks().get(1);
+      assertThat(errors.name()).isEqualTo("errors");
+      assertThat(errors.verdict()).isEqualTo(Verdict.FAIL);
+      assertThat(errors.lower()).isGreaterThan(0.01);
+      assertThat(r.status()).isEqualTo(ShadowTest.Status.STOPPED); // 10% < the 50% guard
+    }
+  }
+
+  @Test
+  void promotingUnderFourCallerThreadsLosesNothing() throws Exception {
+    try (ShadowRouter<Integer, Integer> router = ShadowRouter.create(
+        EndpointConfig.<Integer, Integer>builder("promote")
+            .production(Variant.<Integer, Integer>builder("v1", in -> in).build())
+            .build())) {
+      ShadowTest test = router.startTest(ShadowTestSpec.builder(
+          Variant.<Integer, Integer>builder("v2", in -> -in).build()).build());
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicLong answered = new AtomicLong();
+      AtomicLong byCandidate = new AtomicLong();
+      CountDownLatch running = new CountDownLatch(CALLERS);
+      ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < CALLERS; t++) {
+        futures.add(callers.submit(() -> {
+          running.countDown();
+          for (int i = 1; !stop.get() || i < 1_000; i++) {
+            Invocation<Integer> inv = router.invoke(i, Request.none());
+            if (inv.variant().equals("v2")) {
+              assertThat(inv.output()).isEqualTo(-i);
+              byCandidate.incrementAndGet();
+            } else {
+              assertThat(inv.variant()).isEqualTo("v1");
+              assertThat(inv.output()).isEqualTo(i);
+            }
+            answered.incrementAndGet();
+          }
+          return null;
+        }));
+      }
+      running.await();
+      org.awaitility.Awaitility.await().atMost(Fixtures.WAIT).until(() -> answered.get() > 5_000);
+      test.promote(true);
+      long atPromotion = answered.get();
+      org.awaitility.Awaitility.await().atMost(Fixtures.WAIT)
+          .until(() -> answered.get() > atPromotion + 5_000);
+      stop.set(true);
+      for (Future<?> f : futures) {
+        f.get(); // no caller saw an exception or a wrong answer
+      }
+      callers.shutdown();
+
+      RouterSnapshot s = router.snapshot();
+      assertThat(s.variant("v1").invocations() + s.variant("v2").invocations())
+          .as("every call answered by exactly one production variant")
+          .isGreaterThanOrEqualTo(answered.get());
+      assertThat(s.variant("v2").role()).isEqualTo(Role.PRODUCTION);
+      assertThat(byCandidate.get()).isPositive();
+      assertThat(test.report().decision()).isEqualTo(ShadowTest.Decision.PROMOTED);
+      assertThat(test.report().productionVariants()).containsExactly("v1");
+    }
+  }
+}
