@@ -20,7 +20,7 @@ import dev.shadowrouting.internal.DefaultShadowRouter;
  * Per shadow variant, with its {@link Variant#samplingRate()} {@code r}. Without a sampling key the
  * decision is random. With a key it is a pure function of (key, variant name), the same on every
  * instance, JVM and machine: {@code h = murmur3_32_x86(seed = murmur3_32_x86(seed 0, utf8(variant
- * name)), utf8(key))} (Guava's {@code Hashing.murmur3_32_fixed}), read as an unsigned 32-bit
+ * name)), utf8(key))} (the reference MurmurHash3 x86_32, as Guava's {@code Hashing.murmur3_32_fixed}), read as an unsigned 32-bit
  * integer; the copy is sampled iff {@code h < r * 2^32}. So a key sampled at 10% is also sampled
  * at 20%, and different variants sample independent sets of keys.
  *

@@ -63,6 +63,24 @@ class ProductionPathTest {
   }
 
   @Test
+  void extremeEqualWeightsSplitTrafficEvenly() throws Exception {
+    for (double w : new double[] {Double.MAX_VALUE, Double.MIN_VALUE}) {
+      try (ShadowRouter<String, String> router = ShadowRouter.create(
+          EndpointConfig.<String, String>builder("e")
+              .production(Variant.<String, String>builder("a", in -> "A").weight(w).build())
+              .production(Variant.<String, String>builder("b", in -> "B").weight(w).build())
+              .build())) {
+        int a = 0;
+        for (int i = 0; i < 20_000; i++) {
+          a += router.predict("x").equals("A") ? 1 : 0;
+        }
+        // binomial(20,000, 0.5): 4.4 standard deviations either side
+        assertThat(a).as("calls to a with weights %s", w).isBetween(9_700, 10_300);
+      }
+    }
+  }
+
+  @Test
   void targetVariantIsHonouredAndInvokeTellsWhoAnswered() throws Exception {
     try (ShadowRouter<String, String> router = ShadowRouter.create(
         EndpointConfig.<String, String>builder("e")

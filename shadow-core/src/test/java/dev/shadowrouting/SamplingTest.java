@@ -64,9 +64,6 @@ class SamplingTest {
   @Test
   void keyedDecisionsFollowThePublishedFormula() {
     // Golden values: the documented formula must never change, or fleets would disagree.
-    assertThat(murmur3_32(0, "candidate".getBytes(StandardCharsets.UTF_8)) & 0xFFFFFFFFL)
-        .isEqualTo(com.google.common.hash.Hashing.murmur3_32_fixed()
-            .hashString("candidate", StandardCharsets.UTF_8).asInt() & 0xFFFFFFFFL);
     assertThat(murmur3_32(0, new byte[0])).isZero();
     assertThat(murmur3_32(1, new byte[0]) & 0xFFFFFFFFL).isEqualTo(0x514E28B7L);
     assertThat(murmur3_32(0, "hello".getBytes(StandardCharsets.UTF_8)) & 0xFFFFFFFFL)
@@ -74,6 +71,20 @@ class SamplingTest {
     for (int i = 0; i < 500; i++) {
       String key = "user-" + i;
       assertThat(decision(key, "v2", 0.3)).as(key).isEqualTo(expected(key, "v2", 0.3));
+    }
+  }
+
+  @Test
+  void theDocumentedInequalityHoldsExactlyAtTheBoundary() {
+    for (int i = 0; i < 20; i++) {
+      String key = "boundary-" + i;
+      int seed = murmur3_32(0, "v2".getBytes(StandardCharsets.UTF_8));
+      long h = murmur3_32(seed, key.getBytes(StandardCharsets.UTF_8)) & 0xFFFFFFFFL;
+      double atH = h / 4294967296.0; // h < h * 1: not sampled
+      double justAbove = (h + 0.5) / 4294967296.0; // h < h + 0.5: sampled
+      assertThat(decision(key, "v2", atH)).as("%s at h/2^32", key).isFalse();
+      assertThat(decision(key, "v2", justAbove)).as("%s at (h+0.5)/2^32", key).isTrue();
+      assertThat(decision(key, "v2", Math.nextUp(atH))).as("%s just above h/2^32", key).isTrue();
     }
   }
 
@@ -157,8 +168,8 @@ class SamplingTest {
   private static boolean expected(String key, String variant, double rate) {
     int seed = murmur3_32(0, variant.getBytes(StandardCharsets.UTF_8));
     long h = murmur3_32(seed, key.getBytes(StandardCharsets.UTF_8)) & 0xFFFFFFFFL;
-    long threshold = rate >= 1.0 ? 1L << 32 : (long) (rate * (1L << 32));
-    return h < threshold;
+    return h < rate * 4294967296.0; // exact: h and rate * 2^32 are exact doubles
+
   }
 
   /** MurmurHash3 x86_32, written from the reference algorithm. */

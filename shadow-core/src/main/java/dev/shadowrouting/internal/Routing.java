@@ -43,13 +43,19 @@ final class Routing<I, O> {
     this.production = new ProductionLane[prod.size()];
     this.cumulative = new double[prod.size()];
     this.byName = new HashMap<>();
+    // Weights are relative: dividing by the largest keeps the sum finite (Double.MAX_VALUE weights
+    // would overflow it) and out of the subnormal range (Double.MIN_VALUE weights would round).
+    double max = 0;
+    for (Variant<I, O> v : prod) {
+      max = Math.max(max, v.weight());
+    }
     double sum = 0;
     int last = 0;
     for (int i = 0; i < prod.size(); i++) {
       Variant<I, O> v = prod.get(i);
       production[i] = new ProductionLane<>(v, counters.apply(v.name()));
       byName.put(v.name(), production[i]);
-      sum += v.weight();
+      sum += max > 0 ? v.weight() / max : 0;
       cumulative[i] = sum;
       if (v.weight() > 0) {
         last = i;

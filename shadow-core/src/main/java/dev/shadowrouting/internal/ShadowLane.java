@@ -1,11 +1,8 @@
 package dev.shadowrouting.internal;
 
-import com.google.common.hash.HashFunction;
-import com.google.common.hash.Hashing;
 import dev.shadowrouting.OutputComparator;
 import dev.shadowrouting.Predictor;
 import dev.shadowrouting.Variant;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -13,8 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * resolved comparator. Immutable; its counters are thread-safe.
  *
  * <p>Sampling is {@code h < rate * 2^32} with {@code h} an unsigned 32-bit hash: for a sampling key
- * {@code h = murmur3_32_fixed(seed).hashString(key, UTF_8)} where {@code seed =
- * murmur3_32_fixed(0).hashString(variantName, UTF_8)}, a pure function of (key, variant name) that
+ * {@code h = murmur3_32_x86(seed, utf8(key))} where {@code seed = murmur3_32_x86(0,
+ * utf8(variantName))} ({@link Murmur3}), a pure function of (key, variant name) that
  * any language with MurmurHash3 x86_32 can reproduce; without a key {@code h} is random.
  */
 final class ShadowLane<I, O> {
@@ -33,7 +30,7 @@ final class ShadowLane<I, O> {
   /** True for a test's A/A noise copy: it calls the production variant that answered. */
   final boolean replaysProduction;
   private final long threshold;
-  private final HashFunction keyHash;
+  private final int keySeed;
 
   ShadowLane(Variant<I, O> variant, OutputComparator<O> endpointComparator,
       VariantCounters counters, TestRun<I, O> test) {
@@ -48,20 +45,26 @@ final class ShadowLane<I, O> {
     this.test = test;
     this.replaysProduction = variant.predictor() instanceof ProductionReplay;
     this.threshold = thresholdOf(variant.samplingRate());
-    this.keyHash = Hashing.murmur3_32_fixed(seedOf(name));
+    this.keySeed = seedOf(name);
   }
 
+  /**
+   * The smallest integer not below {@code rate * 2^32}: for an integer {@code h},
+   * {@code h < rate * 2^32} exactly when {@code h < ceil(rate * 2^32)} (the product is exact in
+   * double arithmetic, a multiplication by a power of two), so the documented inequality holds at
+   * every boundary, {@code Math.nextDown(1.0)} included.
+   */
   static long thresholdOf(double rate) {
-    return rate >= 1.0 ? TWO_TO_32 : (long) (rate * TWO_TO_32);
+    return rate >= 1.0 ? TWO_TO_32 : (long) Math.ceil(rate * TWO_TO_32);
   }
 
   static int seedOf(String variantName) {
-    return Hashing.murmur3_32_fixed().hashString(variantName, StandardCharsets.UTF_8).asInt();
+    return Murmur3.hashUtf8(0, variantName);
   }
 
   /** The unsigned 32-bit sampling hash of {@code key} for this variant. */
   long keyHash(String key) {
-    return keyHash.hashString(key, StandardCharsets.UTF_8).asInt() & 0xFFFF_FFFFL;
+    return Murmur3.hashUtf8(keySeed, key) & 0xFFFF_FFFFL;
   }
 
   boolean sampled(String samplingKey) {

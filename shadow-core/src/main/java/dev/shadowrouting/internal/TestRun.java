@@ -80,8 +80,6 @@ final class TestRun<I, O> implements ShadowTest {
 
   private final Stripe[] stripes = new Stripe[STRIPES];
   private final AtomicLong calls = new AtomicLong();
-  private final AtomicLong candidateErrors = new AtomicLong();
-  private final AtomicLong candidateTimeouts = new AtomicLong();
   private final Side2 candidateSide = new Side2();
   private final Side2 noiseSide = new Side2();
   private final Recorder productionRun = new Recorder(HIGHEST_TRACKABLE, 2);
@@ -206,11 +204,9 @@ final class TestRun<I, O> implements ShadowTest {
     Side2 side = noise ? noiseSide : candidateSide;
     side.run.recordValue(clamp(runNanos));
     side.wait.recordValue(clamp(queueWaitNanos));
-    if (outcome == Outcome.ERROR) {
-      side.errors.increment();
-    } else if (outcome == Outcome.TIMEOUT) {
-      side.timeouts.increment();
-    }
+    long failures = outcome == Outcome.ERROR ? side.errors.incrementAndGet() : side.errors.get();
+    long timeouts = outcome == Outcome.TIMEOUT ? side.timeouts.incrementAndGet()
+        : side.timeouts.get();
     if (result == Comparison.Result.MISMATCH) {
       side.mismatch(ex.requestId(router.ids()), comparison.differingPaths());
     }
@@ -223,10 +219,6 @@ final class TestRun<I, O> implements ShadowTest {
           new Joined(productionFailed ? null : ex.output, candidateFailed ? null : output));
     }
     long n = calls.incrementAndGet();
-    long failures = outcome == Outcome.ERROR ? candidateErrors.incrementAndGet()
-        : candidateErrors.get();
-    long timeouts = outcome == Outcome.TIMEOUT ? candidateTimeouts.incrementAndGet()
-        : candidateTimeouts.get();
     if (n >= spec.guardMinCalls()) {
       if (failures > spec.stopIfErrorRateAbove() * n) {
         end(Status.FAILED, String.format(java.util.Locale.ROOT,
@@ -615,8 +607,9 @@ final class TestRun<I, O> implements ShadowTest {
   private static final class Side2 {
     final Recorder run = new Recorder(HIGHEST_TRACKABLE, 2);
     final Recorder wait = new Recorder(HIGHEST_TRACKABLE, 2);
-    final LongAdder errors = new LongAdder();
-    final LongAdder timeouts = new LongAdder();
+    /** Exact running counts: the guards compare them with the calls on every observation. */
+    final AtomicLong errors = new AtomicLong();
+    final AtomicLong timeouts = new AtomicLong();
     final AtomicReferenceArray<String> samples = new AtomicReferenceArray<>(MISMATCH_SAMPLES);
     final AtomicLong sampleIndex = new AtomicLong();
     final ConcurrentHashMap<String, LongAdder> fields = new ConcurrentHashMap<>();
@@ -645,7 +638,7 @@ final class TestRun<I, O> implements ShadowTest {
       }
       Map<String, Long> byField = new HashMap<>();
       fields.forEach((k, v) -> byField.put(k, v.sum()));
-      return new SideReport(errors.sum(), timeouts.sum(), recent, byField);
+      return new SideReport(errors.get(), timeouts.get(), recent, byField);
     }
   }
 

@@ -1,0 +1,145 @@
+package dev.shadowrouting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.shadowrouting.ShadowTestReport.LatencySummary;
+import dev.shadowrouting.ShadowTestReport.Side;
+import dev.shadowrouting.ShadowTestReport.VariantReport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+
+/** The report's stable JSON form (golden) and its side-by-side text table. */
+class ShadowTestReportTest {
+
+  static ShadowTestReport sample() {
+    return ShadowTestReport.builder()
+        .endpoint("fraud").candidate("v2")
+        .status(ShadowTest.Status.COMPLETED).decision(ShadowTest.Decision.NONE)
+        .verdict(Verdict.FAIL)
+        .checks(List.of(
+            ShadowTestReport.Check.builder("latency").verdict(Verdict.FAIL)
+                .estimate(1.5, 1.25, 1.75).threshold(1.1).confidence(0.99).n(2000)
+                .reason("latency: x1.50 -> FAIL").build(),
+            ShadowTestReport.Check.builder("agreement").verdict(Verdict.INCONCLUSIVE)
+                .reason("agreement: no data").build()))
+        .startedAt(Instant.parse("2026-11-30T10:00:00Z"))
+        .endedAt(Instant.parse("2026-11-30T11:00:00Z"))
+        .elapsed(Duration.ofHours(1)).duration(Duration.ofHours(1))
+        .calls(2000).maxRequests(0).samplingRate(0.25)
+        .productionVariants(List.of("v1"))
+        .endReason("deadline reached after PT1H")
+        .unmatchedLabels(3)
+        .variants(List.of(
+            VariantReport.builder("v1", Side.PRODUCTION)
+                .counts(2000, 1, 0, 0)
+                .runTime(LatencySummary.ofNanos(2000, 100_000, 150_000, 300_000, 900_000,
+                    1_000_000))
+                .quality("accuracy", OptionalDouble.of(0.9), 100)
+                .throughputPerSecond(0.5)
+                .build(),
+            VariantReport.builder("v2", Side.CANDIDATE)
+                .counts(2000, 4, 2, 7)
+                .runTime(LatencySummary.ofNanos(2000, 150_000, 200_000, 400_000, 1_000_000,
+                    2_000_000))
+                .queueWait(LatencySummary.ofNanos(2000, 1_000, 2_000, 5_000, 9_000, 10_000))
+                .agreement(1994, 6, 0.99, 0.999)
+                .mismatchSamples(List.of("r7", "r9"))
+                .fieldMismatches(Map.of("score", 6L))
+                .quality("accuracy", OptionalDouble.empty(), 0)
+                .throughputPerSecond(0.5)
+                .build()))
+        .build();
+  }
+
+  @Test
+  void theJsonFormIsStable() {
+    String golden = "{\"endpoint\":\"fraud\",\"candidate\":\"v2\",\"status\":\"COMPLETED\","
+        + "\"verdict\":\"FAIL\",\"decision\":\"NONE\",\"startedAt\":\"2026-11-30T10:00:00Z\","
+        + "\"endedAt\":\"2026-11-30T11:00:00Z\",\"endReason\":\"deadline reached after PT1H\","
+        + "\"elapsedMillis\":3600000,\"durationMillis\":3600000,\"progress\":1.0,\"calls\":2000,"
+        + "\"maxRequests\":0,\"samplingRate\":0.25,\"productionVariants\":[\"v1\"],"
+        + "\"unmatchedLabels\":3,\"checks\":["
+        + "{\"name\":\"latency\",\"enabled\":true,\"verdict\":\"FAIL\",\"estimate\":1.5,"
+        + "\"lower\":1.25,\"upper\":1.75,\"threshold\":1.1,\"confidence\":0.99,\"n\":2000,"
+        + "\"reason\":\"latency: x1.50 -> FAIL\"},"
+        + "{\"name\":\"agreement\",\"enabled\":true,\"verdict\":\"INCONCLUSIVE\",\"estimate\":null,"
+        + "\"lower\":null,\"upper\":null,\"threshold\":null,\"confidence\":null,\"n\":0,"
+        + "\"reason\":\"agreement: no data\"}],"
+        + "\"variants\":["
+        + "{\"name\":\"v1\",\"side\":\"PRODUCTION\",\"invocations\":2000,\"errors\":1,"
+        + "\"timeouts\":0,\"rejected\":0,\"runTime\":{\"count\":2000,\"p50Nanos\":100000,"
+        + "\"p90Nanos\":150000,\"p99Nanos\":300000,\"p999Nanos\":900000,\"maxNanos\":1000000},"
+        + "\"queueWait\":{\"count\":0,\"p50Nanos\":0,\"p90Nanos\":0,\"p99Nanos\":0,"
+        + "\"p999Nanos\":0,\"maxNanos\":0},\"compared\":0,\"mismatches\":0,\"agreement\":null,"
+        + "\"agreementLower\":null,\"agreementUpper\":null,\"mismatchSamples\":[],"
+        + "\"fieldMismatches\":{},\"qualityMetric\":\"accuracy\",\"quality\":0.9,\"labels\":100,"
+        + "\"throughputPerSecond\":0.5},"
+        + "{\"name\":\"v2\",\"side\":\"CANDIDATE\",\"invocations\":2000,\"errors\":4,"
+        + "\"timeouts\":2,\"rejected\":7,\"runTime\":{\"count\":2000,\"p50Nanos\":150000,"
+        + "\"p90Nanos\":200000,\"p99Nanos\":400000,\"p999Nanos\":1000000,\"maxNanos\":2000000},"
+        + "\"queueWait\":{\"count\":2000,\"p50Nanos\":1000,\"p90Nanos\":2000,\"p99Nanos\":5000,"
+        + "\"p999Nanos\":9000,\"maxNanos\":10000},\"compared\":1994,\"mismatches\":6,"
+        + "\"agreement\":0.9969909729187563,\"agreementLower\":0.99,\"agreementUpper\":0.999,"
+        + "\"mismatchSamples\":[\"r7\",\"r9\"],\"fieldMismatches\":{\"score\":6},"
+        + "\"qualityMetric\":\"accuracy\",\"quality\":null,\"labels\":0,"
+        + "\"throughputPerSecond\":0.5}]}";
+
+    assertThat(sample().toJson()).isEqualTo(golden);
+  }
+
+  @Test
+  void theJsonOfALiveReportParses() throws Exception {
+    try (ShadowRouter<Integer, Integer> router = ShadowRouter.create(
+        EndpointConfig.<Integer, Integer>builder("json")
+            .production(Variant.<Integer, Integer>builder("v1", in -> in).build()).build())) {
+      ShadowTest test = router.startTest(ShadowTestSpec.builder(
+          Variant.<Integer, Integer>builder("v2", in -> in).build()).noiseBaseline(true).build());
+      for (int i = 0; i < 50; i++) {
+        router.predict(i);
+      }
+      Fixtures.awaitQuiescentShadows(router);
+      int depth = 0;
+      int fields = 0;
+      try (JsonParser p = new JsonFactory().createParser(test.report().toJson())) {
+        for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+          depth += t.isStructStart() ? 1 : t.isStructEnd() ? -1 : 0;
+          fields += t == JsonToken.FIELD_NAME ? 1 : 0;
+        }
+      }
+      assertThat(depth).isZero();
+      assertThat(fields).isGreaterThan(60);
+      assertThat(test.report().toJson()).contains("\"name\":\"v2~noise\",\"side\":\"NOISE\"");
+    }
+  }
+
+  @Test
+  void theTableShowsTheVariantsSideBySideWithTheReasons() {
+    String table = sample().toString();
+
+    assertThat(table).startsWith(
+        "shadow test of 'v2' on endpoint 'fraud': COMPLETED, verdict FAIL" + System.lineSeparator());
+    assertThat(table).contains("ended: deadline reached after PT1H");
+    assertThat(table).containsPattern("v1 +production +2000 +1 +0 +0 +100\\.0 +150\\.0 +300\\.0");
+    assertThat(table).containsPattern("v2 +candidate +2000 +4 +2 +7 +150\\.0");
+    assertThat(table).contains("99.70% [99.00%, 99.90%]", "accuracy 0.9000 (100 labels)",
+        "accuracy - (no labels)");
+    assertThat(table).endsWith("verdict FAIL:" + System.lineSeparator()
+        + "  latency: x1.50 -> FAIL" + System.lineSeparator()
+        + "  agreement: no data" + System.lineSeparator());
+  }
+
+  @Test
+  void anUnknownVariantIsRefusedNamingTheKnownOnes() {
+    assertThatThrownBy(() -> sample().variant("v3"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no variant 'v3'; it has [v1, v2]");
+  }
+}
