@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The configuration of one endpoint: its production variants (at least one, weighted), its shadow
@@ -52,6 +53,7 @@ public final class EndpointConfig<I, O> {
   private final Redactor redactor;
   private final List<ContextPropagator<?>> contextPropagators;
   private final Duration closeTimeout;
+  private final boolean testMode;
 
   private EndpointConfig(Builder<I, O> b) {
     this.name = b.name;
@@ -65,6 +67,7 @@ public final class EndpointConfig<I, O> {
     this.redactor = b.redactor;
     this.contextPropagators = List.copyOf(b.contextPropagators);
     this.closeTimeout = b.closeTimeout;
+    this.testMode = b.testMode;
   }
 
   public static <I, O> Builder<I, O> builder(String endpointName) {
@@ -83,7 +86,8 @@ public final class EndpointConfig<I, O> {
         .queueCapacity(queueCapacity)
         .sinkBufferCapacity(sinkBufferCapacity)
         .redactor(redactor)
-        .closeTimeout(closeTimeout);
+        .closeTimeout(closeTimeout)
+        .testMode(testMode);
   }
 
   public String name() {
@@ -131,12 +135,17 @@ public final class EndpointConfig<I, O> {
     return closeTimeout;
   }
 
+  /** True if sampled copies wait for room instead of being rejected: for unit tests only. */
+  public boolean testMode() {
+    return testMode;
+  }
+
   @Override
   public String toString() {
     return "EndpointConfig[name=" + name + ", production=" + production + ", shadows=" + shadows
         + ", workerThreads=" + workerThreads + ", queueCapacity=" + queueCapacity
         + ", sinks=" + sinks.size() + ", sinkBufferCapacity=" + sinkBufferCapacity
-        + ", closeTimeout=" + closeTimeout + ']';
+        + ", closeTimeout=" + closeTimeout + (testMode ? ", testMode" : "") + ']';
   }
 
   /**
@@ -155,6 +164,7 @@ public final class EndpointConfig<I, O> {
     private Redactor redactor = Redactor.identity();
     private final List<ContextPropagator<?>> contextPropagators = new ArrayList<>();
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+    private boolean testMode;
 
     private Builder(String name) {
       this.name = name;
@@ -170,6 +180,37 @@ public final class EndpointConfig<I, O> {
     public Builder<I, O> shadow(Variant<I, O> variant) {
       shadows.add(variant);
       return this;
+    }
+
+    /**
+     * Adds a production variant with default settings; the predictor's types are the endpoint's,
+     * so a lambda needs no type witness: {@code .production("v1", txn -> score(txn))}.
+     */
+    public Builder<I, O> production(String name, Predictor<I, O> predictor) {
+      return production(name, predictor, b -> b);
+    }
+
+    /**
+     * Adds a production variant whose settings {@code customizer} sets, e.g.
+     * {@code .production("v1", model, v -> v.weight(3))}.
+     */
+    public Builder<I, O> production(String name, Predictor<I, O> predictor,
+        UnaryOperator<Variant.Builder<I, O>> customizer) {
+      return production(customizer.apply(Variant.builder(name, predictor)).build());
+    }
+
+    /** Adds a shadow variant with default settings (the types are the endpoint's). */
+    public Builder<I, O> shadow(String name, Predictor<I, O> predictor) {
+      return shadow(name, predictor, b -> b);
+    }
+
+    /**
+     * Adds a shadow variant whose settings {@code customizer} sets, e.g.
+     * {@code .shadow("v2", model, v -> v.samplingRate(0.25).timeout(Duration.ofMillis(50)))}.
+     */
+    public Builder<I, O> shadow(String name, Predictor<I, O> predictor,
+        UnaryOperator<Variant.Builder<I, O>> customizer) {
+      return shadow(customizer.apply(Variant.builder(name, predictor)).build());
     }
 
     /** Replaces the production variants. */
@@ -233,6 +274,18 @@ public final class EndpointConfig<I, O> {
     /** How long {@code close()} waits for queued and running shadows, in [0, 1 day]. Default 5 s. */
     public Builder<I, O> closeTimeout(Duration closeTimeout) {
       this.closeTimeout = closeTimeout;
+      return this;
+    }
+
+    /**
+     * <b>For unit tests only, never in production.</b> A sampled copy that finds its variant at
+     * {@code maxConcurrency} or the queue full waits on the caller's thread until there is room,
+     * instead of being rejected: every sampled copy runs, so a test that calls the router 1,000
+     * times sees 1,000 shadow records (wait for them with {@link ShadowRouter#awaitIdle}). The
+     * price is the one production must never pay: a slow shadow slows the caller. Default off.
+     */
+    public Builder<I, O> testMode(boolean testMode) {
+      this.testMode = testMode;
       return this;
     }
 

@@ -110,6 +110,16 @@ public interface ShadowRouter<I, O> extends AutoCloseable {
   /** The running and finished shadow tests of this endpoint, oldest first (the last 100). */
   java.util.List<ShadowTest> tests();
 
+  /**
+   * Waits until no shadow copy is queued or running and every sink has taken (or dropped) every
+   * record emitted so far: what a unit test needs before it reads records or statistics, without
+   * polling. Requests that arrive meanwhile extend the wait.
+   *
+   * @return true if idle, false if {@code timeout} elapsed first
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  boolean awaitIdle(java.time.Duration timeout) throws InterruptedException;
+
   /** The current configuration (with the lanes of running shadow tests). */
   EndpointConfig<I, O> config();
 

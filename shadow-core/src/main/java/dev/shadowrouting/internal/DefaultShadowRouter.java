@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The router's engine. The caller's path ({@link #predict}) reads one volatile {@link Routing},
@@ -65,6 +66,8 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
   private final TestSupervisor supervisor;
   /** Finished tests beyond this many are forgotten, oldest first (running ones never). */
   static final int MAX_TESTS_KEPT = 100;
+  /** How long a waiting caller (test mode) or awaitIdle parks between looks. */
+  private static final long TEST_MODE_BACKOFF_NANOS = 20_000;
 
   public DefaultShadowRouter(EndpointConfig<I, O> config) {
     this.name = config.name();
@@ -169,7 +172,8 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     for (long m = mask; m != 0; m &= m - 1) {
       ShadowLane<I, O> shadow = r.shadows[Long.numberOfTrailingZeros(m)];
       shadow.counters.sampled.increment();
-      if (reason == RejectReason.CLOSED || !shadow.counters.tryAcquire(shadow.maxConcurrency)) {
+      if (reason == RejectReason.CLOSED || !(shadow.counters.tryAcquire(shadow.maxConcurrency)
+          || r.testMode && awaitSlot(shadow))) {
         refused |= Long.lowestOneBit(m);
       }
     }
@@ -206,6 +210,17 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     return out;
   }
 
+  /** Test mode: waits for a slot of {@code shadow}; false if the router closes meanwhile. */
+  private boolean awaitSlot(ShadowLane<I, O> shadow) {
+    while (!closed) {
+      if (shadow.counters.tryAcquire(shadow.maxConcurrency)) {
+        return true;
+      }
+      LockSupport.parkNanos(TEST_MODE_BACKOFF_NANOS);
+    }
+    return false;
+  }
+
   private static Exception rethrow(Throwable t) {
     if (t instanceof Error e) {
       throw e;
@@ -230,6 +245,10 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     for (long m = mask; m != 0; m &= m - 1) {
       ShadowTask<I, O> task = new ShadowTask<>(exchange, r.shadows[Long.numberOfTrailingZeros(m)]);
       RejectReason reason = executor.submit(task);
+      while (reason == RejectReason.QUEUE_FULL && r.testMode) { // test mode: wait for room
+        LockSupport.parkNanos(TEST_MODE_BACKOFF_NANOS);
+        reason = executor.submit(task);
+      }
       if (reason != null) {
         rejected(task, reason);
       }
@@ -732,6 +751,38 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
 
   RequestIds ids() {
     return ids;
+  }
+
+  @Override
+  public boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!idle()) {
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      LockSupport.parkNanos(this, TEST_MODE_BACKOFF_NANOS);
+    }
+    return true;
+  }
+
+  private boolean idle() {
+    if (executor.queueDepth() != 0) {
+      return false;
+    }
+    for (VariantCounters c : counterList) {
+      if (c.inFlight.get() != 0) {
+        return false;
+      }
+    }
+    for (SinkChannel c : channels) {
+      if (!c.idle()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

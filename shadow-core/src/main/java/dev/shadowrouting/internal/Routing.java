@@ -34,6 +34,8 @@ final class Routing<I, O> {
   final ContextPropagator<?>[] propagators;
   final int restorable;
   final Redactor redactor;
+  /** Copies wait for room instead of being rejected (unit tests only). */
+  final boolean testMode;
 
   @SuppressWarnings("unchecked")
   Routing(EndpointConfig<I, O> config, Function<String, VariantCounters> counters,
@@ -91,6 +93,7 @@ final class Routing<I, O> {
     }
     this.propagators = all.toArray(new ContextPropagator<?>[0]);
     this.redactor = config.redactor();
+    this.testMode = config.testMode();
   }
 
   /** The target production variant, or one chosen by weight. */

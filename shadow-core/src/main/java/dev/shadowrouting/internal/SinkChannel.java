@@ -111,6 +111,12 @@ final class SinkChannel implements Runnable {
     gaveUp = true;
   }
 
+  /** True when every record emitted so far was delivered or dropped (none buffered or in accept). */
+  boolean idle() {
+    long e = emitted.sum();
+    return buffer.size() == 0 && delivered.sum() + dropped.sum() >= e;
+  }
+
   ShadowSink sink() {
     return sink;
   }
