@@ -132,8 +132,19 @@ final class ShadowSim {
   /** Draws one request and records it into the candidate's (and the noise's) sample. */
   static void observe(
       SplittableRandom random, Side candidate, Side noise, PairedSample c, PairedSample n) {
-    boolean prodFailed = random.nextDouble() < PRODUCTION.errorRate();
-    long prodNanos = nanos(random, PRODUCTION);
+    observe(random, PRODUCTION, candidate, noise, c, n);
+  }
+
+  /** Same, with another production. */
+  static void observe(
+      SplittableRandom random,
+      Side production,
+      Side candidate,
+      Side noise,
+      PairedSample c,
+      PairedSample n) {
+    boolean prodFailed = random.nextDouble() < production.errorRate();
+    long prodNanos = nanos(random, production);
     record(random, candidate, prodFailed, prodNanos, c);
     if (n != null) {
       record(random, noise, prodFailed, prodNanos, n);
