@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Where the confidence sequences overlap with Hipparchus' fixed-horizon tests, they must be more
- * conservative: a sequence that is valid at every n simultaneously can never reject where the
- * test valid at one n does not.
+ * conservative: a sequence that is valid at every n simultaneously can never reject where the test
+ * valid at one n does not.
  */
 class HipparchusCrossCheckTest {
   private static final double ALPHA = 0.05;
@@ -67,7 +67,9 @@ class HipparchusCrossCheckTest {
         "latency CS vs Hipparchus: %d of %d random samples excluded 0; paired t rejected in all,"
             + " Wilcoxon in all with n >= 6 (%d exclusions at n = 5, where it cannot reject)%n",
         excluded, trials, belowWilcoxonReach);
-    assertThat(excluded).as("enough exclusions to make the check meaningful").isGreaterThan(trials / 5);
+    assertThat(excluded)
+        .as("enough exclusions to make the check meaningful")
+        .isGreaterThan(trials / 5);
   }
 
   private static double studentT3(SplittableRandom random) {
@@ -81,8 +83,8 @@ class HipparchusCrossCheckTest {
 
   /**
    * Sequential McNemar: whenever the beta-binomial sequence on q = b / (b + c) excludes 1/2 at
-   * alpha, Hipparchus' exact two-sided binomial test on (b, b + c) rejects at alpha too. Every
-   * (b, d) with d <= 400.
+   * alpha, Hipparchus' exact two-sided binomial test on (b, b + c) rejects at alpha too. Every (b,
+   * d) with d <= 400.
    */
   @Test
   void mcnemarSequenceIsMoreConservativeThanExactBinomialTest() {
@@ -106,8 +108,8 @@ class HipparchusCrossCheckTest {
   }
 
   /**
-   * The beta-binomial sequence at alpha always contains the Clopper-Pearson interval at alpha
-   * (from Hipparchus' Beta quantiles): every (s, n) with n <= 60, and random ones up to 1e6.
+   * The beta-binomial sequence at alpha always contains the Clopper-Pearson interval at alpha (from
+   * Hipparchus' Beta quantiles): every (s, n) with n <= 60, and random ones up to 1e6.
    */
   @Test
   void betaBinomialContainsClopperPearson() {
@@ -123,7 +125,8 @@ class HipparchusCrossCheckTest {
       }
       for (int k = 0; k < 150; k++) {
         long n = random.nextLong(61, 1_000_000);
-        long s = random.nextBoolean() ? random.nextLong(0, n + 1) : random.nextLong(0, Math.min(n, 30));
+        long s =
+            random.nextBoolean() ? random.nextLong(0, n + 1) : random.nextLong(0, Math.min(n, 30));
         checkContainsClopperPearson(cs, s, n, alpha);
         checked++;
       }
@@ -133,12 +136,20 @@ class HipparchusCrossCheckTest {
 
   private static void checkContainsClopperPearson(BetaBinomial cs, long s, long n, double alpha) {
     double cpLower =
-        s == 0 ? 0 : new BetaDistribution(s, n - s + 1, 1e-15).inverseCumulativeProbability(alpha / 2);
+        s == 0
+            ? 0
+            : new BetaDistribution(s, n - s + 1, 1e-15).inverseCumulativeProbability(alpha / 2);
     double cpUpper =
-        s == n ? 1 : new BetaDistribution(s + 1, n - s, 1e-15).inverseCumulativeProbability(1 - alpha / 2);
+        s == n
+            ? 1
+            : new BetaDistribution(s + 1, n - s, 1e-15).inverseCumulativeProbability(1 - alpha / 2);
     Interval ci = cs.interval(s, n);
     // 1e-12 absorbs the solver tolerance of the Beta quantile (n = 1, s = 0 is a tie in theory)
-    assertThat(ci.lower()).as("lower s=%d n=%d alpha=%s", s, n, alpha).isLessThanOrEqualTo(cpLower + 1e-12);
-    assertThat(ci.upper()).as("upper s=%d n=%d alpha=%s", s, n, alpha).isGreaterThanOrEqualTo(cpUpper - 1e-12);
+    assertThat(ci.lower())
+        .as("lower s=%d n=%d alpha=%s", s, n, alpha)
+        .isLessThanOrEqualTo(cpLower + 1e-12);
+    assertThat(ci.upper())
+        .as("upper s=%d n=%d alpha=%s", s, n, alpha)
+        .isGreaterThanOrEqualTo(cpUpper - 1e-12);
   }
 }

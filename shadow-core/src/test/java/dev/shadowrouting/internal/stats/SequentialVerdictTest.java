@@ -117,7 +117,8 @@ class SequentialVerdictTest {
     // borderline agreement: 99.0% exactly, straddles
     PairedSample borderline = sample(5000, 0, 0, 0, 5000, 0, 0.3, 5000, 50);
     Evaluation b = engine.evaluate(borderline, null);
-    assertThat(b.reasons().get(2)).endsWith("straddles min 99.0%: not enough evidence yet -> INCONCLUSIVE");
+    assertThat(b.reasons().get(2))
+        .endsWith("straddles min 99.0%: not enough evidence yet -> INCONCLUSIVE");
     assertThat(b.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
   }
 
@@ -153,11 +154,14 @@ class SequentialVerdictTest {
     assertThat(engine.decide(empty, null)).isEqualTo(Verdict.INCONCLUSIVE);
     assertThat(e.reasons())
         .containsExactly(
-            "latency: no timed pairs yet straddles max x1.10: not enough evidence yet -> INCONCLUSIVE",
-            "errors: no pairs yet straddles max +0.10 pts: not enough evidence yet -> INCONCLUSIVE",
-            "agreement: nothing compared yet straddles min 99.0%: not enough evidence yet ->"
-                + " INCONCLUSIVE");
-    assertThat(engine.evaluate(empty, new PairedSample()).verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+            "latency: no timed pairs yet -> INCONCLUSIVE",
+            "errors: no pairs yet -> INCONCLUSIVE",
+            "agreement: nothing compared yet -> INCONCLUSIVE");
+    SequentialVerdict gated = new SequentialVerdict(ShadowSim.DEFAULT);
+    assertThat(gated.evaluate(empty, null).reasons().get(0))
+        .isEqualTo("latency: no timed pairs yet; 0 of 1,000 pairs: not enough yet -> INCONCLUSIVE");
+    assertThat(engine.evaluate(empty, new PairedSample()).verdict())
+        .isEqualTo(Verdict.INCONCLUSIVE);
   }
 
   @Test
@@ -167,7 +171,9 @@ class SequentialVerdictTest {
       Locale.setDefault(Locale.GERMANY);
       SequentialVerdict engine = new SequentialVerdict(ShadowSim.DEFAULT);
       PairedSample c = sample(5000, 110, 5, 4, 4812, Math.log(1.21), 0.3, 4812, 236);
-      assertThat(engine.evaluate(c, null).reasons().get(0)).contains("x1.21 [").contains("4,812 pairs");
+      assertThat(engine.evaluate(c, null).reasons().get(0))
+          .contains("x1.21 [")
+          .contains("4,812 pairs");
     } finally {
       Locale.setDefault(saved);
     }
@@ -186,7 +192,9 @@ class SequentialVerdictTest {
     assertThat(e.reasons().get(0)).contains("(95.0% CS)");
     SequentialVerdict two = new SequentialVerdict(new Thresholds(0.1, 0.01, NAN, 0, 0.05, 5000));
     assertThat(two.alphaPerCheck()).isEqualTo(0.025);
-    assertThat(two.evaluate(c, null).checks()).extracting(CheckResult::name).containsExactly("latency", "errors");
+    assertThat(two.evaluate(c, null).checks())
+        .extracting(CheckResult::name)
+        .containsExactly("latency", "errors");
     assertThat(two.evaluate(c, null).reasons().get(0)).contains("(97.5% CS");
   }
 
@@ -197,20 +205,24 @@ class SequentialVerdictTest {
     // latency FAIL, others PASS
     PairedSample slow = sample(20_000, 10, 12, 0, 19_000, Math.log(1.5), 0.3, 19_000, 19);
     Evaluation e = engine.evaluate(slow, null);
-    assertThat(e.checks()).extracting(CheckResult::verdict).containsExactly(Verdict.FAIL, Verdict.PASS, Verdict.PASS);
+    assertThat(e.checks())
+        .extracting(CheckResult::verdict)
+        .containsExactly(Verdict.FAIL, Verdict.PASS, Verdict.PASS);
     assertThat(e.verdict()).isEqualTo(Verdict.FAIL);
     // latency INCONCLUSIVE (at the threshold), others PASS
     PairedSample edge = sample(20_000, 10, 12, 0, 19_000, Math.log(1.1), 0.3, 19_000, 19);
     e = engine.evaluate(edge, null);
-    assertThat(e.checks()).extracting(CheckResult::verdict).containsExactly(Verdict.INCONCLUSIVE, Verdict.PASS, Verdict.PASS);
+    assertThat(e.checks())
+        .extracting(CheckResult::verdict)
+        .containsExactly(Verdict.INCONCLUSIVE, Verdict.PASS, Verdict.PASS);
     assertThat(e.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
     assertThat(engine.decide(edge, null)).isEqualTo(Verdict.INCONCLUSIVE);
   }
 
   /**
-   * With an A/A baseline, mismatches production has with itself are not blamed on the candidate:
-   * 3% mismatches on both sides PASSes a 99% agreement threshold with the baseline and FAILs
-   * without it. Errors are never adjusted, and the reasons say what was done.
+   * With an A/A baseline, mismatches production has with itself are not blamed on the candidate: 3%
+   * mismatches on both sides PASSes a 99% agreement threshold with the baseline and FAILs without
+   * it. Errors are never adjusted, and the reasons say what was done.
    */
   @Test
   void noiseBaselineAdjustsLatencyAndAgreementButNotErrors() {
@@ -233,18 +245,21 @@ class SequentialVerdictTest {
     assertThat(errorsWith.lower()).isEqualTo(errorsWithout.lower());
     assertThat(errorsWith.upper()).isEqualTo(errorsWithout.upper());
     assertThat(errorsWith.reason()).contains("; not adjusted for noise)");
-    assertThat(with.reasons().get(0)).contains("net of A/A noise x1.10 (98.3% CS, 60,000 pairs, 60,000 noise pairs)");
+    assertThat(with.reasons().get(0))
+        .contains("net of A/A noise x1.10 (98.3% CS, 60,000 pairs, 60,000 noise pairs)");
     assertThat(with.reasons().get(2))
         .startsWith("agreement: 100.0% [")
-        .contains("net of A/A noise (candidate 97.0% of 60,000 compared, production vs itself 97.0% of 60,000; 98.3% CS)");
+        .contains(
+            "net of A/A noise (candidate 97.0% of 60,000 compared, production vs itself 97.0% of"
+                + " 60,000; 98.3% CS)");
     assertThat(engine.decide(c, noise)).isEqualTo(with.verdict());
     assertThat(engine.decide(c, null)).isEqualTo(Verdict.FAIL);
   }
 
   /**
    * {@code decide} (the fast path) and {@code evaluate} agree on the verdict, on tens of thousands
-   * of states drawn from random streams under random thresholds, with and without a noise
-   * baseline; the draw is wide enough that every check reaches every verdict both ways.
+   * of states drawn from random streams under random thresholds, with and without a noise baseline;
+   * the draw is wide enough that every check reaches every verdict both ways.
    */
   @Test
   void decideAgreesWithEvaluateOnRandomStates() {
@@ -292,14 +307,17 @@ class SequentialVerdictTest {
         }
       }
     }
-    System.out.printf("decide == evaluate on %,d random states; per check verdicts seen: %s%n", states, seen);
+    System.out.printf(
+        "decide == evaluate on %,d random states; per check verdicts seen: %s%n", states, seen);
     assertThat(states).isGreaterThan(20_000);
     for (String check : new String[] {"latency", "errors", "agreement"}) {
       for (boolean noise : new boolean[] {false, true}) {
         if (check.equals("errors") && noise) {
           continue; // errors ignore the baseline
         }
-        assertThat(seen.get(check).get(noise)).as("%s noise=%s", check, noise).containsKeys(Verdict.values());
+        assertThat(seen.get(check).get(noise))
+            .as("%s noise=%s", check, noise)
+            .containsKeys(Verdict.values());
       }
     }
   }

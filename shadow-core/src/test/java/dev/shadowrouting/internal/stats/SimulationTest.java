@@ -25,17 +25,17 @@ class SimulationTest {
     SequentialVerdict engine = new SequentialVerdict(ShadowSim.DEFAULT);
     Summary s = ShadowSim.simulate(engine, ShadowSim.IDENTICAL, null, 1000, HORIZON, 1, false);
     System.out.printf(
-        "(a) identical candidate (1%% vs 1%% errors, same latency, 99.7%% agreement), decide() after"
-            + " each of %,d obs x %,d runs: ever FAIL in %d runs (rate %.4f, alpha %.2f); PASS by"
-            + " %,d in %.4f (the +0.1 pt error check rarely can PASS that early)%n",
+        "(a) identical candidate (1%% vs 1%% errors, same latency, 99.7%% agreement), decide()"
+            + " after each of %,d obs x %,d runs: ever FAIL in %d runs (rate %.4f, alpha %.2f);"
+            + " PASS by %,d in %.4f (the +0.1 pt error check rarely can PASS that early)%n",
         HORIZON, s.runs(), s.fails(), s.failRate(), ALPHA, HORIZON, s.passRate());
     assertThat(s.failRate()).isLessThanOrEqualTo(ALPHA);
   }
 
   /**
-   * (a') The null at every boundary at once: latency exactly +10%, errors exactly +0.1 pt (1.1%
-   * vs 1%, independent), agreement exactly 99%. A candidate exactly at its thresholds is within
-   * them, so any FAIL is a false alarm; overall and per check at most alpha.
+   * (a') The null at every boundary at once: latency exactly +10%, errors exactly +0.1 pt (1.1% vs
+   * 1%, independent), agreement exactly 99%. A candidate exactly at its thresholds is within them,
+   * so any FAIL is a false alarm; overall and per check at most alpha.
    */
   @Test
   void candidateExactlyAtEveryThresholdIsRarelyEverFailed() {
@@ -66,7 +66,11 @@ class SimulationTest {
     System.out.printf(
         "(a') same, minSamples 100, %,d runs: ever FAIL %.4f (latency %.4f, errors %.4f, agreement"
             + " %.4f)%n",
-        light.runs(), light.failRate(), light.failedByRate(0), light.failedByRate(1), light.failedByRate(2));
+        light.runs(),
+        light.failRate(),
+        light.failedByRate(0),
+        light.failedByRate(1),
+        light.failedByRate(2));
     assertThat(light.failRate()).isLessThanOrEqualTo(ALPHA);
   }
 
@@ -184,7 +188,8 @@ class SimulationTest {
     long latencyN = pairsToPass(new Thresholds(0.10, Double.NaN, Double.NaN, 0, ALPHA / 3, 5000));
     long agreementN = pairsToPass(new Thresholds(Double.NaN, Double.NaN, 0.99, 0, ALPHA / 3, 5000));
     long errorsN = pairsToPass(new Thresholds(Double.NaN, 0.01, Double.NaN, 0, ALPHA / 3, 5000));
-    long errorsDefaultN = pairsToPass(new Thresholds(Double.NaN, 0.001, Double.NaN, 0, ALPHA / 3, 5000));
+    long errorsDefaultN =
+        pairsToPass(new Thresholds(Double.NaN, 0.001, Double.NaN, 0, ALPHA / 3, 5000));
     System.out.printf(
         "(f) pairs to PASS on expected counts (1%% vs 1%% errors, 99.7%% agreement, sd(D) 0.42):"
             + " latency x1.10 %,d; agreement 99%% %,d; errors +1 pt %,d; errors +0.1 pt %,d%n",
@@ -230,9 +235,9 @@ class SimulationTest {
   }
 
   /**
-   * (g) Noise baseline: candidate and production's A/A copy both disagree with production 3% of
-   * the time. Against 99% agreement that is no FAIL with the baseline (the candidate is no worse
-   * than production is with itself) and a FAIL without it.
+   * (g) Noise baseline: candidate and production's A/A copy both disagree with production 3% of the
+   * time. Against 99% agreement that is no FAIL with the baseline (the candidate is no worse than
+   * production is with itself) and a FAIL without it.
    */
   @Test
   void noiseBaselineKeepsProductionsOwnMismatchesOffTheCandidate() {
@@ -243,8 +248,8 @@ class SimulationTest {
     Summary without = ShadowSim.simulate(engine, candidate, null, 300, HORIZON, 10, false);
     System.out.printf(
         "(g) candidate and A/A noise both 97%% agreement, min 99%%: with the baseline ever FAIL"
-            + " %.4f of %,d runs (alpha %.2f); without it FAIL %.4f of %,d runs (on agreement %.4f),"
-            + " median observations to FAIL %,d%n",
+            + " %.4f of %,d runs (alpha %.2f); without it FAIL %.4f of %,d runs (on agreement"
+            + " %.4f), median observations to FAIL %,d%n",
         with.failRate(),
         with.runs(),
         ALPHA,
