@@ -358,7 +358,20 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     ShadowLane<I, O> lane = task.lane;
     Exchange<I, O> ex = task.exchange;
     VariantCounters c = lane.counters;
-    c.inFlight.decrementAndGet();
+    try {
+      count(task, outcome, reason, latency, comparison, out, error, payloads);
+    } finally {
+      // last, so that awaitIdle never sees an idle variant whose record is not emitted yet
+      c.inFlight.decrementAndGet();
+    }
+    return true;
+  }
+
+  private void count(ShadowTask<I, O> task, Outcome outcome, RejectReason reason, long latency,
+      Comparison comparison, O out, Throwable error, Object[] payloads) {
+    ShadowLane<I, O> lane = task.lane;
+    Exchange<I, O> ex = task.exchange;
+    VariantCounters c = lane.counters;
     if (outcome == Outcome.REJECTED) {
       c.reject(reason);
     } else {
@@ -396,7 +409,6 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
         internalFailure(t);
       }
     }
-    return true;
   }
 
   private Comparison compare(ShadowLane<I, O> lane, Exchange<I, O> ex, Throwable error, O out) {

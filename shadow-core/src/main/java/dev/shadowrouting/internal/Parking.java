@@ -20,11 +20,11 @@ import java.util.function.BooleanSupplier;
  * <p>No lost wake-up: a sleeper increments the counter (a CAS, a full fence) before it re-checks
  * for work; a producer publishes its item (a CAS in the queue) before it reads the counter. Either
  * the sleeper sees the item or the producer sees the sleeper. As a second line of defence a
- * sleeper wakes by itself after {@link #MAX_SLEEP_NANOS} (a handful of wake-ups per second, well
- * under 0.1% of a core). Thread-safe.
+ * sleeper wakes by itself after {@link #MAX_SLEEP_NANOS} (a wake-up every 2 s per thread, next to
+ * nothing). Thread-safe.
  */
 final class Parking {
-  static final long MAX_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  static final long MAX_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private final ConcurrentLinkedQueue<Thread> sleepers = new ConcurrentLinkedQueue<>();
   private final AtomicInteger count = new AtomicInteger();
