@@ -107,8 +107,11 @@ public final class MapValue implements ModelValue {
     return entries.size();
   }
 
-  /** The entries, sorted by key (an unmodifiable map of {@link Long} or {@link String} keys). */
-  public Map<?, ?> entries() {
+  /**
+   * The entries, sorted by key: an unmodifiable map of {@link Long} or {@link String} keys (see
+   * {@link #asMap(Class, Class)} for a typed view).
+   */
+  public Map<Object, Object> entries() {
     return entries;
   }
 

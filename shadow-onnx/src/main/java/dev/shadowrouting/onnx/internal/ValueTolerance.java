@@ -9,7 +9,6 @@ import dev.shadowrouting.onnx.SequenceValue;
 import dev.shadowrouting.onnx.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -163,9 +162,7 @@ public final class ValueTolerance implements OutputComparator<ModelValue> {
       diff.incomparable(path);
       return;
     }
-    Iterator<? extends Map.Entry<?, ?>> entries = p.entries().entrySet().iterator();
-    while (entries.hasNext()) {
-      Map.Entry<?, ?> entry = entries.next();
+    for (Map.Entry<Object, Object> entry : p.entries().entrySet()) {
       Object key = entry.getKey();
       String keyPath = path + "[" + (key instanceof String k ? '"' + k + '"' : key) + "]";
       Object a = entry.getValue();
