@@ -1,0 +1,6 @@
+/**
+ * A {@link dev.shadowrouting.ShadowSink} that publishes records and router statistics as
+ * Micrometer meters. Needs {@code io.micrometer:micrometer-core}, an optional dependency of
+ * shadow-core.
+ */
+package dev.shadowrouting.sinks.micrometer;

@@ -1,0 +1,10 @@
+/**
+ * ONNX Runtime predictors and comparators for shadow-routing. Exports the API package only; its
+ * {@code internal} package is implementation.
+ */
+module dev.shadowrouting.onnx {
+  requires transitive dev.shadowrouting.core;
+  requires com.microsoft.onnxruntime;
+
+  exports dev.shadowrouting.onnx;
+}
