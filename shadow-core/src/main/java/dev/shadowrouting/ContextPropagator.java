@@ -1,5 +1,6 @@
 package dev.shadowrouting;
 
+import org.jspecify.annotations.Nullable;
 import java.util.Objects;
 
 /**
@@ -19,7 +20,7 @@ import java.util.Objects;
 public interface ContextPropagator<C> {
 
   /** Captures the current thread's context (on the caller's thread); {@code null} for none. */
-  C capture();
+  @Nullable C capture();
 
   /** Installs a captured context on the current (shadow worker) thread. */
   void restore(C captured);

@@ -1,5 +1,7 @@
 package dev.shadowrouting;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Per-request routing information: an optional request id (for correlating records and late
  * ground truth), an optional sampling key (so the same user is in or out of every shadow on every
@@ -37,17 +39,17 @@ public final class Request {
   }
 
   /** The caller's request id, or {@code null} (the router then generates one where a record needs it). */
-  public String requestId() {
+  public @Nullable String requestId() {
     return requestId;
   }
 
   /** The sampling key, or {@code null} for random sampling. */
-  public String samplingKey() {
+  public @Nullable String samplingKey() {
     return samplingKey;
   }
 
   /** The production variant to use instead of the weighted choice, or {@code null}. */
-  public String targetVariant() {
+  public @Nullable String targetVariant() {
     return targetVariant;
   }
 

@@ -1,5 +1,6 @@
 package dev.shadowrouting;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -89,7 +90,7 @@ public final class ShadowRecord {
    * {@code null} only for a copy rejected before production ran when the caller gave no id and
    * no other copy of the request ran (there is nothing to join it with).
    */
-  public String requestId() {
+  public @Nullable String requestId() {
     return requestId;
   }
 
@@ -107,7 +108,7 @@ public final class ShadowRecord {
   }
 
   /** Why the copy was rejected; {@code null} unless {@link #outcome()} is {@link Outcome#REJECTED}. */
-  public RejectReason rejectReason() {
+  public @Nullable RejectReason rejectReason() {
     return rejectReason;
   }
 
@@ -127,18 +128,18 @@ public final class ShadowRecord {
   }
 
   /** The class name of the exception of an {@link Outcome#ERROR}, else {@code null}. */
-  public String errorType() {
+  public @Nullable String errorType() {
     return errorType;
   }
 
   /** The comparison with production (for production records: {@code NOT_COMPARED}). */
   /** The exception's message, only for variants with {@code captureErrorDetails}; else null. */
-  public String errorMessage() {
+  public @Nullable String errorMessage() {
     return errorMessage;
   }
 
   /** The exception's stack trace, only for variants with {@code captureErrorDetails}; else null. */
-  public String errorStackTrace() {
+  public @Nullable String errorStackTrace() {
     return errorStackTrace;
   }
 
@@ -147,23 +148,23 @@ public final class ShadowRecord {
   }
 
   /** The production variant that answered the same request. */
-  public String productionVariant() {
+  public @Nullable String productionVariant() {
     return productionVariant;
   }
 
   /** The redacted input, present only when the variant opted in to payloads. */
-  public Object input() {
+  public @Nullable Object input() {
     return input;
   }
 
   /** The redacted output, present only when the variant opted in to payloads. */
-  public Object output() {
+  public @Nullable Object output() {
     return output;
   }
 
   /** What {@code propagator} captured on the caller's thread for this request, or {@code null}. */
   @SuppressWarnings("unchecked")
-  public <C> C capturedContext(ContextPropagator<C> propagator) {
+  public <C> @Nullable C capturedContext(ContextPropagator<C> propagator) {
     return (C) contexts.get(propagator);
   }
 

@@ -1,5 +1,6 @@
 package dev.shadowrouting;
 
+import org.jspecify.annotations.Nullable;
 import dev.shadowrouting.internal.ReportText;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,7 +117,7 @@ public final class ShadowTestReport {
   }
 
   /** When the test ended, or {@code null} while it runs. */
-  public Instant endedAt() {
+  public @Nullable Instant endedAt() {
     return endedAt;
   }
 
@@ -166,7 +167,7 @@ public final class ShadowTestReport {
   }
 
   /** Why the test ended (deadline, budget, stop, which guard...), or {@code null} while it runs. */
-  public String endReason() {
+  public @Nullable String endReason() {
     return endReason;
   }
 
@@ -667,7 +668,7 @@ public final class ShadowTestReport {
     }
 
     /** The quality metric's name, or {@code null} without one. */
-    public String qualityMetric() {
+    public @Nullable String qualityMetric() {
       return qualityMetric;
     }
 

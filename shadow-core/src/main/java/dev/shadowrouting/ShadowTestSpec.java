@@ -1,5 +1,6 @@
 package dev.shadowrouting;
 
+import org.jspecify.annotations.Nullable;
 import dev.shadowrouting.internal.ConfigErrors;
 import java.time.Clock;
 import java.time.Duration;
@@ -183,7 +184,7 @@ public final class ShadowTestSpec<I, O> {
   }
 
   /** The quality metric for ground truth, or {@code null} for none. */
-  public QualityMetric<? super O> qualityMetric() {
+  public @Nullable QualityMetric<? super O> qualityMetric() {
     return qualityMetric;
   }
 

@@ -1,5 +1,6 @@
 package dev.shadowrouting;
 
+import org.jspecify.annotations.Nullable;
 import dev.shadowrouting.internal.ConfigErrors;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -143,7 +144,7 @@ public final class Variant<I, O> {
   }
 
   /** The asynchronous predictor, or {@code null} for a blocking variant. */
-  public AsyncPredictor<I, O> asyncPredictor() {
+  public @Nullable AsyncPredictor<I, O> asyncPredictor() {
     return asyncPredictor;
   }
 
@@ -168,7 +169,7 @@ public final class Variant<I, O> {
   }
 
   /** This variant's own comparator, or {@code null} to use the endpoint's. */
-  public OutputComparator<O> comparator() {
+  public @Nullable OutputComparator<O> comparator() {
     return comparator;
   }
 
