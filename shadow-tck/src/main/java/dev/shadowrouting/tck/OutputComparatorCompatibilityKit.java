@@ -90,8 +90,10 @@ public abstract class OutputComparatorCompatibilityKit<O> {
   protected abstract List<O> sampleOutputs();
 
   /**
-   * Distinct instances equal in content to {@link #sampleOutputs()}, in the same order (for
-   * example copies of arrays), which must MATCH their originals. Default: none (check skipped).
+   * Outputs that must MATCH {@link #sampleOutputs()}, one each, in the same order: distinct
+   * instances equal in content (copies of arrays, lists, records), or outputs that differ only in
+   * what the comparator ignores or tolerates. They join the sample outputs in the other checks.
+   * Default: none (check skipped).
    */
   protected List<O> equalCopies() {
     return List.of();
@@ -136,11 +138,13 @@ public abstract class OutputComparatorCompatibilityKit<O> {
     OutputComparator<O> comparator = newComparator();
     List<O> all = new ArrayList<>(outputs());
     all.addAll(equalCopies());
-    for (int a = 0; a < all.size(); a++) {
-      for (int b = 0; b < all.size(); b++) {
-        compareOrFail(comparator, all.get(a), all.get(b), "outputs " + a + " and " + b);
+    onKitThread("compare() of every pair of sample outputs", () -> {
+      for (int a = 0; a < all.size(); a++) {
+        for (int b = 0; b < all.size(); b++) {
+          compareOrFail(comparator, all.get(a), all.get(b), "outputs " + a + " and " + b);
+        }
       }
-    }
+    });
   }
 
   @Test
@@ -148,12 +152,14 @@ public abstract class OutputComparatorCompatibilityKit<O> {
   public void reflexive() throws Exception {
     OutputComparator<O> comparator = newComparator();
     List<O> outputs = outputs();
-    for (int i = 0; i < outputs.size(); i++) {
-      O x = outputs.get(i);
-      Comparison c = compareOrFail(comparator, x, x, "output " + i + " with itself");
-      assertThat(c.result()).as("compare(x, x) of sample output %d (%s): %s", i, show(x), c)
-          .isEqualTo(Comparison.Result.MATCH);
-    }
+    onKitThread("compare(x, x)", () -> {
+      for (int i = 0; i < outputs.size(); i++) {
+        O x = outputs.get(i);
+        Comparison c = compareOrFail(comparator, x, x, "output " + i + " with itself");
+        assertThat(c.result()).as("compare(x, x) of sample output %d (%s): %s", i, show(x), c)
+            .isEqualTo(Comparison.Result.MATCH);
+      }
+    });
   }
 
   @Test
@@ -165,12 +171,14 @@ public abstract class OutputComparatorCompatibilityKit<O> {
     assertThat(copies).as("equalCopies() must have one copy per sample output")
         .hasSameSizeAs(outputs);
     OutputComparator<O> comparator = newComparator();
-    for (int i = 0; i < outputs.size(); i++) {
-      Comparison c = compareOrFail(comparator, outputs.get(i), copies.get(i),
-          "output " + i + " with its copy");
-      assertThat(c.result()).as("compare(x, copy of x) of sample output %d (%s): %s", i,
-          show(outputs.get(i)), c).isEqualTo(Comparison.Result.MATCH);
-    }
+    onKitThread("compare(x, copy of x)", () -> {
+      for (int i = 0; i < outputs.size(); i++) {
+        Comparison c = compareOrFail(comparator, outputs.get(i), copies.get(i),
+            "output " + i + " with its copy");
+        assertThat(c.result()).as("compare(x, copy of x) of sample output %d (%s, %s): %s", i,
+            show(outputs.get(i)), show(copies.get(i)), c).isEqualTo(Comparison.Result.MATCH);
+      }
+    });
   }
 
   @Test
@@ -179,12 +187,14 @@ public abstract class OutputComparatorCompatibilityKit<O> {
     List<Map.Entry<O, O>> pairs = differentPairs();
     assumeFalse(pairs.isEmpty(), "no differentPairs()");
     OutputComparator<O> comparator = newComparator();
-    for (int i = 0; i < pairs.size(); i++) {
-      Map.Entry<O, O> p = pairs.get(i);
-      Comparison c = compareOrFail(comparator, p.getKey(), p.getValue(), "different pair " + i);
-      assertThat(c.result()).as("compare(%s, %s): %s", show(p.getKey()), show(p.getValue()), c)
-          .isEqualTo(Comparison.Result.MISMATCH);
-    }
+    onKitThread("compare() of different outputs", () -> {
+      for (int i = 0; i < pairs.size(); i++) {
+        Map.Entry<O, O> p = pairs.get(i);
+        Comparison c = compareOrFail(comparator, p.getKey(), p.getValue(), "different pair " + i);
+        assertThat(c.result()).as("compare(%s, %s): %s", show(p.getKey()), show(p.getValue()), c)
+            .isEqualTo(Comparison.Result.MISMATCH);
+      }
+    });
   }
 
   @Test
@@ -198,14 +208,18 @@ public abstract class OutputComparatorCompatibilityKit<O> {
       all.add(p.getKey());
       all.add(p.getValue());
     });
-    for (int a = 0; a < all.size(); a++) {
-      for (int b = a + 1; b < all.size(); b++) {
-        Comparison ab = compareOrFail(comparator, all.get(a), all.get(b), "outputs " + a + ", " + b);
-        Comparison ba = compareOrFail(comparator, all.get(b), all.get(a), "outputs " + b + ", " + a);
-        assertThat(ba.result()).as("compare(%s, %s) is %s but swapped it is %s", show(all.get(a)),
-            show(all.get(b)), ab, ba).isEqualTo(ab.result());
+    onKitThread("compare(a, b) and compare(b, a)", () -> {
+      for (int a = 0; a < all.size(); a++) {
+        for (int b = a + 1; b < all.size(); b++) {
+          Comparison ab = compareOrFail(comparator, all.get(a), all.get(b), "outputs " + a + ", "
+              + b);
+          Comparison ba = compareOrFail(comparator, all.get(b), all.get(a), "outputs " + b + ", "
+              + a);
+          assertThat(ba.result()).as("compare(%s, %s) is %s but swapped it is %s",
+              show(all.get(a)), show(all.get(b)), ab, ba).isEqualTo(ab.result());
+        }
       }
-    }
+    });
   }
 
   @Test
@@ -226,19 +240,21 @@ public abstract class OutputComparatorCompatibilityKit<O> {
     OutputComparator<O> comparator = newComparator();
     List<O> all = new ArrayList<>(outputs());
     all.addAll(equalCopies());
-    for (int a = 0; a < all.size(); a++) {
-      for (int b = 0; b < all.size(); b++) {
-        O x = all.get(a);
-        O y = all.get(b);
-        String before = describe(x) + " / " + describe(y);
-        Comparison first = compareOrFail(comparator, x, y, "outputs " + a + ", " + b);
-        Comparison second = compareOrFail(comparator, x, y, "outputs " + a + ", " + b);
-        assertThat(describe(x) + " / " + describe(y))
-            .as("outputs %d and %d after compare(): the comparator modified them", a, b)
-            .isEqualTo(before);
-        assertThat(second).as("compare() of outputs %d and %d twice", a, b).isEqualTo(first);
+    onKitThread("compare() twice of every pair", () -> {
+      for (int a = 0; a < all.size(); a++) {
+        for (int b = 0; b < all.size(); b++) {
+          O x = all.get(a);
+          O y = all.get(b);
+          String before = describe(x) + " / " + describe(y);
+          Comparison first = compareOrFail(comparator, x, y, "outputs " + a + ", " + b);
+          Comparison second = compareOrFail(comparator, x, y, "outputs " + a + ", " + b);
+          assertThat(describe(x) + " / " + describe(y))
+              .as("outputs %d and %d after compare(): the comparator modified them", a, b)
+              .isEqualTo(before);
+          assertThat(second).as("compare() of outputs %d and %d twice", a, b).isEqualTo(first);
+        }
       }
-    }
+    });
   }
 
   @Test
@@ -249,11 +265,14 @@ public abstract class OutputComparatorCompatibilityKit<O> {
     all.addAll(equalCopies());
     int n = all.size();
     Comparison[][] expected = new Comparison[n][n];
-    for (int a = 0; a < n; a++) {
-      for (int b = 0; b < n; b++) {
-        expected[a][b] = compareOrFail(comparator, all.get(a), all.get(b), "outputs " + a + ", " + b);
+    onKitThread("compare() of every pair, alone", () -> {
+      for (int a = 0; a < n; a++) {
+        for (int b = 0; b < n; b++) {
+          expected[a][b] = compareOrFail(comparator, all.get(a), all.get(b), "outputs " + a + ", "
+              + b);
+        }
       }
-    }
+    });
     List<String> wrong = new CopyOnWriteArrayList<>();
     KitThreads.race("concurrent compare()", threads(), timeout(), t -> {
       for (int round = 0; round < callsPerThread(); round++) {
@@ -278,7 +297,8 @@ public abstract class OutputComparatorCompatibilityKit<O> {
   public void interruptedCaller() throws Exception {
     OutputComparator<O> comparator = newComparator();
     O x = outputs().get(0);
-    Comparison expected = compareOrFail(comparator, x, x, "output 0 with itself");
+    Comparison expected = KitThreads.callOrFail("compare(x, x)", timeout(),
+        () -> compareOrFail(comparator, x, x, "output 0 with itself"));
     KitThreads.Result<Comparison> r = KitThreads.call("compare() on an interrupted thread",
         timeout(), true, () -> comparator.compare(x, x));
     if (r.thrown() != null) {
@@ -299,12 +319,15 @@ public abstract class OutputComparatorCompatibilityKit<O> {
     assumeTrue(secretOutput != null && secretOutput.isPresent(), "no outputContaining(secret)");
     O s = secretOutput.get();
     OutputComparator<O> comparator = newComparator();
-    List<Comparison> results = new ArrayList<>();
-    results.add(compareOrFail(comparator, s, s, "the secret output with itself"));
-    for (O x : outputs()) {
-      results.add(compareOrFail(comparator, s, x, "the secret output with a sample output"));
-      results.add(compareOrFail(comparator, x, s, "a sample output with the secret output"));
-    }
+    List<O> outputs = outputs();
+    List<Comparison> results = new CopyOnWriteArrayList<>();
+    onKitThread("compare() of an output holding a secret", () -> {
+      results.add(compareOrFail(comparator, s, s, "the secret output with itself"));
+      for (O x : outputs) {
+        results.add(compareOrFail(comparator, s, x, "the secret output with a sample output"));
+        results.add(compareOrFail(comparator, x, s, "a sample output with the secret output"));
+      }
+    });
     for (Comparison c : results) {
       assertThat(c.toString()).as("a Comparison of an output holding a secret (its differing"
           + " paths are written to records, files and reports)").doesNotContain(secret);
@@ -359,15 +382,43 @@ public abstract class OutputComparatorCompatibilityKit<O> {
     return outputs;
   }
 
+  /**
+   * Runs {@code comparator.compare} on the calling thread (the checks run their loops on a kit
+   * thread, see {@link #onKitThread}); fails if it throws or returns null.
+   */
   private Comparison compareOrFail(OutputComparator<O> comparator, O production, O shadow,
       String which) {
-    Comparison c = KitThreads.callOrFail("compare() of " + which + " (" + show(production) + ", "
-        + show(shadow) + ")", timeout(), () -> comparator.compare(production, shadow));
+    Comparison c;
+    try {
+      c = comparator.compare(production, shadow);
+    } catch (RuntimeException | Error e) {
+      throw new AssertionError("compare() of " + which + " (" + show(production) + ", "
+          + show(shadow) + ") threw " + e, e);
+    }
     if (c == null) {
       throw new AssertionError("compare() of " + which + " (" + show(production) + ", "
           + show(shadow) + ") returned null; return Comparison.notCompared() if in doubt");
     }
     return c;
+  }
+
+  @FunctionalInterface
+  private interface Body {
+    void run() throws Exception;
+  }
+
+  /** Runs a check's calls on a kit thread, so that a call that hangs fails after the timeout. */
+  private void onKitThread(String what, Body body) {
+    KitThreads.Result<Object> r = KitThreads.call(what, timeout(), false, () -> {
+      body.run();
+      return null;
+    });
+    if (r.thrown() instanceof AssertionError e) {
+      throw e;
+    }
+    if (r.thrown() != null) {
+      throw KitThreads.failure(what, List.of(r.thrown()));
+    }
   }
 
   private void checkNull(OutputComparator<O> comparator, O production, O shadow, String what,
