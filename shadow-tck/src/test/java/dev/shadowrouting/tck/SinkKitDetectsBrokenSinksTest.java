@@ -113,7 +113,7 @@ class SinkKitDetectsBrokenSinksTest {
 
     @Override
     protected Duration timeout() {
-      return Duration.ofSeconds(2); // the hanging sink fails in 2 s, not 30
+      return Duration.ofSeconds(10);
     }
   }
 
@@ -219,6 +219,11 @@ class SinkKitDetectsBrokenSinksTest {
   }
 
   static class HangingWhenInterrupted extends ListSinkKit<HangingWhenInterrupted.Sink> {
+    @Override
+    protected Duration timeout() {
+      return Duration.ofSeconds(2); // it fails in 2 s, not 10
+    }
+
     static final class Sink extends ListSink {
       @Override
       public void accept(ShadowRecord record) {
