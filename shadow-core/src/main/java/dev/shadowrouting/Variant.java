@@ -16,9 +16,13 @@ import java.util.Objects;
  *   <li>{@code timeout} (shadow): a call that takes longer ends as {@link Outcome#TIMEOUT}.
  *       Default 1 s.
  *   <li>{@code maxConcurrency} (shadow): copies of this variant queued or running at once;
- *       beyond it copies are rejected, so one slow or hung shadow cannot hold more than this many
- *       threads or queue slots. Default 64: idle workers may take up to ~1 ms to notice new
- *       work (they are never woken, see {@link ShadowRouter}), so a burst of copies needs room.
+ *       beyond it copies are rejected ({@link RejectReason#CONCURRENCY_LIMIT}), so one slow shadow
+ *       cannot take more than this many queue slots. A copy that times out frees its slot at once.
+ *       Default 64: busy workers may take up to ~1 ms to notice new work (they are not woken per
+ *       copy, see {@link ShadowRouter}), so a burst of copies needs room.
+ *   <li>{@code maxAbandonedThreads} (shadow): threads this variant may keep stuck in calls that
+ *       ignore the interrupt after their timeout (each replaced in the pool); when reached, the
+ *       variant is quarantined ({@link RejectReason#QUARANTINED}) until one returns. Default 4.
  *   <li>{@code comparator} (shadow): overrides the endpoint's comparator for this variant.
  *   <li>{@code capturePayloads}: opt in to inputs and outputs in records (after the endpoint's
  *       {@link Redactor}). Default off: records never carry payloads.
@@ -39,6 +43,9 @@ public final class Variant<I, O> {
   public static final int DEFAULT_MAX_CONCURRENCY = 64;
   /** Upper bound of {@code maxConcurrency}: it also bounds threads a hung shadow can hold. */
   public static final int MAX_CONCURRENCY_LIMIT = 4096;
+  public static final int DEFAULT_MAX_ABANDONED_THREADS = 4;
+  /** Upper bound of {@code maxAbandonedThreads}. */
+  public static final int MAX_ABANDONED_THREADS_LIMIT = 1024;
 
   private final String name;
   private final Predictor<I, O> predictor;
@@ -46,6 +53,7 @@ public final class Variant<I, O> {
   private final double samplingRate;
   private final Duration timeout;
   private final int maxConcurrency;
+  private final int maxAbandonedThreads;
   private final OutputComparator<O> comparator;
   private final boolean capturePayloads;
 
@@ -56,6 +64,7 @@ public final class Variant<I, O> {
     this.samplingRate = b.samplingRate;
     this.timeout = b.timeout;
     this.maxConcurrency = b.maxConcurrency;
+    this.maxAbandonedThreads = b.maxAbandonedThreads;
     this.comparator = b.comparator;
     this.capturePayloads = b.capturePayloads;
   }
@@ -71,6 +80,7 @@ public final class Variant<I, O> {
         .samplingRate(samplingRate)
         .timeout(timeout)
         .maxConcurrency(maxConcurrency)
+        .maxAbandonedThreads(maxAbandonedThreads)
         .comparator(comparator)
         .capturePayloads(capturePayloads);
   }
@@ -99,6 +109,10 @@ public final class Variant<I, O> {
     return maxConcurrency;
   }
 
+  public int maxAbandonedThreads() {
+    return maxAbandonedThreads;
+  }
+
   /** This variant's own comparator, or {@code null} to use the endpoint's. */
   public OutputComparator<O> comparator() {
     return comparator;
@@ -112,6 +126,7 @@ public final class Variant<I, O> {
   public String toString() {
     return "Variant[name=" + name + ", weight=" + weight + ", samplingRate=" + samplingRate
         + ", timeout=" + timeout + ", maxConcurrency=" + maxConcurrency
+        + ", maxAbandonedThreads=" + maxAbandonedThreads
         + ", capturePayloads=" + capturePayloads + ']';
   }
 
@@ -126,6 +141,7 @@ public final class Variant<I, O> {
     private double samplingRate = DEFAULT_SAMPLING_RATE;
     private Duration timeout = DEFAULT_TIMEOUT;
     private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
+    private int maxAbandonedThreads = DEFAULT_MAX_ABANDONED_THREADS;
     private OutputComparator<O> comparator;
     private boolean capturePayloads;
 
@@ -158,6 +174,15 @@ public final class Variant<I, O> {
       return this;
     }
 
+    /**
+     * Threads this shadow may keep stuck in calls that ignore their timeout's interrupt before it
+     * is quarantined, in [1, 1024].
+     */
+    public Builder<I, O> maxAbandonedThreads(int maxAbandonedThreads) {
+      this.maxAbandonedThreads = maxAbandonedThreads;
+      return this;
+    }
+
     /** Comparator for this shadow variant ({@code null}: the endpoint's). */
     public Builder<I, O> comparator(OutputComparator<O> comparator) {
       this.comparator = comparator;
@@ -181,6 +206,8 @@ public final class Variant<I, O> {
       errors.requireInRange("samplingRate", samplingRate, 0.0, 1.0);
       errors.requirePositive("timeout", timeout, MAX_TIMEOUT);
       errors.requireInRange("maxConcurrency", maxConcurrency, 1, MAX_CONCURRENCY_LIMIT);
+      errors.requireInRange("maxAbandonedThreads", maxAbandonedThreads, 1,
+          MAX_ABANDONED_THREADS_LIMIT);
       errors.throwIfAny();
       return new Variant<>(this);
     }
@@ -195,6 +222,7 @@ public final class Variant<I, O> {
         && Double.compare(v.samplingRate, samplingRate) == 0
         && v.timeout.equals(timeout)
         && v.maxConcurrency == maxConcurrency
+        && v.maxAbandonedThreads == maxAbandonedThreads
         && v.comparator == comparator
         && v.capturePayloads == capturePayloads;
   }

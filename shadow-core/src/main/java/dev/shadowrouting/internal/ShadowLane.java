@@ -23,6 +23,7 @@ final class ShadowLane<I, O> {
   final OutputComparator<O> comparator;
   final long timeoutNanos;
   final int maxConcurrency;
+  final int maxAbandonedThreads;
   final boolean capturePayloads;
   final VariantCounters counters;
   /** The shadow test this lane belongs to (its candidate or its A/A copy), or null. */
@@ -40,6 +41,7 @@ final class ShadowLane<I, O> {
     this.comparator = variant.comparator() != null ? variant.comparator() : endpointComparator;
     this.timeoutNanos = variant.timeout().toNanos();
     this.maxConcurrency = variant.maxConcurrency();
+    this.maxAbandonedThreads = variant.maxAbandonedThreads();
     this.capturePayloads = variant.capturePayloads();
     this.counters = counters;
     this.test = test;

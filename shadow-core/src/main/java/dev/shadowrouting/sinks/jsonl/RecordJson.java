@@ -49,6 +49,9 @@ final class RecordJson {
     if (r.rejectReason() != null) {
       g.writeStringField("reject_reason", r.rejectReason().name());
     }
+    if (r.count() != 1) {
+      g.writeNumberField("count", r.count()); // aggregated rejections (schema 2)
+    }
     if (r.latencyNanos() >= 0) {
       g.writeNumberField("latency_ns", r.latencyNanos());
     }
@@ -167,6 +170,7 @@ final class RecordJson {
           case "role" -> b.role(Role.valueOf(p.getText()));
           case "outcome" -> b.outcome(Outcome.valueOf(p.getText()));
           case "reject_reason" -> b.rejectReason(RejectReason.valueOf(p.getText()));
+          case "count" -> b.count(p.getLongValue());
           case "latency_ns" -> b.latencyNanos(p.getLongValue());
           case "queue_wait_ns" -> b.queueWaitNanos(p.getLongValue());
           case "error_type" -> b.errorType(p.getText());

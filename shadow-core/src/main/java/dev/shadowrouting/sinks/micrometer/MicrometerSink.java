@@ -83,7 +83,7 @@ public final class MicrometerSink implements ShadowSink {
     if (record.outcome() == Outcome.REJECTED) {
       RejectReason reason = record.rejectReason();
       // a rejection always has a reason; CLOSED is the safe reading of a malformed record
-      m.rejected(reason == null ? RejectReason.CLOSED : reason).increment();
+      m.rejected(reason == null ? RejectReason.CLOSED : reason).increment(record.count());
       return;
     }
     m.timer(record.role(), record.outcome())

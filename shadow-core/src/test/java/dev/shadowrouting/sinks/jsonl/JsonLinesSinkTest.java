@@ -38,7 +38,7 @@ class JsonLinesSinkTest {
   @TempDir
   Path tmp;
 
-  private static final String GOLDEN = "{\"schema\":1,\"ts\":\"2026-11-23T10:15:30.123456789Z\","
+  private static final String GOLDEN = "{\"schema\":2,\"ts\":\"2026-11-23T10:15:30.123456789Z\","
       + "\"endpoint\":\"scoring\",\"request_id\":\"req-1\",\"variant\":\"candidate\","
       + "\"role\":\"SHADOW\",\"outcome\":\"SUCCESS\",\"latency_ns\":2500000,"
       + "\"queue_wait_ns\":40000,\"comparison\":\"MISMATCH\",\"score\":0.25,"
@@ -46,7 +46,7 @@ class JsonLinesSinkTest {
       + "\"input\":{\"amount\":12.5,\"country\":\"FR\",\"items\":[1,2,3]},"
       + "\"output\":{\"label\":\"fraud\",\"score\":0.91}}";
 
-  private static final String GOLDEN_REJECTED = "{\"schema\":1,"
+  private static final String GOLDEN_REJECTED = "{\"schema\":2,"
       + "\"ts\":\"2026-11-23T10:15:30.123456789Z\",\"endpoint\":\"scoring\","
       + "\"request_id\":\"req-1\",\"variant\":\"candidate\",\"role\":\"SHADOW\","
       + "\"outcome\":\"REJECTED\",\"reject_reason\":\"QUEUE_FULL\",\"comparison\":\"NOT_COMPARED\","
