@@ -56,11 +56,11 @@ final class Seen {
   }
 
   /** Fails unless {@code count} is in {@code [required, required + optional]}. */
-  static void assertCount(String what, long count, int required, int optional) {
-    if (count < required || count > (long) required + optional) {
-      throw new AssertionError(what + ": sent " + required
+  static void assertCount(String what, long count, long required, long optional) {
+    if (count < required || count > required + optional) {
+      throw new AssertionError(what + ": sent records standing for " + required
           + (optional == 0 ? "" : " (+" + optional + " the sink may drop)")
-          + " records, the sink counts " + count
+          + " copies, the sink counts " + count
           + (count < required ? " (" + (required - count) + " lost)"
               : " (" + (count - required - optional) + " too many: duplicated?)"));
     }

@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -50,14 +49,18 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code name()} is non-blank, has no line breaks and is the same on every call;
  *       {@code contextPropagators()} is non-null without null elements.
  *   <li>{@code accept} takes every shape of record the router produces (every role, outcome and
- *       reject reason; no request id; zero and one-day latencies; payloads of many types, one whose
- *       {@code toString} throws) without throwing, and after {@code flush()} all of them have been
- *       seen, except that a record whose payload cannot be serialised may be dropped.
+ *       reject reason; aggregated rejections with a {@link ShadowRecord#count()} above 1 and no
+ *       request id; zero and one-day latencies; payloads of many types, one whose {@code toString}
+ *       throws) without throwing, and after {@code flush()} all of them have been seen, except that
+ *       a record whose payload cannot be serialised may be dropped.
  *   <li>{@code flush()} with nothing accepted, and repeated, throws nothing and makes nothing up;
  *       flushing twice neither loses nor duplicates; {@code accept} after {@code flush} works.
- *   <li>{@code onAttach}/{@code onDetach} with nothing accepted, {@code onDetach} repeated or for an
- *       endpoint never attached, throw nothing; records are kept before, between and after the
- *       attachments of several endpoints (a sink may serve several routers).
+ *   <li>{@code onAttach(Context)}/{@code onDetach} with nothing accepted, {@code onDetach} repeated
+ *       or for an endpoint never attached, throw nothing; records are kept before, between and after
+ *       the attachments of several endpoints (a sink may serve several routers). The kit attaches
+ *       with a {@link ShadowSink.Context} of its own, as a router would; a sink that reports
+ *       failures through {@link ShadowSink.Context#failed} must give a non-null cause and a record
+ *       count {@code >= 0}.
  *   <li>If the sink is {@link AutoCloseable}: {@code close()} with nothing accepted, and twice, throws
  *       nothing; {@code accept} and {@code flush} after {@code close} return, or throw {@link
  *       IllegalStateException}, and never hang.
@@ -91,6 +94,7 @@ import org.junit.jupiter.api.Test;
 public abstract class ShadowSinkCompatibilityKit<S extends ShadowSink> {
 
   private final List<S> created = new ArrayList<>();
+  private final List<KitContext> contexts = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicLong ids = new AtomicLong();
 
   /** A new sink, as your users would build it. Called once per test. */
@@ -102,7 +106,7 @@ public abstract class ShadowSinkCompatibilityKit<S extends ShadowSink> {
    * empty, meaning "this sink cannot tell"; implement it, or {@link #requestIdsSeen} or {@link
    * #recordCount}, to enable the checks for lost and duplicated records. Records returned here are
    * also checked field by field against what was sent (endpoint, request id, variant, role,
-   * outcome, reject reason, comparison result).
+   * outcome, reject reason, count, comparison result).
    */
   protected Optional<List<ShadowRecord>> recordsSeen(S sink) throws Exception {
     return Optional.empty();
@@ -117,12 +121,13 @@ public abstract class ShadowSinkCompatibilityKit<S extends ShadowSink> {
   }
 
   /**
-   * How many records {@code sink} has seen since it was created, for sinks that only count (e.g.
-   * metrics). Default: taken from {@link #requestIdsSeen}.
+   * For sinks that only count (e.g. metrics): how many copies the records {@code sink} has seen
+   * since it was created stand for, that is the sum of their {@link ShadowRecord#count()} (1 for
+   * every record but aggregated rejections). Used only when neither {@link #recordsSeen} nor {@link
+   * #requestIdsSeen} is implemented. Default: empty, "this sink cannot tell".
    */
   protected OptionalLong recordCount(S sink) throws Exception {
-    Optional<List<String>> seen = requestIdsSeen(sink);
-    return seen.isPresent() ? OptionalLong.of(seen.get().size()) : OptionalLong.empty();
+    return OptionalLong.empty();
   }
 
   /**
@@ -175,6 +180,17 @@ public abstract class ShadowSinkCompatibilityKit<S extends ShadowSink> {
     if (!failures.isEmpty()) {
       throw KitThreads.failure("release(sink) after the test", failures);
     }
+    List<String> misuses = new ArrayList<>();
+    contexts.forEach(c -> misuses.addAll(c.misuses()));
+    contexts.clear();
+    assertThat(misuses).as("calls of ShadowSink.Context.failed that broke its contract").isEmpty();
+  }
+
+  /** A context to attach a sink with, as a router would; kept to check how the sink used it. */
+  private KitContext context(String endpoint) {
+    KitContext context = new KitContext(endpoint);
+    contexts.add(context);
+    return context;
   }
 
   // ---------------------------------------------------------------------------------- identity
@@ -279,7 +295,7 @@ public abstract class ShadowSinkCompatibilityKit<S extends ShadowSink> {
     S sink = newSink();
     String endpoint = prefix("attach");
     KitThreads.callOrFail("onAttach, onDetach, onDetach, onDetach(unknown)", timeout(), () -> {
-      sink.onAttach(endpoint, () -> TckRecords.snapshot(endpoint));
+      sink.onAttach(context(endpoint));
       sink.onDetach(endpoint);
       sink.onDetach(endpoint);
       sink.onDetach(prefix("never-attached"));
@@ -297,9 +313,9 @@ public abstract class ShadowSinkCompatibilityKit<S extends ShadowSink> {
     String b = prefix("endpoint-b");
     List<ShadowRecord> sent = new ArrayList<>();
     KitThreads.callOrFail("a sink shared by two routers", timeout(), () -> {
-      sink.onAttach(a, () -> TckRecords.snapshot(a));
+      sink.onAttach(context(a));
       send(sink, sent, a, 0, 5);
-      sink.onAttach(b, () -> TckRecords.snapshot(b));
+      sink.onAttach(context(b));
       send(sink, sent, b, 5, 5);
       send(sink, sent, a, 10, 5);
       sink.onDetach(a);
@@ -415,9 +431,7 @@ public abstract class ShadowSinkCompatibilityKit<S extends ShadowSink> {
     }
     KitThreads.race("concurrent onAttach/accept/onDetach", threads(), timeout(), t -> {
       String endpoint = prefix + "-endpoint-" + t;
-      RouterSnapshot snapshot = TckRecords.snapshot(endpoint);
-      Supplier<RouterSnapshot> live = () -> snapshot;
-      sink.onAttach(endpoint, live);
+      sink.onAttach(context(endpoint));
       sent.get(t).forEach(sink::accept);
       sink.onDetach(endpoint);
     });
@@ -514,7 +528,7 @@ public abstract class ShadowSinkCompatibilityKit<S extends ShadowSink> {
     assertThat(stats.failed()).as("records the sink threw on (%s)", stats).isZero();
     assertThat(stats.dropped()).as("records dropped (%s)", stats).isZero();
     assertThat(stats.delivered()).as("records delivered (%s)", stats).isEqualTo(2L * requests);
-    assertIdsSeen("records a router delivered", sink, ids, List.of());
+    assertIdsSeen("records a router delivered", sink, ids, List.of(), ids.size(), 0);
   }
 
   // -------------------------------------------------------------------------------- helpers
@@ -584,23 +598,27 @@ public abstract class ShadowSinkCompatibilityKit<S extends ShadowSink> {
       assertFaithful(what, records.get(), required, optional);
       return;
     }
-    assertIdsSeen(what, sink, requiredIds, optionalIds);
+    assertIdsSeen(what, sink, requiredIds, optionalIds, copies(required), copies(optional));
   }
 
-  private void assertIdsSeen(String what, S sink, List<String> required, List<String> optional)
-      throws Exception {
+  private void assertIdsSeen(String what, S sink, List<String> required, List<String> optional,
+      long requiredCopies, long optionalCopies) throws Exception {
     Optional<List<String>> ids = readBack("requestIdsSeen", sink, this::requestIdsSeen);
     if (ids.isPresent()) {
       Seen.assertIds(what, ids.get(), required, optional);
       return;
     }
-    OptionalLong count = readBack("recordCount", sink, s -> {
+    Optional<Long> count = readBack("recordCount", sink, s -> {
       OptionalLong c = recordCount(s);
       return c.isPresent() ? Optional.of(c.getAsLong()) : Optional.empty();
-    }).map(OptionalLong::of).orElse(OptionalLong.empty());
+    });
     if (count.isPresent()) {
-      Seen.assertCount(what, count.getAsLong(), required.size(), optional.size());
+      Seen.assertCount(what, count.get(), requiredCopies, optionalCopies);
     }
+  }
+
+  private static long copies(List<ShadowRecord> records) {
+    return records.stream().mapToLong(ShadowRecord::count).sum();
   }
 
   @FunctionalInterface
@@ -634,12 +652,13 @@ public abstract class ShadowSinkCompatibilityKit<S extends ShadowSink> {
   }
 
   private static String key(ShadowRecord r) {
-    return r.requestId() + "|" + r.endpoint() + "|" + r.variant();
+    return r.requestId() + "|" + r.endpoint() + "|" + r.variant()
+        + (r.requestId() == null ? "|" + r.rejectReason() + "|" + r.count() : "");
   }
 
   private static String describe(ShadowRecord r) {
     return "endpoint=" + r.endpoint() + ", requestId=" + r.requestId() + ", variant="
         + r.variant() + ", role=" + r.role() + ", outcome=" + r.outcome() + ", rejectReason="
-        + r.rejectReason() + ", comparison=" + r.comparison().result();
+        + r.rejectReason() + ", count=" + r.count() + ", comparison=" + r.comparison().result();
   }
 }

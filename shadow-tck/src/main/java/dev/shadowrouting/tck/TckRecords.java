@@ -23,8 +23,10 @@ final class TckRecords {
   static final String PRODUCTION = "tck-v1";
   static final String SHADOW = "tck-v2";
   static final Instant T0 = Instant.parse("2026-11-23T10:15:30.123456789Z");
+  /** The {@code count()} of the kit's aggregated rejection. */
+  static final long AGGREGATED = 37;
   /** How many shapes {@link #record(int, String, String)} cycles through. */
-  static final int KINDS = 9;
+  static final int KINDS = 10;
 
   private TckRecords() {}
 
@@ -45,6 +47,7 @@ final class TckRecords {
       case 5 -> rejected(b, RejectReason.QUEUE_FULL);
       case 6 -> rejected(b, RejectReason.CONCURRENCY_LIMIT);
       case 7 -> rejected(b, RejectReason.CLOSED);
+      case 8 -> rejected(b, RejectReason.QUARANTINED);
       default -> production(b).outcome(Outcome.ERROR).errorType("java.lang.IllegalStateException");
     }
     return b.build();
@@ -64,15 +67,19 @@ final class TckRecords {
   }
 
   /**
-   * One record of every shape, plus the corner cases: a rejected copy with no request id, zero and
-   * one-day latencies, the epoch as timestamp, payloads of many types (one whose {@code toString}
-   * throws, as a user's type may).
+   * One record of every shape, plus the corner cases: aggregated rejections without request id
+   * (one standing for {@value #AGGREGATED} copies), zero and one-day latencies, the epoch as
+   * timestamp, payloads of many types (one whose {@code toString} throws, as a user's type may).
    */
   static List<ShadowRecord> everyKind(String prefix) {
     List<ShadowRecord> out = new ArrayList<>(records(prefix, KINDS));
+    // copies refused on the caller's thread: recorded in aggregate, without a request id
     out.add(ShadowRecord.builder().endpoint(ENDPOINT).variant(SHADOW).role(Role.SHADOW)
         .outcome(Outcome.REJECTED).rejectReason(RejectReason.CONCURRENCY_LIMIT).timestamp(T0)
-        .productionVariant(PRODUCTION).build()); // the only kind of record without a request id
+        .count(AGGREGATED).build());
+    out.add(ShadowRecord.builder().endpoint(ENDPOINT).variant(SHADOW).role(Role.SHADOW)
+        .outcome(Outcome.REJECTED).rejectReason(RejectReason.QUARANTINED).timestamp(T0)
+        .build());
     out.add(record(0, prefix + "-zero").toBuilder().latencyNanos(0).build());
     out.add(record(1, prefix + "-day").toBuilder().latencyNanos(Duration.ofDays(1).toNanos())
         .queueWaitNanos(Duration.ofDays(1).toNanos()).build());
@@ -101,14 +108,13 @@ final class TckRecords {
 
   /** A snapshot to hand to {@code onAttach}: the endpoint's two variants, idle. */
   static RouterSnapshot snapshot(String endpoint) {
-    return new RouterSnapshot(endpoint, T0,
-        List.of(idle(PRODUCTION, Role.PRODUCTION), idle(SHADOW, Role.SHADOW)), List.of(), 0, 1024,
-        1, 0);
-  }
-
-  private static RouterSnapshot.VariantStats idle(String name, Role role) {
-    return new RouterSnapshot.VariantStats(name, role, true, 0, Map.of(), Map.of(), 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0);
+    return RouterSnapshot.builder(endpoint)
+        .capturedAt(T0)
+        .variants(List.of(RouterSnapshot.VariantStats.builder(PRODUCTION, Role.PRODUCTION).build(),
+            RouterSnapshot.VariantStats.builder(SHADOW, Role.SHADOW).build()))
+        .queue(0, 1024)
+        .threads(1, 0)
+        .build();
   }
 
   private static ShadowRecord.Builder production(ShadowRecord.Builder b) {

@@ -80,6 +80,20 @@ class SinkKitDetectsBrokenSinksTest {
     assertThat(checks.get("worksInsideARouter").passed()).isTrue(); // a router attaches once
   }
 
+  @Test
+  void aCountingSinkThatIgnoresAggregatedCountsFailsTheEveryKindCheck() {
+    Map<String, KitRunner.Check> checks = KitRunner.run(IgnoresCount.class);
+    assertFailed(checks, "acceptsEveryKindOfRecord", "copies, the sink counts");
+    assertThat(checks.get("concurrentAccept").passed()).isTrue(); // every other record counts 1
+  }
+
+  @Test
+  void misusingTheRoutersContextFailsTheAttachChecks() {
+    Map<String, KitRunner.Check> checks = KitRunner.run(MisusesContext.class);
+    assertFailed(checks, "attachDetachWithoutRecords", "Context.failed");
+    assertFailed(checks, "concurrentLifecycle", "Context.failed");
+  }
+
   static void assertFailed(Map<String, KitRunner.Check> checks, String check, String message) {
     assertThat(checks).containsKey(check);
     KitRunner.Check c = checks.get(check);
@@ -283,6 +297,44 @@ class SinkKitDetectsBrokenSinksTest {
       @Override
       public String name() {
         return " ";
+      }
+    }
+
+    @Override
+    protected Sink createSink() {
+      return new Sink();
+    }
+  }
+
+  /** A metrics-like sink that counts records, not the copies they stand for. */
+  @Tag("kit-fixture")
+  static class IgnoresCount extends ShadowSinkCompatibilityKit<IgnoresCount.Sink> {
+    static final class Sink implements ShadowSink {
+      final java.util.concurrent.atomic.LongAdder seen = new java.util.concurrent.atomic.LongAdder();
+
+      @Override
+      public void accept(ShadowRecord record) {
+        seen.increment(); // should be seen.add(record.count())
+      }
+    }
+
+    @Override
+    protected Sink createSink() {
+      return new Sink();
+    }
+
+    @Override
+    protected java.util.OptionalLong recordCount(Sink sink) {
+      return java.util.OptionalLong.of(sink.seen.sum());
+    }
+  }
+
+  /** Reports a failure without a cause. */
+  static class MisusesContext extends ListSinkKit<MisusesContext.Sink> {
+    static final class Sink extends ListSink {
+      @Override
+      public void onAttach(ShadowSink.Context context) {
+        context.failed(null, -1);
       }
     }
 
