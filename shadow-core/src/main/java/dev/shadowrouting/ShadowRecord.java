@@ -34,6 +34,8 @@ public final class ShadowRecord {
   private final long latencyNanos;
   private final long queueWaitNanos;
   private final String errorType;
+  private final String errorMessage;
+  private final String errorStackTrace;
   private final Comparison comparison;
   private final String productionVariant;
   private final Object input;
@@ -52,6 +54,8 @@ public final class ShadowRecord {
     this.latencyNanos = b.latencyNanos;
     this.queueWaitNanos = b.queueWaitNanos;
     this.errorType = b.errorType;
+    this.errorMessage = b.errorMessage;
+    this.errorStackTrace = b.errorStackTrace;
     this.comparison = b.comparison == null ? Comparison.notCompared() : b.comparison;
     this.productionVariant = b.productionVariant;
     this.input = b.input;
@@ -128,6 +132,16 @@ public final class ShadowRecord {
   }
 
   /** The comparison with production (for production records: {@code NOT_COMPARED}). */
+  /** The exception's message, only for variants with {@code captureErrorDetails}; else null. */
+  public String errorMessage() {
+    return errorMessage;
+  }
+
+  /** The exception's stack trace, only for variants with {@code captureErrorDetails}; else null. */
+  public String errorStackTrace() {
+    return errorStackTrace;
+  }
+
   public Comparison comparison() {
     return comparison;
   }
@@ -158,7 +172,8 @@ public final class ShadowRecord {
     Builder b = new Builder()
         .endpoint(endpoint).requestId(requestId).variant(variant).role(role).outcome(outcome)
         .rejectReason(rejectReason).timestamp(timestamp).latencyNanos(latencyNanos)
-        .queueWaitNanos(queueWaitNanos).errorType(errorType).comparison(comparison)
+        .queueWaitNanos(queueWaitNanos).errorType(errorType)
+        .errorDetails(errorMessage, errorStackTrace).comparison(comparison)
         .productionVariant(productionVariant).input(input).output(output).count(count);
     b.contexts = contexts;
     return b;
@@ -188,6 +203,8 @@ public final class ShadowRecord {
     private long latencyNanos = -1;
     private long queueWaitNanos = -1;
     private String errorType;
+    private String errorMessage;
+    private String errorStackTrace;
     private Comparison comparison;
     private String productionVariant;
     private Object input;
@@ -196,6 +213,13 @@ public final class ShadowRecord {
     private long count = 1;
 
     private Builder() {}
+
+    /** The exception's message and stack trace (opted-in variants only; may be null). */
+    public Builder errorDetails(String message, String stackTrace) {
+      this.errorMessage = message;
+      this.errorStackTrace = stackTrace;
+      return this;
+    }
 
     /** Copies this record stands for, {@code >= 1} (aggregated rejections). Default 1. */
     public Builder count(long count) {

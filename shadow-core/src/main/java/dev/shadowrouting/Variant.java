@@ -26,6 +26,9 @@ import java.util.Objects;
  *   <li>{@code comparator} (shadow): overrides the endpoint's comparator for this variant.
  *   <li>{@code capturePayloads}: opt in to inputs and outputs in records (after the endpoint's
  *       {@link Redactor}). Default off: records never carry payloads.
+ *   <li>{@code captureErrorDetails}: opt in to the message and stack trace of this variant's
+ *       exceptions in its records ({@link ShadowRecord#errorMessage()}) and in DEBUG logs.
+ *       Default off: exception messages may contain payloads, so only the type is kept.
  * </ul>
  *
  * <p>Immutable and thread-safe; validated in {@link Builder#build()}.
@@ -56,6 +59,7 @@ public final class Variant<I, O> {
   private final int maxAbandonedThreads;
   private final OutputComparator<O> comparator;
   private final boolean capturePayloads;
+  private final boolean captureErrorDetails;
 
   private Variant(Builder<I, O> b) {
     this.name = b.name;
@@ -67,6 +71,7 @@ public final class Variant<I, O> {
     this.maxAbandonedThreads = b.maxAbandonedThreads;
     this.comparator = b.comparator;
     this.capturePayloads = b.capturePayloads;
+    this.captureErrorDetails = b.captureErrorDetails;
   }
 
   public static <I, O> Builder<I, O> builder(String name, Predictor<I, O> predictor) {
@@ -82,7 +87,8 @@ public final class Variant<I, O> {
         .maxConcurrency(maxConcurrency)
         .maxAbandonedThreads(maxAbandonedThreads)
         .comparator(comparator)
-        .capturePayloads(capturePayloads);
+        .capturePayloads(capturePayloads)
+        .captureErrorDetails(captureErrorDetails);
   }
 
   public String name() {
@@ -122,6 +128,10 @@ public final class Variant<I, O> {
     return capturePayloads;
   }
 
+  public boolean captureErrorDetails() {
+    return captureErrorDetails;
+  }
+
   @Override
   public String toString() {
     return "Variant[name=" + name + ", weight=" + weight + ", samplingRate=" + samplingRate
@@ -144,6 +154,7 @@ public final class Variant<I, O> {
     private int maxAbandonedThreads = DEFAULT_MAX_ABANDONED_THREADS;
     private OutputComparator<O> comparator;
     private boolean capturePayloads;
+    private boolean captureErrorDetails;
 
     private Builder(String name, Predictor<I, O> predictor) {
       this.name = name;
@@ -196,6 +207,15 @@ public final class Variant<I, O> {
     }
 
     /**
+     * Keep the message and stack trace of this variant's exceptions in its records and in DEBUG
+     * logs. Off by default: messages may contain payloads.
+     */
+    public Builder<I, O> captureErrorDetails(boolean captureErrorDetails) {
+      this.captureErrorDetails = captureErrorDetails;
+      return this;
+    }
+
+    /**
      * @throws IllegalArgumentException naming every invalid field, its value and allowed range
      */
     public Variant<I, O> build() {
@@ -224,7 +244,8 @@ public final class Variant<I, O> {
         && v.maxConcurrency == maxConcurrency
         && v.maxAbandonedThreads == maxAbandonedThreads
         && v.comparator == comparator
-        && v.capturePayloads == capturePayloads;
+        && v.capturePayloads == capturePayloads
+        && v.captureErrorDetails == captureErrorDetails;
   }
 
   @Override

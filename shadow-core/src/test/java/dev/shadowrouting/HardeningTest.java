@@ -281,8 +281,38 @@ class HardeningTest {
       Fixtures.assertAccounting(s);
       for (String v : List.of("v2", "v3")) {
         assertThat(s.variant(v).sampled()).as(v).isEqualTo(4_000);
-        assertThat(s.variant(v).inFlight()).as(v).isZero();
+        assertThat(s.variant(v).inFlight()).as("%s in %s", v, s).isZero();
       }
+    }
+  }
+
+  @Test
+  void errorDetailsAreKeptOnlyForVariantsThatOptIn() throws Exception {
+    InMemorySink sink = ShadowSink.inMemory();
+    try (ShadowRouter<Integer, Integer> router = ShadowRouter.create(
+        EndpointConfig.<Integer, Integer>builder("details")
+            .production("v1", in -> in)
+            .shadow("plain", in -> {
+              throw new IllegalStateException("secret 4111-1111");
+            })
+            .shadow("detailed", in -> {
+              throw new IllegalStateException("model server said 503");
+            }, v -> v.captureErrorDetails(true))
+            .sink(sink)
+            .testMode(true)
+            .build())) {
+      router.predict(1);
+      assertThat(router.awaitIdle(Fixtures.WAIT)).isTrue();
+      ShadowRecord plain = sink.records("plain").get(0);
+      assertThat(plain.errorType()).isEqualTo(IllegalStateException.class.getName());
+      assertThat(plain.errorMessage()).isNull();
+      assertThat(plain.errorStackTrace()).isNull();
+      ShadowRecord detailed = sink.records("detailed").get(0);
+      assertThat(detailed.errorMessage()).isEqualTo("model server said 503");
+      assertThat(detailed.errorStackTrace()).contains("IllegalStateException", "HardeningTest");
+      assertThat(detailed.toString()).doesNotContain("503"); // toString stays payload-free
+      assertThat(logs.lines()).noneMatch(l -> l.contains("4111"))
+          .anyMatch(l -> l.contains("model server said 503"));
     }
   }
 

@@ -71,6 +71,9 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
   /** How long the watchdog keeps ticking after the last aggregated rejection record. */
   private static final long REJECTION_LINGER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS
       .toNanos(200);
+  /** How long close waits for workers to finish counting copies they ended (no user code). */
+  private static final long COUNTING_GRACE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS
+      .toNanos(200);
   /** The part of closeTimeout kept for the sinks to take the records close itself writes. */
   private static final long SINK_RESERVE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS
       .toNanos(100);
@@ -381,6 +384,10 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
       c.health(outcome);
       if (error != null) {
         c.callFailures.log(error);
+        if (lane.variant.captureErrorDetails()) {
+          LOG.log(System.Logger.Level.DEBUG, "shadow variant '" + lane.name + "' of endpoint '"
+              + name + "' failed (error details opted in)", error);
+        }
       }
       observe(lane, ex, outcome, latency, task.startNanos - ex.queuedAtNanos(), comparison, out);
     }
@@ -400,6 +407,7 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
           b.latencyNanos(latency)
               .queueWaitNanos(task.startNanos - ex.queuedAtNanos())
               .errorType(error == null ? null : error.getClass().getName());
+          errorDetails(b, lane.variant, error);
         }
         if (payloads != null) {
           b.input(payloads[0]).output(payloads[1]);
@@ -506,10 +514,20 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
       ShadowRecord.Builder b = base(ex, lane.name, Role.PRODUCTION, outcome, ex.startNanos)
           .latencyNanos(ex.latencyNanos)
           .errorType(ex.error == null ? null : ex.error.getClass().getName());
+      errorDetails(b, lane.variant, ex.error);
       if (lane.variant.capturePayloads()) {
         payloads(b, ex.routing.redactor, lane.counters, ex.input, ex.output);
       }
       emit(b.build());
+    }
+  }
+
+  /** The message and stack trace, for variants that opted in (they may hold payloads). */
+  private static void errorDetails(ShadowRecord.Builder b, Variant<?, ?> variant, Throwable error) {
+    if (error != null && variant.captureErrorDetails()) {
+      java.io.StringWriter trace = new java.io.StringWriter();
+      error.printStackTrace(new java.io.PrintWriter(trace));
+      b.errorDetails(error.getMessage(), trace.toString());
     }
   }
 
@@ -870,6 +888,15 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     return true;
   }
 
+  private boolean copiesEnded() {
+    for (VariantCounters c : counterList) {
+      if (c.inFlight.get() != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private boolean idle() {
     if (executor.queueDepth() != 0) {
       return false;
@@ -993,6 +1020,12 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     // The pool stops a little before the deadline so the records its shutdown writes (timeouts,
     // rejections) still reach the sinks within it.
     executor.shutdown(deadline - Math.min(timeout / 4, SINK_RESERVE_NANOS));
+    // Every copy is claimed now; a worker that claimed one just before the shutdown may still be
+    // counting it (no user code runs there): wait for that, briefly, so the counts are final.
+    long countedBy = System.nanoTime() + COUNTING_GRACE_NANOS;
+    while (!copiesEnded() && System.nanoTime() - countedBy < 0) {
+      LockSupport.parkNanos(TEST_MODE_BACKOFF_NANOS);
+    }
     interrupted |= Thread.interrupted();
     try {
       housekeeping(); // the last aggregated rejections, while the sinks still take records

@@ -271,6 +271,50 @@ class JsonLinesSinkTest {
   }
 
   @Test
+  void failuresAfterAcceptReachTheRoutersSnapshotAndMeters() throws Exception {
+    Path notADirectory = Files.writeString(tmp.resolve("file"), "x");
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    try (LogCapture logs = LogCapture.of("dev.shadowrouting");
+        JsonLinesSink sink = JsonLinesSink.builder(notADirectory.resolve("records"))
+            .flushPolicy(FlushPolicy.everyRecord()).build();
+        dev.shadowrouting.ShadowRouter<Integer, Integer> router =
+            dev.shadowrouting.ShadowRouter.create(
+                dev.shadowrouting.EndpointConfig.<Integer, Integer>builder("unwritable")
+                    .production("v1", in -> in)
+                    .shadow("v2", in -> in)
+                    .sink(sink)
+                    .sink(dev.shadowrouting.sinks.micrometer.MicrometerSink.create(registry))
+                    .testMode(true)
+                    .build())) {
+      for (int i = 0; i < 10; i++) {
+        router.predict(i);
+      }
+      assertThat(router.awaitIdle(Duration.ofSeconds(20))).isTrue();
+      dev.shadowrouting.RouterSnapshot.SinkStats stats = router.snapshot().sinks().get(0);
+      assertThat(stats.delivered()).isEqualTo(20); // accepted by the sink...
+      assertThat(stats.failed()).isEqualTo(20); // ...which then could not write them
+      // the meters read snapshots cached for 100 ms
+      await().atMost(Duration.ofSeconds(20)).until(() -> registry.get("shadow.sink.failed")
+          .tag("sink", stats.name()).functionCounter().count() == 20);
+    }
+  }
+
+  @Test
+  void verifyWritableFailsFastAtBuild() throws IOException {
+    Path notADirectory = Files.writeString(tmp.resolve("file"), "x");
+    assertThatThrownBy(() -> JsonLinesSink.builder(notADirectory.resolve("records"))
+            .verifyWritable(true).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not writable");
+    try (JsonLinesSink ok = JsonLinesSink.builder(tmp.resolve("fine")).verifyWritable(true)
+        .build()) {
+      assertThat(tmp.resolve("fine")).isDirectory();
+      assertThat(JsonLinesSink.files(tmp.resolve("fine"), "*")).isEmpty(); // the probe is gone
+    }
+  }
+
+  @Test
   void aFullDiskIsCountedAndTheSinkRecoversInANewFile() throws IOException {
     Path devFull = Path.of("/dev/full");
     assumeTrue(Files.isWritable(devFull), "needs /dev/full");
