@@ -85,6 +85,9 @@ import org.junit.jupiter.api.Test;
  * #release}. Each check runs its calls on threads the kit owns and fails, naming where they are
  * stuck, if they do not finish within {@link #timeout()}.
  *
+ * <p>Each check is a public method, so a subclass can override one with {@code @Test
+ * @Disabled("why")} for a limitation it documents; never to hide a failure silently.
+ *
  * <p>Thread-safety: JUnit creates one instance of the subclass per test method and calls it from
  * one thread; the kit calls the sink, and the read-back hooks, from threads of its own, so the hooks
  * must be thread-safe like the sink.
@@ -97,7 +100,7 @@ public abstract class ShadowSinkCompatibilityKit<S extends ShadowSink> {
   private final List<KitContext> contexts = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicLong ids = new AtomicLong();
 
-  /** A new sink, as your users would build it. Called once per test. */
+  /** A new sink, as your users would build it. Called at the start of each test (twice in one). */
   protected abstract S createSink() throws Exception;
 
   /**
