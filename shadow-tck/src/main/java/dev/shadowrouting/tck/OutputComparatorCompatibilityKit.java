@@ -76,8 +76,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Every test uses a new comparator from {@link #createComparator()}.
  *
- * <p>Each check is a public method, so a subclass can override one with {@code @Test
- * @Disabled("why")} for a limitation it documents; never to hide a failure silently.
+ * <p>Each check is a public method, so a subclass can override one, annotated
+ * {@code @Test @Disabled("why")}, for a limitation it documents; never to hide a failure silently.
  *
  * <p>Thread-safety: JUnit creates one instance of the subclass per test method and calls it from
  * one thread; the kit calls the comparator from threads of its own.

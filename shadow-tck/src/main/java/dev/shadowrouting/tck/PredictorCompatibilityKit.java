@@ -64,8 +64,8 @@ import org.junit.jupiter.api.Test;
  * <p>Every test uses a new predictor from {@link #createPredictor()}; the kit releases it
  * afterwards with {@link #release}.
  *
- * <p>Each check is a public method, so a subclass can override one with {@code @Test
- * @Disabled("why")} for a limitation it documents; never to hide a failure silently.
+ * <p>Each check is a public method, so a subclass can override one, annotated
+ * {@code @Test @Disabled("why")}, for a limitation it documents; never to hide a failure silently.
  *
  * <p>Thread-safety: JUnit creates one instance of the subclass per test method and calls it from
  * one thread; the kit calls the predictor from threads of its own.

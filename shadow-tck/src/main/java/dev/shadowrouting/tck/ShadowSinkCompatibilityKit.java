@@ -85,8 +85,8 @@ import org.junit.jupiter.api.Test;
  * #release}. Each check runs its calls on threads the kit owns and fails, naming where they are
  * stuck, if they do not finish within {@link #timeout()}.
  *
- * <p>Each check is a public method, so a subclass can override one with {@code @Test
- * @Disabled("why")} for a limitation it documents; never to hide a failure silently.
+ * <p>Each check is a public method, so a subclass can override one, annotated
+ * {@code @Test @Disabled("why")}, for a limitation it documents; never to hide a failure silently.
  *
  * <p>Thread-safety: JUnit creates one instance of the subclass per test method and calls it from
  * one thread; the kit calls the sink, and the read-back hooks, from threads of its own, so the hooks
