@@ -2,6 +2,8 @@ package dev.shadowrouting;
 
 import dev.shadowrouting.internal.ConfigErrors;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.Objects;
 
 /**
@@ -52,6 +54,7 @@ public final class Variant<I, O> {
 
   private final String name;
   private final Predictor<I, O> predictor;
+  private final AsyncPredictor<I, O> asyncPredictor;
   private final double weight;
   private final double samplingRate;
   private final Duration timeout;
@@ -63,7 +66,8 @@ public final class Variant<I, O> {
 
   private Variant(Builder<I, O> b) {
     this.name = b.name;
-    this.predictor = b.predictor;
+    this.asyncPredictor = b.asyncPredictor;
+    this.predictor = b.asyncPredictor != null ? blocking(b.asyncPredictor) : b.predictor;
     this.weight = b.weight;
     this.samplingRate = b.samplingRate;
     this.timeout = b.timeout;
@@ -75,12 +79,50 @@ public final class Variant<I, O> {
   }
 
   public static <I, O> Builder<I, O> builder(String name, Predictor<I, O> predictor) {
-    return new Builder<>(name, predictor);
+    return new Builder<>(name, predictor, null);
+  }
+
+  /**
+   * A builder for a variant whose predictor answers asynchronously (a remote model server): as a
+   * shadow it holds no pool thread while the call is in flight, see {@link AsyncPredictor}.
+   */
+  public static <I, O> Builder<I, O> async(String name, AsyncPredictor<I, O> predictor) {
+    return new Builder<>(name, null, predictor);
+  }
+
+  /** Waits for the stage: the production path, and replays of an async production variant. */
+  private static <I, O> Predictor<I, O> blocking(AsyncPredictor<I, O> async) {
+    return new Predictor<>() {
+      @Override
+      public O predict(I input) throws Exception {
+        CompletionStage<O> stage = async.predictAsync(input);
+        if (stage == null) {
+          throw new NullPointerException("AsyncPredictor returned null");
+        }
+        try {
+          return stage.toCompletableFuture().get();
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause() == null ? e : e.getCause();
+          if (cause instanceof Exception ex) {
+            throw ex; // the same instance the stage failed with
+          }
+          if (cause instanceof Error err) {
+            throw err;
+          }
+          throw e;
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "blocking(" + async + ")";
+      }
+    };
   }
 
   /** A builder initialised with every setting of this variant. */
   public Builder<I, O> toBuilder() {
-    return new Builder<>(name, predictor)
+    return new Builder<>(name, asyncPredictor == null ? predictor : null, asyncPredictor)
         .weight(weight)
         .samplingRate(samplingRate)
         .timeout(timeout)
@@ -95,8 +137,14 @@ public final class Variant<I, O> {
     return name;
   }
 
+  /** The predictor; for an async variant, one that waits for its stage. */
   public Predictor<I, O> predictor() {
     return predictor;
+  }
+
+  /** The asynchronous predictor, or {@code null} for a blocking variant. */
+  public AsyncPredictor<I, O> asyncPredictor() {
+    return asyncPredictor;
   }
 
   public double weight() {
@@ -147,6 +195,7 @@ public final class Variant<I, O> {
   public static final class Builder<I, O> {
     private final String name;
     private final Predictor<I, O> predictor;
+    private final AsyncPredictor<I, O> asyncPredictor;
     private double weight = DEFAULT_WEIGHT;
     private double samplingRate = DEFAULT_SAMPLING_RATE;
     private Duration timeout = DEFAULT_TIMEOUT;
@@ -156,9 +205,10 @@ public final class Variant<I, O> {
     private boolean capturePayloads;
     private boolean captureErrorDetails;
 
-    private Builder(String name, Predictor<I, O> predictor) {
+    private Builder(String name, Predictor<I, O> predictor, AsyncPredictor<I, O> async) {
       this.name = name;
       this.predictor = predictor;
+      this.asyncPredictor = async;
     }
 
     /** Production share of traffic, a finite number {@code >= 0}. */
@@ -221,7 +271,7 @@ public final class Variant<I, O> {
     public Variant<I, O> build() {
       ConfigErrors errors = new ConfigErrors("variant '" + name + "' is invalid");
       errors.requireName("name", name);
-      errors.requireNonNull("predictor", predictor);
+      errors.requireNonNull("predictor", predictor == null ? asyncPredictor : predictor);
       errors.requireFiniteAtLeast("weight", weight, 0.0);
       errors.requireInRange("samplingRate", samplingRate, 0.0, 1.0);
       errors.requirePositive("timeout", timeout, MAX_TIMEOUT);
@@ -237,7 +287,8 @@ public final class Variant<I, O> {
   public boolean equals(Object o) {
     return o instanceof Variant<?, ?> v
         && v.name.equals(name)
-        && v.predictor == predictor
+        && v.asyncPredictor == asyncPredictor
+        && (asyncPredictor != null || v.predictor == predictor) // async: the adapter is per copy
         && Double.compare(v.weight, weight) == 0
         && Double.compare(v.samplingRate, samplingRate) == 0
         && v.timeout.equals(timeout)

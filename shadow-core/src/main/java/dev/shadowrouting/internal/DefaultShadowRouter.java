@@ -305,6 +305,10 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
           Comparison.notCompared(), null, null, null);
       return;
     }
+    if (lane.asyncPredictor != null) {
+      startAsync(task);
+      return;
+    }
     O out = null;
     Throwable error = null;
     restore(ex);
@@ -316,7 +320,56 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     } finally {
       clear(ex);
     }
-    long latency = System.nanoTime() - task.startNanos;
+    finish(task, out, error, System.nanoTime() - task.startNanos);
+  }
+
+  /**
+   * Starts an async copy: the call is sent on this worker (with the caller's context and
+   * ShadowContext), and the worker is free again at once; the stage's completion comes back
+   * through the executor to a worker ({@link #completeAsync}).
+   */
+  private void startAsync(ShadowTask<I, O> task) {
+    Exchange<I, O> ex = task.exchange;
+    ShadowLane<I, O> lane = task.lane;
+    java.util.concurrent.CompletionStage<O> stage;
+    restore(ex);
+    try {
+      stage = ShadowContext.callAsShadow(lane.name, () -> lane.asyncPredictor.predictAsync(ex.input));
+      if (stage == null) {
+        throw new NullPointerException("AsyncPredictor returned null");
+      }
+    } catch (Throwable e) {
+      finish(task, null, e, System.nanoTime() - task.startNanos);
+      return;
+    } finally {
+      clear(ex);
+    }
+    try {
+      task.future = stage.toCompletableFuture(); // to cancel it at the timeout
+    } catch (UnsupportedOperationException e) {
+      // a stage without a future: the timeout still ends the copy, it just cannot cancel
+    }
+    executor.asyncStarted(task);
+    stage.whenComplete((out, err) -> {
+      task.asyncEndNanos = System.nanoTime();
+      task.asyncOutput = out;
+      task.asyncError = err instanceof java.util.concurrent.CompletionException && err.getCause()
+          != null ? err.getCause() : err;
+      executor.asyncCompleted(task); // publishes the fields through the completion queue
+    });
+  }
+
+  @Override
+  public void completeAsync(ShadowTask<?, ?> t) {
+    @SuppressWarnings("unchecked")
+    ShadowTask<I, O> task = (ShadowTask<I, O>) t;
+    finish(task, task.asyncOutput, task.asyncError, task.asyncEndNanos - task.startNanos);
+  }
+
+  /** A call returned (or its stage completed): compare, redact and end the copy. */
+  private void finish(ShadowTask<I, O> task, O out, Throwable error, long latency) {
+    Exchange<I, O> ex = task.exchange;
+    ShadowLane<I, O> lane = task.lane;
     if (!task.isRunning()) {
       return; // timed out meanwhile: the late result is discarded, never compared
     }

@@ -37,6 +37,9 @@ final class ShadowExecutor {
     /** Runs the copy on the current worker thread (the call, the comparison, its end). */
     void execute(ShadowTask<?, ?> task);
 
+    /** An async copy's stage completed (its result is in the task): compare and end it. */
+    void completeAsync(ShadowTask<?, ?> task);
+
     /** The running copy exceeded its timeout: end it as a timeout; true if this call ended it. */
     boolean timeOut(ShadowTask<?, ?> task);
 
@@ -68,6 +71,15 @@ final class ShadowExecutor {
   private final Handler handler;
   private final BoundedQueue<ShadowTask<?, ?>> queue;
   private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
+  /** Async copies whose stage is pending: watched for timeouts, not holding a thread. */
+  private final Set<ShadowTask<?, ?>> asyncRunning = ConcurrentHashMap.newKeySet();
+  /**
+   * Async copies whose stage completed, waiting for a worker to compare and end them. Not
+   * bounded by a capacity of its own: each entry is an async copy in flight, and those are bounded
+   * by their variants' maxConcurrency.
+   */
+  private final java.util.Queue<ShadowTask<?, ?>> completions =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final AtomicInteger abandoned = new AtomicInteger();
   private final NamedThreads workerFactory;
   private final Parking idleWorkers = new Parking();
@@ -106,6 +118,14 @@ final class ShadowExecutor {
           guarded(() -> abandon(w, t));
         }
       }
+      for (ShadowTask<?, ?> t : asyncRunning) {
+        busy = true;
+        if (!t.isRunning()) {
+          asyncRunning.remove(t);
+        } else if (now - t.startNanos >= t.lane.timeoutNanos) {
+          guarded(() -> timeOutAsync(t));
+        }
+      }
       guarded(handler::housekeeping);
       if (busy) {
         LockSupport.parkNanos(this, WATCHDOG_TICK_NANOS);
@@ -118,7 +138,7 @@ final class ShadowExecutor {
   }
 
   private boolean anyCurrent() {
-    if (stopping || handler.housekeepingPending()) {
+    if (stopping || handler.housekeepingPending() || !asyncRunning.isEmpty()) {
       return true;
     }
     for (Worker w : workers) {
@@ -170,9 +190,49 @@ final class ShadowExecutor {
     return idleWorkers.sleeping();
   }
 
+  /** An async copy's stage is pending: the watchdog watches its timeout. */
+  void asyncStarted(ShadowTask<?, ?> task) {
+    asyncRunning.add(task);
+    idleWatchdog.wakeOne();
+  }
+
+  /**
+   * An async copy's stage completed, on whatever thread completed it: the result goes to a worker
+   * (comparison is user code and must not run on, say, an HTTP client's IO thread).
+   */
+  void asyncCompleted(ShadowTask<?, ?> task) {
+    asyncRunning.remove(task);
+    if (task.isRunning()) { // else timed out or closed: the late result is discarded
+      completions.offer(task);
+      idleWorkers.wakeOne();
+      if (stopping) {
+        drainCompletions();
+      }
+    }
+  }
+
+  private void timeOutAsync(ShadowTask<?, ?> t) {
+    asyncRunning.remove(t);
+    if (handler.timeOut(t)) {
+      java.util.concurrent.Future<?> f = t.future;
+      if (f != null) {
+        f.cancel(true);
+      }
+    }
+  }
+
+  /** At shutdown, completions no worker will take: ended here (no user code but comparison). */
+  private void drainCompletions() {
+    ShadowTask<?, ?> t;
+    while ((t = completions.poll()) != null) {
+      ShadowTask<?, ?> task = t;
+      guarded(() -> handler.timeOut(task));
+    }
+  }
+
   /** True if a copy is queued, or one a worker holds has not ended (the calling thread's aside). */
   boolean busy() {
-    if (queue.size() > 0) {
+    if (queue.size() > 0 || !asyncRunning.isEmpty() || !completions.isEmpty()) {
       return true;
     }
     for (Worker w : workers) {
@@ -201,6 +261,10 @@ final class ShadowExecutor {
     stopping = true;
     drained = true;
     drainAsClosed();
+    for (ShadowTask<?, ?> t : asyncRunning) {
+      guarded(() -> timeOutAsync(t));
+    }
+    drainCompletions();
     for (Worker w : workers) {
       ShadowTask<?, ?> t = w.current;
       if (t == null) {
@@ -291,12 +355,28 @@ final class ShadowExecutor {
       Backoff backoff = new Backoff(idleWorkers);
       try {
         while (true) {
+          ShadowTask<?, ?> completed = completions.poll();
+          if (completed != null) {
+            backoff.reset();
+            current = completed; // the comparison runs under the copy's timeout too
+            guarded(() -> handler.completeAsync(completed));
+            synchronized (this) {
+              current = null;
+              Thread.interrupted();
+            }
+            if (abandoned) {
+              ShadowExecutor.this.abandoned.decrementAndGet();
+              guarded(() -> handler.abandonedReturned(completed));
+              return;
+            }
+            continue;
+          }
           ShadowTask<?, ?> task = queue.poll();
           if (task == null) {
             if (stopping) {
               return;
             }
-            backoff.idle(() -> stopping || queue.size() > 0);
+            backoff.idle(() -> stopping || queue.size() > 0 || !completions.isEmpty());
             continue;
           }
           backoff.reset();

@@ -20,6 +20,8 @@ final class ShadowLane<I, O> {
   final Variant<I, O> variant;
   final String name;
   final Predictor<I, O> predictor;
+  /** Non-null for an async shadow: started by a worker, completed without holding it. */
+  final dev.shadowrouting.AsyncPredictor<I, O> asyncPredictor;
   final OutputComparator<O> comparator;
   final long timeoutNanos;
   final int maxConcurrency;
@@ -38,6 +40,7 @@ final class ShadowLane<I, O> {
     this.variant = variant;
     this.name = variant.name();
     this.predictor = variant.predictor();
+    this.asyncPredictor = variant.asyncPredictor();
     this.comparator = variant.comparator() != null ? variant.comparator() : endpointComparator;
     this.timeoutNanos = variant.timeout().toNanos();
     this.maxConcurrency = variant.maxConcurrency();

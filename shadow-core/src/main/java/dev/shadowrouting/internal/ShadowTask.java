@@ -23,6 +23,11 @@ final class ShadowTask<I, O> {
   private volatile int state = QUEUED;
   /** System.nanoTime() when the call started; written before the state becomes RUNNING. */
   volatile long startNanos;
+  /** An async call's future (to cancel it at the timeout), its result and its end time. */
+  volatile java.util.concurrent.Future<?> future;
+  O asyncOutput;
+  Throwable asyncError;
+  long asyncEndNanos;
 
   ShadowTask(Exchange<I, O> exchange, ShadowLane<I, O> lane) {
     this.exchange = exchange;

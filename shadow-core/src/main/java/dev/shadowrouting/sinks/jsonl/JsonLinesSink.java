@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.shadowrouting.ShadowRecord;
 import dev.shadowrouting.ShadowSink;
 import dev.shadowrouting.internal.ConfigErrors;
+import dev.shadowrouting.internal.OptionalDependency;
 import dev.shadowrouting.internal.WarnThenDebugLogger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,6 +56,8 @@ import java.util.concurrent.atomic.LongAdder;
  * the router flushes its sinks when it closes, but only their owner closes them.
  */
 public final class JsonLinesSink implements ShadowSink, AutoCloseable {
+  static final String JACKSON = "com.fasterxml.jackson.core.JsonFactory";
+  static final String JACKSON_ARTIFACT = "com.fasterxml.jackson.core:jackson-core";
 
   public static final long MIN_FILE_BYTES = 1024;
   public static final long DEFAULT_MAX_FILE_BYTES = 64L << 20;
@@ -135,7 +138,11 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
     }
   }
 
+  /**
+   * @throws IllegalStateException if {@code com.fasterxml.jackson.core:jackson-core} is missing
+   */
   public static Builder builder(Path directory) {
+    OptionalDependency.require(JACKSON, JACKSON_ARTIFACT, "JsonLinesSink");
     return new Builder(directory);
   }
 
