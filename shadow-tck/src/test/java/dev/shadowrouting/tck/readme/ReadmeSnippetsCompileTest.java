@@ -75,6 +75,7 @@ class ReadmeSnippetsCompileTest {
       import dev.shadowrouting.sinks.otel.*;
       import io.micrometer.core.instrument.MeterRegistry;
       import io.opentelemetry.api.GlobalOpenTelemetry;
+      import java.net.http.*;
       import java.nio.file.*;
       import java.time.*;
       import java.util.*;
@@ -94,6 +95,10 @@ class ReadmeSnippetsCompileTest {
         Path directory;
         float[] features;
         Predictor<float[], Float> v1, v2;
+        HttpClient httpClient;                       // a remote shadow's client
+        HttpResponse.BodyHandler<String> handler;
+        abstract HttpRequest request(Txn txn);
+        abstract Score parse(String body);
 
         void snippet() throws Exception {
       /*SNIPPET*/
