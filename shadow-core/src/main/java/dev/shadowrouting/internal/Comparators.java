@@ -81,6 +81,10 @@ public final class Comparators {
       if (p == s) { // also equal infinities
         return true;
       }
+      if (Double.isInfinite(p) || Double.isInfinite(s)) { // rel * Inf would accept any number
+        maxDiff[0] = Double.POSITIVE_INFINITY;
+        return false;
+      }
       double diff = Math.abs(p - s);
       maxDiff[0] = Math.max(maxDiff[0], diff);
       return diff <= Math.max(absolute, relative * Math.max(Math.abs(p), Math.abs(s)));

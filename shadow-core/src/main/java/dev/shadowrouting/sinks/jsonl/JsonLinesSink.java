@@ -207,6 +207,9 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
     if (end == 0) {
       return;
     }
+    // A FileChannel written on an interrupted thread closes itself (ClosedByInterruptException) and
+    // the buffer would be lost: the caller's interrupt is put aside for the write and restored.
+    boolean interrupted = Thread.interrupted();
     try {
       buffer.writeTo(channel, end);
       fileBytes += end;
@@ -226,6 +229,10 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
       }
       closeFile();
       reopenAtMillis = clock.millis() + REOPEN_BACKOFF_MILLIS;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * {@code OutputComparator.numericTolerance(1e-6, 1e-9)}: numbers, arrays of any rank and lists
- * element-wise; anything else by equality. With a relative tolerance it takes every finite number
- * to be near an infinity: {@link KnownIssuesTest} pins that.
+ * element-wise; anything else by equality. An infinity matches only the same infinity (a relative
+ * tolerance times infinity once accepted any number; the kit found it).
  */
 class NumericToleranceComparatorCompatibilityTest extends OutputComparatorCompatibilityKit<Object> {
 
@@ -40,8 +40,10 @@ class NumericToleranceComparatorCompatibilityTest extends OutputComparatorCompat
         Map.entry(Double.NaN, 1.0),                               // NaN matches only NaN
         Map.entry(List.of(0.5), List.of(0.6)),
         Map.entry("label", "other"),
-        Map.entry(new float[][] {{1f}}, new float[][] {{1.5f}}));
-    // Infinities against finite numbers: see KnownIssuesTest
+        Map.entry(new float[][] {{1f}}, new float[][] {{1.5f}}),
+        Map.entry(1.0, Double.POSITIVE_INFINITY),
+        Map.entry(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY),
+        Map.entry(new double[] {1e300}, new double[] {Double.NEGATIVE_INFINITY}));
   }
 
   @Override

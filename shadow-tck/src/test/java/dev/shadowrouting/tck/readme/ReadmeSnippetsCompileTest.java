@@ -55,13 +55,7 @@ class ReadmeSnippetsCompileTest {
    * reported as skipped with javac's diagnostics; once it compiles its test fails, so that the entry
    * is removed. Fix the README rather than adding entries.
    */
-  static final Map<String, String> KNOWN_BROKEN = Map.of(
-      ".shadow(modelV2)",
-      "section 'Sinks': it names its input type Features where every other block has Txn, and"
-          + " passes the predictors rulesV1 and modelV2 where EndpointConfig.Builder wants Variants;"
-          + " fix: EndpointConfig<Txn, Score> config = EndpointConfig.<Txn, Score>builder("
-          + "\"fraud-score\").production(\"rules-v1\", rulesV1).shadow(\"model-v2\", modelV2)"
-          + " and try (ShadowRouter<Txn, Score> router = ...)");
+  static final Map<String, String> KNOWN_BROKEN = Map.of();
 
   /** Where a fragment goes; {@value #BODY} is replaced by the fragment. */
   static final String BODY = "/*SNIPPET*/";
