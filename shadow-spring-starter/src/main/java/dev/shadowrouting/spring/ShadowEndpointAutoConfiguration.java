@@ -21,7 +21,8 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(name = {
     "org.springframework.boot.actuate.endpoint.annotation.Endpoint",
     "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint"})
-@ConditionalOnBean(ShadowRouters.class)
+// the registrar, not ShadowRouters: that bean is registered later, by the registrar itself
+@ConditionalOnBean(ShadowRouterRegistrar.class)
 @ConditionalOnAvailableEndpoint(ShadowEndpoint.class)
 public class ShadowEndpointAutoConfiguration {
 
