@@ -75,11 +75,11 @@
         connection(true, 'live');
         document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
         if (doc.access !== 'UNRESTRICTED') {
-          show('access', 'Read-only: the buttons to stop, promote or discard are hidden. To allow them, set ' +
+          show('access-note', 'Read-only: the buttons to stop, promote or discard are hidden. To allow them, set ' +
             '<code>management.endpoint.shadow.access=unrestricted</code> (and protect the endpoint: Actuator security applies).',
             'banner-info');
         } else {
-          show('access', null);
+          show('access-note', null);
         }
         render(doc, true);
       })
@@ -219,7 +219,7 @@
       var plot = new uPlot({
         width: width, height: 220, series: series, legend: { live: false },
         cursor: { drag: { x: false, y: false } },
-        axes: [{ values: function (u, vals) { return vals.map(clock); }, space: 70 }, { values: function (u, vals) { return vals.map(function (v) { return v == null ? '' : v + ' ms'; }); }, size: 70 }],
+        axes: [{ values: function (u, vals) { return vals.map(clock); }, space: 80, incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600] }, { values: function (u, vals) { return vals.map(function (v) { return v == null ? '' : v + ' ms'; }); }, size: 70 }],
         scales: { y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.15 : 1]; } } }
       }, data, box);
       c = state.charts[name] = { plot: plot, key: key, width: width };
