@@ -281,7 +281,7 @@
       html += '<div class="progress"><span>calls</span><span data-field="calls" data-value="' + t.calls + '">' + int(t.calls) + '</span><span></span></div>';
     }
     if (cand && prod) {
-      html += '<div class="table-wrap"><table class="compare"><thead><tr><th></th><th>calls</th><th>p50</th><th>p99</th>' +
+      html += '<div class="table-wrap"><table class="compare"><thead><tr><th></th><th class="opt">calls</th><th>p50</th><th class="opt">p99</th>' +
         '<th>errors</th><th class="opt">timeouts</th><th class="opt">rejected</th><th>agreement</th></tr></thead><tbody>' +
         row(esc(prod.name) + ' (production)', prod, false) + row(esc(cand.name) + ' (candidate)', cand, true) + '</tbody></table></div>';
     }
@@ -302,11 +302,11 @@
 
   function row(label, v, candidate) {
     var rt = v.runTime || {};
-    var agreement = candidate ? pct(v.agreement) + (v.agreementLower != null ? ' <span class="muted">[' + pct(v.agreementLower, 1) +
+    var agreement = candidate ? pct(v.agreement) + (v.agreementLower != null ? ' <span class="muted ci2">[' + pct(v.agreementLower, 1) +
       ', ' + pct(v.agreementUpper, 1) + ']</span>' : '') : '–';
     label = label.replace(' (production)', ' <span class="muted">production</span>').replace(' (candidate)', ' <span class="muted">candidate</span>');
-    return '<tr data-side="' + esc(v.side) + '"><td>' + label + '</td><td>' + int(v.invocations) + '</td><td>' + nanos(rt.count ? rt.p50Nanos : null) +
-      '</td><td>' + nanos(rt.count ? rt.p99Nanos : null) + '</td><td>' + int(v.errors) + '</td><td class="opt">' + int(v.timeouts) +
+    return '<tr data-side="' + esc(v.side) + '"><td>' + label + '</td><td class="opt">' + int(v.invocations) + '</td><td>' + nanos(rt.count ? rt.p50Nanos : null) +
+      '</td><td class="opt">' + nanos(rt.count ? rt.p99Nanos : null) + '</td><td>' + int(v.errors) + '</td><td class="opt">' + int(v.timeouts) +
       '</td><td class="opt">' + int(v.rejected) + '</td><td>' + agreement + '</td></tr>';
   }
 
