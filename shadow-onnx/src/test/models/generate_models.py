@@ -15,7 +15,7 @@ import os
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto, TypeProto, helper, numpy_helper
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 TEST_DIR = os.path.join(ROOT, "..", "resources", "models")
@@ -37,6 +37,17 @@ CLASSIFIER_W = [[1.0, -0.5, 0.25],
                 [0.75, -0.25, 0.5]]
 CLASSIFIER_B = [0.1, -0.2, 0.3]
 
+# ZipMap classifiers, shaped like what skl2onnx makes of a scikit-learn LogisticRegression:
+# LinearClassifier (softmax) -> output_label int64 [N] and ZipMap -> output_probability
+# seq(map(int64, float)). v1 reuses the classifier's weights (feature-major above; transposed
+# into LinearClassifier's class-major coefficients); v2 is "retrained".
+ZIPMAP_V2_W = [[1.1, -0.5, 0.2],
+               [0.1, 1.8, -1.0],
+               [-1.4, 0.5, 1.1],
+               [0.7, -0.3, 0.6]]
+ZIPMAP_V2_B = [0.0, -0.1, 0.35]
+ZIPMAP_STRING_LABELS = ["setosa", "versicolor", "virginica"]
+
 
 def save(model, *dirs_and_names):
     onnx.checker.check_model(model)
@@ -45,11 +56,26 @@ def save(model, *dirs_and_names):
         onnx.save(model, os.path.join(directory, name))
 
 
-def make(graph):
-    model = helper.make_model(graph, producer_name="shadow-routing",
-                              opset_imports=[helper.make_opsetid("", 13)])
-    model.ir_version = 7
+def make(graph, opset=13, ir_version=7, ml_opset=None):
+    opsets = [helper.make_opsetid("", opset)]
+    if ml_opset is not None:
+        opsets.append(helper.make_opsetid("ai.onnx.ml", ml_opset))
+    model = helper.make_model(graph, producer_name="shadow-routing", opset_imports=opsets)
+    model.ir_version = ir_version
     return model
+
+
+def seq_of_maps_value_info(name, key_type, value_type):
+    """seq(map(key_type, tensor(value_type))), the type of ZipMap's output."""
+    map_type = TypeProto()
+    map_type.map_type.key_type = key_type
+    map_type.map_type.value_type.CopyFrom(helper.make_tensor_type_proto(value_type, None))
+    return helper.make_value_info(name, helper.make_sequence_type_proto(map_type))
+
+
+def seq_of_tensors_value_info(name, elem_type):
+    return helper.make_value_info(
+        name, helper.make_sequence_type_proto(helper.make_tensor_type_proto(elem_type, None)))
 
 
 def init(name, values, dtype=np.float32):
@@ -142,6 +168,116 @@ def all_types():
     return make(graph)
 
 
+def zipmap_classifier(w, b, name, string_labels=None):
+    # LinearClassifier's coefficients are class-major: [classes, features] flattened
+    coefficients = [w[f][c] for c in range(len(b)) for f in range(len(w))]
+    if string_labels is None:
+        labels = {"classlabels_ints": list(range(len(b)))}
+        zip_labels = {"classlabels_int64s": list(range(len(b)))}
+        key_type, label_type = TensorProto.INT64, TensorProto.INT64
+    else:
+        labels = {"classlabels_strings": string_labels}
+        zip_labels = {"classlabels_strings": string_labels}
+        key_type, label_type = TensorProto.STRING, TensorProto.STRING
+    graph = helper.make_graph(
+        [helper.make_node("LinearClassifier", ["float_input"], ["label", "probabilities"],
+                          domain="ai.onnx.ml", coefficients=coefficients, intercepts=b,
+                          post_transform="SOFTMAX", **labels),
+         helper.make_node("Identity", ["label"], ["output_label"]),
+         helper.make_node("ZipMap", ["probabilities"], ["output_probability"],
+                          domain="ai.onnx.ml", **zip_labels)],
+        name,
+        [helper.make_tensor_value_info("float_input", TensorProto.FLOAT, ["N", 4])],
+        [helper.make_tensor_value_info("output_label", label_type, ["N"]),
+         seq_of_maps_value_info("output_probability", key_type, TensorProto.FLOAT)])
+    return make(graph, ml_opset=1)
+
+
+def sequence_split():
+    # x split into chunks of two: a sequence of float tensors, and the same as int32 (a sequence
+    # element type ONNX Runtime's Java API cannot read)
+    graph = helper.make_graph(
+        [helper.make_node("SplitToSequence", ["x", "two"], ["chunks"]),
+         helper.make_node("Cast", ["x"], ["x_int"], to=TensorProto.INT32),
+         helper.make_node("SplitToSequence", ["x_int", "two"], ["int_chunks"])],
+        "sequence_split",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n"])],
+        [seq_of_tensors_value_info("chunks", TensorProto.FLOAT),
+         seq_of_tensors_value_info("int_chunks", TensorProto.INT32)],
+        [init("two", 2, np.int64)])
+    return make(graph)
+
+
+def half_types():
+    # float16, bfloat16 and int16 through Identity (bits must come back unchanged) and through
+    # ONNX Runtime's own Cast, which the tests use as the reference for the Java conversions
+    graph = helper.make_graph(
+        [helper.make_node("Identity", ["h"], ["h_same"]),
+         helper.make_node("Cast", ["h"], ["h_as_float"], to=TensorProto.FLOAT),
+         helper.make_node("Cast", ["f"], ["f_as_half"], to=TensorProto.FLOAT16),
+         helper.make_node("Identity", ["bf"], ["bf_same"]),
+         helper.make_node("Cast", ["bf"], ["bf_as_float"], to=TensorProto.FLOAT),
+         helper.make_node("Cast", ["f"], ["f_as_bf"], to=TensorProto.BFLOAT16),
+         helper.make_node("Identity", ["s"], ["s_same"]),
+         helper.make_node("Cast", ["s"], ["s_as_int"], to=TensorProto.INT32)],
+        "half_types",
+        [helper.make_tensor_value_info("h", TensorProto.FLOAT16, ["n"]),
+         helper.make_tensor_value_info("bf", TensorProto.BFLOAT16, ["n"]),
+         helper.make_tensor_value_info("s", TensorProto.INT16, ["n"]),
+         helper.make_tensor_value_info("f", TensorProto.FLOAT, ["m"])],
+        [helper.make_tensor_value_info("h_same", TensorProto.FLOAT16, ["n"]),
+         helper.make_tensor_value_info("h_as_float", TensorProto.FLOAT, ["n"]),
+         helper.make_tensor_value_info("f_as_half", TensorProto.FLOAT16, ["m"]),
+         helper.make_tensor_value_info("bf_same", TensorProto.BFLOAT16, ["n"]),
+         helper.make_tensor_value_info("bf_as_float", TensorProto.FLOAT, ["n"]),
+         helper.make_tensor_value_info("f_as_bf", TensorProto.BFLOAT16, ["m"]),
+         helper.make_tensor_value_info("s_same", TensorProto.INT16, ["n"]),
+         helper.make_tensor_value_info("s_as_int", TensorProto.INT32, ["n"])])
+    return make(graph)
+
+
+def logistic_fp16(w, b, name):
+    # the logistic scorer with a float16 interface, as a model converted to half precision for
+    # serving: float16 in and out, computed in float32 between two Casts
+    graph = helper.make_graph(
+        [helper.make_node("Cast", ["x"], ["x32"], to=TensorProto.FLOAT),
+         helper.make_node("MatMul", ["x32", "W"], ["xw"]),
+         helper.make_node("Add", ["xw", "b"], ["z"]),
+         helper.make_node("Sigmoid", ["z"], ["score32"]),
+         helper.make_node("Cast", ["score32"], ["score"], to=TensorProto.FLOAT16)],
+        name,
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT16, [1, 4])],
+        [helper.make_tensor_value_info("score", TensorProto.FLOAT16, [1, 1])],
+        [init("W", [[v] for v in w]), init("b", [b])])
+    return make(graph)
+
+
+def unsigned_types():
+    # unsigned 16/32/64-bit integers, which shadow-onnx does not carry (ONNX Runtime's Java API
+    # reports them as the signed types, so they must be recognised by their ONNX type)
+    graph = helper.make_graph(
+        [helper.make_node("Identity", ["u16"], ["u16_out"]),
+         helper.make_node("Identity", ["u32"], ["u32_out"])],
+        "unsigned_types",
+        [helper.make_tensor_value_info("u16", TensorProto.UINT16, [2]),
+         helper.make_tensor_value_info("u32", TensorProto.UINT32, [2])],
+        [helper.make_tensor_value_info("u16_out", TensorProto.UINT16, [2]),
+         helper.make_tensor_value_info("u32_out", TensorProto.UINT32, [2])])
+    return make(graph)
+
+
+def optional_output():
+    # an optional(tensor(float)) output: the model loads, but ONNX Runtime's Java API cannot
+    # describe the output, so reading the metadata fails (opset 15 and IR 8 for Optional)
+    graph = helper.make_graph(
+        [helper.make_node("Optional", ["x"], ["maybe"])],
+        "optional_output",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])],
+        [helper.make_value_info("maybe", helper.make_optional_type_proto(
+            helper.make_tensor_type_proto(TensorProto.FLOAT, [2])))])
+    return make(graph, opset=15, ir_version=8)
+
+
 if __name__ == "__main__":
     save(logistic(LOGISTIC_V1_W, LOGISTIC_V1_B, "logistic_v1"),
          (TEST_DIR, "logistic_v1.onnx"), (SAMPLES_DIR, "logistic_v1.onnx"),
@@ -153,3 +289,14 @@ if __name__ == "__main__":
     save(int64_affine(), (TEST_DIR, "int64_affine.onnx"))
     save(all_types(), (TEST_DIR, "all_types.onnx"))
     save(reshape_2x2(), (TEST_DIR, "reshape_2x2.onnx"))
+    save(zipmap_classifier(CLASSIFIER_W, CLASSIFIER_B, "zipmap_v1"),
+         (TEST_DIR, "zipmap_v1.onnx"))
+    save(zipmap_classifier(ZIPMAP_V2_W, ZIPMAP_V2_B, "zipmap_v2"), (TEST_DIR, "zipmap_v2.onnx"))
+    save(zipmap_classifier(CLASSIFIER_W, CLASSIFIER_B, "zipmap_labels", ZIPMAP_STRING_LABELS),
+         (TEST_DIR, "zipmap_labels.onnx"))
+    save(sequence_split(), (TEST_DIR, "sequence_split.onnx"))
+    save(half_types(), (TEST_DIR, "half_types.onnx"))
+    save(logistic_fp16(LOGISTIC_V1_W, LOGISTIC_V1_B, "logistic_fp16_v1"),
+         (TEST_DIR, "logistic_fp16_v1.onnx"))
+    save(unsigned_types(), (TEST_DIR, "unsigned_types.onnx"))
+    save(optional_output(), (TEST_DIR, "optional_output.onnx"))

@@ -199,6 +199,20 @@ public final class EndpointConfig<I, O> {
       return production(customizer.apply(Variant.builder(name, predictor)).build());
     }
 
+    /**
+     * Adds a shadow variant whose predictor answers asynchronously (a remote model server): it
+     * holds no pool thread while its call is in flight, see {@link AsyncPredictor}.
+     */
+    public Builder<I, O> shadowAsync(String name, AsyncPredictor<I, O> predictor,
+        UnaryOperator<Variant.Builder<I, O>> customizer) {
+      return shadow(customizer.apply(Variant.async(name, predictor)).build());
+    }
+
+    /** {@link #shadowAsync(String, AsyncPredictor, UnaryOperator)} with default settings. */
+    public Builder<I, O> shadowAsync(String name, AsyncPredictor<I, O> predictor) {
+      return shadowAsync(name, predictor, b -> b);
+    }
+
     /** Adds a shadow variant with default settings (the types are the endpoint's). */
     public Builder<I, O> shadow(String name, Predictor<I, O> predictor) {
       return shadow(name, predictor, b -> b);

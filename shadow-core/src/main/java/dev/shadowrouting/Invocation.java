@@ -12,10 +12,15 @@ public final class Invocation<O> {
   private final String variant;
   private final String requestId;
 
-  public Invocation(O output, String variant, String requestId) {
+  private Invocation(O output, String variant, String requestId) {
     this.output = output;
     this.variant = variant;
     this.requestId = requestId;
+  }
+
+  /** An invocation result (the router builds them; public for tests of code that consumes them). */
+  public static <O> Invocation<O> of(O output, String variant, String requestId) {
+    return new Invocation<>(output, variant, requestId);
   }
 
   /** What the production variant returned. */

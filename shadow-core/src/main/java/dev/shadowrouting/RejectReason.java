@@ -7,5 +7,10 @@ public enum RejectReason {
   /** The variant already had {@link Variant#maxConcurrency()} copies queued or running. */
   CONCURRENCY_LIMIT,
   /** The router was closed (or closing) before the copy could run. */
-  CLOSED
+  CLOSED,
+  /**
+   * The variant is quarantined: {@link Variant#maxAbandonedThreads()} of its calls hang past their
+   * timeout ignoring interrupts; copies are refused until one of those calls returns.
+   */
+  QUARANTINED
 }

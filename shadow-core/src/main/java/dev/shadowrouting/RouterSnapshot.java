@@ -32,17 +32,67 @@ public final class RouterSnapshot {
   private final int liveThreads;
   private final int abandonedThreads;
 
-  public RouterSnapshot(String endpoint, Instant capturedAt, List<VariantStats> variants,
-      List<SinkStats> sinks, int queueDepth, int queueCapacity, int liveThreads,
-      int abandonedThreads) {
-    this.endpoint = endpoint;
-    this.capturedAt = capturedAt;
-    this.variants = List.copyOf(variants);
-    this.sinks = List.copyOf(sinks);
-    this.queueDepth = queueDepth;
-    this.queueCapacity = queueCapacity;
-    this.liveThreads = liveThreads;
-    this.abandonedThreads = abandonedThreads;
+  private RouterSnapshot(Builder b) {
+    this.endpoint = java.util.Objects.requireNonNull(b.endpoint, "endpoint");
+    this.capturedAt = java.util.Objects.requireNonNull(b.capturedAt, "capturedAt");
+    this.variants = List.copyOf(b.variants);
+    this.sinks = List.copyOf(b.sinks);
+    this.queueDepth = b.queueDepth;
+    this.queueCapacity = b.queueCapacity;
+    this.liveThreads = b.liveThreads;
+    this.abandonedThreads = b.abandonedThreads;
+  }
+
+  /** A builder (the router builds snapshots; public for tests of code that consumes them). */
+  public static Builder builder(String endpoint) {
+    return new Builder(endpoint);
+  }
+
+  /** Builder for {@link RouterSnapshot}. Not thread-safe. */
+  public static final class Builder {
+    private final String endpoint;
+    private Instant capturedAt = Instant.now();
+    private List<VariantStats> variants = List.of();
+    private List<SinkStats> sinks = List.of();
+    private int queueDepth;
+    private int queueCapacity;
+    private int liveThreads;
+    private int abandonedThreads;
+
+    private Builder(String endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    public Builder capturedAt(Instant capturedAt) {
+      this.capturedAt = capturedAt;
+      return this;
+    }
+
+    public Builder variants(List<VariantStats> variants) {
+      this.variants = variants;
+      return this;
+    }
+
+    public Builder sinks(List<SinkStats> sinks) {
+      this.sinks = sinks;
+      return this;
+    }
+
+    public Builder queue(int depth, int capacity) {
+      this.queueDepth = depth;
+      this.queueCapacity = capacity;
+      return this;
+    }
+
+    public Builder threads(int live, int abandoned) {
+      this.liveThreads = live;
+      this.abandonedThreads = abandoned;
+      return this;
+    }
+
+    public RouterSnapshot build() {
+      return new RouterSnapshot(this);
+    }
   }
 
   public String endpoint() {
@@ -53,7 +103,10 @@ public final class RouterSnapshot {
     return capturedAt;
   }
 
-  /** Every variant the router has served since it was created (also ones removed by update). */
+  /**
+   * The variants of the current configuration, and removed ones whose copies are still running
+   * (their statistics are retired with them, see the README).
+   */
   public List<VariantStats> variants() {
     return variants;
   }
@@ -115,27 +168,37 @@ public final class RouterSnapshot {
     private final long p90Nanos;
     private final long p99Nanos;
     private final long maxNanos;
+    private final int abandonedThreads;
+    private final boolean saturated;
+    private final boolean timingOut;
+    private final boolean quarantined;
 
-    public VariantStats(String name, Role role, boolean active, long sampled,
-        Map<Outcome, Long> outcomes, Map<RejectReason, Long> rejections, long matches,
-        long mismatches, long notCompared, long comparatorErrors, int inFlight, long latencyCount,
-        long p50Nanos, long p90Nanos, long p99Nanos, long maxNanos) {
-      this.name = name;
-      this.role = role;
-      this.active = active;
-      this.sampled = sampled;
-      this.outcomes = immutableCounts(Outcome.class, outcomes);
-      this.rejections = immutableCounts(RejectReason.class, rejections);
-      this.matches = matches;
-      this.mismatches = mismatches;
-      this.notCompared = notCompared;
-      this.comparatorErrors = comparatorErrors;
-      this.inFlight = inFlight;
-      this.latencyCount = latencyCount;
-      this.p50Nanos = p50Nanos;
-      this.p90Nanos = p90Nanos;
-      this.p99Nanos = p99Nanos;
-      this.maxNanos = maxNanos;
+    private VariantStats(StatsBuilder b) {
+      this.name = java.util.Objects.requireNonNull(b.name, "name");
+      this.role = java.util.Objects.requireNonNull(b.role, "role");
+      this.active = b.active;
+      this.sampled = b.sampled;
+      this.outcomes = immutableCounts(Outcome.class, b.outcomes);
+      this.rejections = immutableCounts(RejectReason.class, b.rejections);
+      this.matches = b.matches;
+      this.mismatches = b.mismatches;
+      this.notCompared = b.notCompared;
+      this.comparatorErrors = b.comparatorErrors;
+      this.inFlight = b.inFlight;
+      this.latencyCount = b.latencyCount;
+      this.p50Nanos = b.p50Nanos;
+      this.p90Nanos = b.p90Nanos;
+      this.p99Nanos = b.p99Nanos;
+      this.maxNanos = b.maxNanos;
+      this.abandonedThreads = b.abandonedThreads;
+      this.saturated = b.saturated;
+      this.timingOut = b.timingOut;
+      this.quarantined = b.quarantined;
+    }
+
+    /** A builder (the router builds these; public for tests of code that consumes them). */
+    public static StatsBuilder builder(String name, Role role) {
+      return new StatsBuilder(name, role);
     }
 
     private static <E extends Enum<E>> Map<E, Long> immutableCounts(Class<E> type, Map<E, Long> in) {
@@ -257,11 +320,129 @@ public final class RouterSnapshot {
       return maxNanos;
     }
 
+    /**
+     * Threads stuck in calls of this variant that ignored the interrupt after their timeout:
+     * replaced in the pool, counted against {@link Variant#maxAbandonedThreads()}.
+     */
+    public int abandonedThreads() {
+      return abandonedThreads;
+    }
+
+    /** True while copies are being rejected because the variant or the pool is full. */
+    public boolean saturated() {
+      return saturated;
+    }
+
+    /** True while the variant's recent calls end in timeouts. */
+    public boolean timingOut() {
+      return timingOut;
+    }
+
+    /** True while the variant is quarantined ({@link RejectReason#QUARANTINED}). */
+    public boolean quarantined() {
+      return quarantined;
+    }
+
     @Override
     public String toString() {
       return name + "[" + role + ", sampled=" + sampled + ", " + outcomes + ", rejections="
           + rejections + ", matches=" + matches + ", mismatches=" + mismatches + ", notCompared="
-          + notCompared + ", p50=" + p50Nanos + "ns, p99=" + p99Nanos + "ns]";
+          + notCompared + ", p50=" + p50Nanos + "ns, p99=" + p99Nanos + "ns"
+          + (quarantined ? ", quarantined" : "") + (saturated ? ", saturated" : "")
+          + (timingOut ? ", timing out" : "") + ']';
+    }
+  }
+
+  /** Builder for {@link VariantStats}. Not thread-safe. */
+  public static final class StatsBuilder {
+    private final String name;
+    private final Role role;
+    private boolean active = true;
+    private long sampled;
+    private final Map<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
+    private final Map<RejectReason, Long> rejections = new EnumMap<>(RejectReason.class);
+    private long matches;
+    private long mismatches;
+    private long notCompared;
+    private long comparatorErrors;
+    private int inFlight;
+    private long latencyCount;
+    private long p50Nanos;
+    private long p90Nanos;
+    private long p99Nanos;
+    private long maxNanos;
+    private int abandonedThreads;
+    private boolean saturated;
+    private boolean timingOut;
+    private boolean quarantined;
+
+    private StatsBuilder(String name, Role role) {
+      this.name = name;
+      this.role = role;
+    }
+
+    public StatsBuilder active(boolean active) {
+      this.active = active;
+      return this;
+    }
+
+    public StatsBuilder sampled(long sampled) {
+      this.sampled = sampled;
+      return this;
+    }
+
+    /** The count of {@code outcome}; for REJECTED prefer {@link #rejected}, which sums into it. */
+    public StatsBuilder outcome(Outcome outcome, long count) {
+      outcomes.put(outcome, count);
+      return this;
+    }
+
+    /** Copies rejected for {@code reason}; the REJECTED outcome is the sum over reasons. */
+    public StatsBuilder rejected(RejectReason reason, long count) {
+      rejections.put(reason, count);
+      long sum = 0;
+      for (long n : rejections.values()) {
+        sum += n;
+      }
+      outcomes.put(Outcome.REJECTED, sum);
+      return this;
+    }
+
+    public StatsBuilder comparisons(long matches, long mismatches, long notCompared,
+        long comparatorErrors) {
+      this.matches = matches;
+      this.mismatches = mismatches;
+      this.notCompared = notCompared;
+      this.comparatorErrors = comparatorErrors;
+      return this;
+    }
+
+    public StatsBuilder inFlight(int inFlight) {
+      this.inFlight = inFlight;
+      return this;
+    }
+
+    public StatsBuilder latency(long count, long p50Nanos, long p90Nanos, long p99Nanos,
+        long maxNanos) {
+      this.latencyCount = count;
+      this.p50Nanos = p50Nanos;
+      this.p90Nanos = p90Nanos;
+      this.p99Nanos = p99Nanos;
+      this.maxNanos = maxNanos;
+      return this;
+    }
+
+    public StatsBuilder health(int abandonedThreads, boolean saturated, boolean timingOut,
+        boolean quarantined) {
+      this.abandonedThreads = abandonedThreads;
+      this.saturated = saturated;
+      this.timingOut = timingOut;
+      this.quarantined = quarantined;
+      return this;
+    }
+
+    public VariantStats build() {
+      return new VariantStats(this);
     }
   }
 
@@ -274,7 +455,13 @@ public final class RouterSnapshot {
     private final long failed;
     private final int pending;
 
-    public SinkStats(String name, long emitted, long delivered, long dropped, long failed,
+    /** Sink statistics (the router builds these; public for tests of code that consumes them). */
+    public static SinkStats of(String name, long emitted, long delivered, long dropped,
+        long failed, int pending) {
+      return new SinkStats(name, emitted, delivered, dropped, failed, pending);
+    }
+
+    private SinkStats(String name, long emitted, long delivered, long dropped, long failed,
         int pending) {
       this.name = name;
       this.emitted = emitted;
@@ -298,12 +485,19 @@ public final class RouterSnapshot {
       return delivered;
     }
 
-    /** Records lost: buffer full, router closed, or the sink threw (see {@link #failed()}). */
+    /**
+     * Records lost: buffer full, router closed (or the sink still busy at the close deadline), or
+     * the sink threw (see {@link #failed()}).
+     */
     public long dropped() {
       return dropped;
     }
 
-    /** The part of {@link #dropped()} where the sink threw. */
+    /**
+     * Records the sink failed to handle: it threw from {@code accept} (also counted in
+     * {@link #dropped()}), or it reported a failure after accepting them (for example a file it
+     * could not write, see {@link ShadowSink.Context#failed}).
+     */
     public long failed() {
       return failed;
     }

@@ -5,11 +5,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What one variant call did: one record per sampled shadow copy (whatever its outcome) and one per
- * production call for which at least one shadow copy was accepted, so every request that a shadow
- * ran for can be compared side by side offline. A copy rejected before production ran (variant at
- * its {@code maxConcurrency}, router closed) has a {@link Outcome#REJECTED} record and production
- * none: there is nothing to compare.
+ * What one variant call did: one record per shadow copy that was queued (whatever its outcome) and
+ * one per production call for which at least one shadow copy was queued, so every request that a
+ * shadow ran for can be compared side by side offline. Copies rejected on the caller's thread
+ * (variant at its {@code maxConcurrency}, quarantined, queue full, router closed) are recorded in
+ * aggregate, off the caller's thread: one {@link Outcome#REJECTED} record per variant and reason
+ * with the number of copies in {@link #count()} and no request id (nothing to compare).
  *
  * <p>Records carry no payloads unless the variant opted in ({@link Variant#capturePayloads()});
  * then {@link #input()} and {@link #output()} hold what the endpoint's {@link Redactor} returned.
@@ -21,7 +22,7 @@ import java.util.Objects;
 public final class ShadowRecord {
 
   /** Version of the record's shape, written as the {@code schema} field of serialised records. */
-  public static final int SCHEMA_VERSION = 1;
+  public static final int SCHEMA_VERSION = 2;
 
   private final String endpoint;
   private final String requestId;
@@ -33,11 +34,14 @@ public final class ShadowRecord {
   private final long latencyNanos;
   private final long queueWaitNanos;
   private final String errorType;
+  private final String errorMessage;
+  private final String errorStackTrace;
   private final Comparison comparison;
   private final String productionVariant;
   private final Object input;
   private final Object output;
   private final Map<ContextPropagator<?>, Object> contexts;
+  private final long count;
 
   private ShadowRecord(Builder b) {
     this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint");
@@ -50,11 +54,25 @@ public final class ShadowRecord {
     this.latencyNanos = b.latencyNanos;
     this.queueWaitNanos = b.queueWaitNanos;
     this.errorType = b.errorType;
+    this.errorMessage = b.errorMessage;
+    this.errorStackTrace = b.errorStackTrace;
     this.comparison = b.comparison == null ? Comparison.notCompared() : b.comparison;
     this.productionVariant = b.productionVariant;
     this.input = b.input;
     this.output = b.output;
     this.contexts = b.contexts == null ? Map.of() : b.contexts;
+    if (b.count < 1) {
+      throw new IllegalArgumentException("count must be >= 1 but was " + b.count);
+    }
+    this.count = b.count;
+  }
+
+  /**
+   * How many copies this record stands for: 1, except for aggregated rejections (copies refused on
+   * the caller's thread, recorded together per variant and reason).
+   */
+  public long count() {
+    return count;
   }
 
   public static Builder builder() {
@@ -114,6 +132,16 @@ public final class ShadowRecord {
   }
 
   /** The comparison with production (for production records: {@code NOT_COMPARED}). */
+  /** The exception's message, only for variants with {@code captureErrorDetails}; else null. */
+  public String errorMessage() {
+    return errorMessage;
+  }
+
+  /** The exception's stack trace, only for variants with {@code captureErrorDetails}; else null. */
+  public String errorStackTrace() {
+    return errorStackTrace;
+  }
+
   public Comparison comparison() {
     return comparison;
   }
@@ -144,8 +172,9 @@ public final class ShadowRecord {
     Builder b = new Builder()
         .endpoint(endpoint).requestId(requestId).variant(variant).role(role).outcome(outcome)
         .rejectReason(rejectReason).timestamp(timestamp).latencyNanos(latencyNanos)
-        .queueWaitNanos(queueWaitNanos).errorType(errorType).comparison(comparison)
-        .productionVariant(productionVariant).input(input).output(output);
+        .queueWaitNanos(queueWaitNanos).errorType(errorType)
+        .errorDetails(errorMessage, errorStackTrace).comparison(comparison)
+        .productionVariant(productionVariant).input(input).output(output).count(count);
     b.contexts = contexts;
     return b;
   }
@@ -155,6 +184,7 @@ public final class ShadowRecord {
     return "ShadowRecord[endpoint=" + endpoint + ", requestId=" + requestId + ", variant=" + variant
         + ", role=" + role + ", outcome=" + outcome
         + (rejectReason == null ? "" : ", rejectReason=" + rejectReason)
+        + (count == 1 ? "" : ", count=" + count)
         + ", latencyNanos=" + latencyNanos
         + (errorType == null ? "" : ", errorType=" + errorType)
         + ", comparison=" + comparison
@@ -173,13 +203,29 @@ public final class ShadowRecord {
     private long latencyNanos = -1;
     private long queueWaitNanos = -1;
     private String errorType;
+    private String errorMessage;
+    private String errorStackTrace;
     private Comparison comparison;
     private String productionVariant;
     private Object input;
     private Object output;
     private Map<ContextPropagator<?>, Object> contexts;
+    private long count = 1;
 
     private Builder() {}
+
+    /** The exception's message and stack trace (opted-in variants only; may be null). */
+    public Builder errorDetails(String message, String stackTrace) {
+      this.errorMessage = message;
+      this.errorStackTrace = stackTrace;
+      return this;
+    }
+
+    /** Copies this record stands for, {@code >= 1} (aggregated rejections). Default 1. */
+    public Builder count(long count) {
+      this.count = count;
+      return this;
+    }
 
     public Builder endpoint(String endpoint) {
       this.endpoint = endpoint;
@@ -253,7 +299,10 @@ public final class ShadowRecord {
 
     /** The contexts captured on the caller's thread, keyed by their propagator. */
     public Builder capturedContexts(Map<ContextPropagator<?>, Object> contexts) {
-      this.contexts = contexts == null ? null : Map.copyOf(contexts);
+      // By identity, like the router's capture: two propagators that equals() each other (say,
+      // records of the same thread-local) are still two keys, and a copy must not fail on them.
+      this.contexts = contexts == null ? null
+          : java.util.Collections.unmodifiableMap(new java.util.IdentityHashMap<>(contexts));
       return this;
     }
 

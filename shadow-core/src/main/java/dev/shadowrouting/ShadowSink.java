@@ -49,6 +49,35 @@ public interface ShadowSink {
    */
   default void onAttach(String endpoint, Supplier<RouterSnapshot> snapshot) {}
 
+  /**
+   * Called once when a router starts delivering to this sink. The default calls
+   * {@link #onAttach(String, Supplier)}; override this one to report failures that happen after
+   * {@link #accept} returned (a file that cannot be written, an exporter that gave up) through
+   * {@link Context#failed}, so the router's snapshot and meters show them. Must not block.
+   */
+  default void onAttach(Context context) {
+    onAttach(context.endpoint(), context::snapshot);
+  }
+
+  /**
+   * What a router tells a sink it delivers to. Thread-safe: {@link #failed} may be called from any
+   * thread, at any time until the router closes.
+   */
+  interface Context {
+    /** The endpoint's name. */
+    String endpoint();
+
+    /** The router's live statistics. */
+    RouterSnapshot snapshot();
+
+    /**
+     * Reports that this sink could not handle {@code records} records it had accepted (0 if it
+     * cannot tell how many): counted in {@link RouterSnapshot.SinkStats#failed()} and logged once
+     * at WARN, then at DEBUG, with the exception type only.
+     */
+    void failed(Throwable cause, long records);
+  }
+
   /** Called once when that router closes. Default: nothing. */
   default void onDetach(String endpoint) {}
 

@@ -2,6 +2,8 @@ package dev.shadowrouting;
 
 import dev.shadowrouting.internal.ConfigErrors;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.Objects;
 
 /**
@@ -16,12 +18,19 @@ import java.util.Objects;
  *   <li>{@code timeout} (shadow): a call that takes longer ends as {@link Outcome#TIMEOUT}.
  *       Default 1 s.
  *   <li>{@code maxConcurrency} (shadow): copies of this variant queued or running at once;
- *       beyond it copies are rejected, so one slow or hung shadow cannot hold more than this many
- *       threads or queue slots. Default 64: idle workers may take up to ~1 ms to notice new
- *       work (they are never woken, see {@link ShadowRouter}), so a burst of copies needs room.
+ *       beyond it copies are rejected ({@link RejectReason#CONCURRENCY_LIMIT}), so one slow shadow
+ *       cannot take more than this many queue slots. A copy that times out frees its slot at once.
+ *       Default 64: busy workers may take up to ~1 ms to notice new work (they are not woken per
+ *       copy, see {@link ShadowRouter}), so a burst of copies needs room.
+ *   <li>{@code maxAbandonedThreads} (shadow): threads this variant may keep stuck in calls that
+ *       ignore the interrupt after their timeout (each replaced in the pool); when reached, the
+ *       variant is quarantined ({@link RejectReason#QUARANTINED}) until one returns. Default 4.
  *   <li>{@code comparator} (shadow): overrides the endpoint's comparator for this variant.
  *   <li>{@code capturePayloads}: opt in to inputs and outputs in records (after the endpoint's
  *       {@link Redactor}). Default off: records never carry payloads.
+ *   <li>{@code captureErrorDetails}: opt in to the message and stack trace of this variant's
+ *       exceptions in its records ({@link ShadowRecord#errorMessage()}) and in DEBUG logs.
+ *       Default off: exception messages may contain payloads, so only the type is kept.
  * </ul>
  *
  * <p>Immutable and thread-safe; validated in {@link Builder#build()}.
@@ -39,48 +48,103 @@ public final class Variant<I, O> {
   public static final int DEFAULT_MAX_CONCURRENCY = 64;
   /** Upper bound of {@code maxConcurrency}: it also bounds threads a hung shadow can hold. */
   public static final int MAX_CONCURRENCY_LIMIT = 4096;
+  public static final int DEFAULT_MAX_ABANDONED_THREADS = 4;
+  /** Upper bound of {@code maxAbandonedThreads}. */
+  public static final int MAX_ABANDONED_THREADS_LIMIT = 1024;
 
   private final String name;
   private final Predictor<I, O> predictor;
+  private final AsyncPredictor<I, O> asyncPredictor;
   private final double weight;
   private final double samplingRate;
   private final Duration timeout;
   private final int maxConcurrency;
+  private final int maxAbandonedThreads;
   private final OutputComparator<O> comparator;
   private final boolean capturePayloads;
+  private final boolean captureErrorDetails;
 
   private Variant(Builder<I, O> b) {
     this.name = b.name;
-    this.predictor = b.predictor;
+    this.asyncPredictor = b.asyncPredictor;
+    this.predictor = b.asyncPredictor != null ? blocking(b.asyncPredictor) : b.predictor;
     this.weight = b.weight;
     this.samplingRate = b.samplingRate;
     this.timeout = b.timeout;
     this.maxConcurrency = b.maxConcurrency;
+    this.maxAbandonedThreads = b.maxAbandonedThreads;
     this.comparator = b.comparator;
     this.capturePayloads = b.capturePayloads;
+    this.captureErrorDetails = b.captureErrorDetails;
   }
 
   public static <I, O> Builder<I, O> builder(String name, Predictor<I, O> predictor) {
-    return new Builder<>(name, predictor);
+    return new Builder<>(name, predictor, null);
+  }
+
+  /**
+   * A builder for a variant whose predictor answers asynchronously (a remote model server): as a
+   * shadow it holds no pool thread while the call is in flight, see {@link AsyncPredictor}.
+   */
+  public static <I, O> Builder<I, O> async(String name, AsyncPredictor<I, O> predictor) {
+    return new Builder<>(name, null, predictor);
+  }
+
+  /** Waits for the stage: the production path, and replays of an async production variant. */
+  private static <I, O> Predictor<I, O> blocking(AsyncPredictor<I, O> async) {
+    return new Predictor<>() {
+      @Override
+      public O predict(I input) throws Exception {
+        CompletionStage<O> stage = async.predictAsync(input);
+        if (stage == null) {
+          throw new NullPointerException("AsyncPredictor returned null");
+        }
+        try {
+          return stage.toCompletableFuture().get();
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause() == null ? e : e.getCause();
+          if (cause instanceof Exception ex) {
+            throw ex; // the same instance the stage failed with
+          }
+          if (cause instanceof Error err) {
+            throw err;
+          }
+          throw e;
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "blocking(" + async + ")";
+      }
+    };
   }
 
   /** A builder initialised with every setting of this variant. */
   public Builder<I, O> toBuilder() {
-    return new Builder<>(name, predictor)
+    return new Builder<>(name, asyncPredictor == null ? predictor : null, asyncPredictor)
         .weight(weight)
         .samplingRate(samplingRate)
         .timeout(timeout)
         .maxConcurrency(maxConcurrency)
+        .maxAbandonedThreads(maxAbandonedThreads)
         .comparator(comparator)
-        .capturePayloads(capturePayloads);
+        .capturePayloads(capturePayloads)
+        .captureErrorDetails(captureErrorDetails);
   }
 
   public String name() {
     return name;
   }
 
+  /** The predictor; for an async variant, one that waits for its stage. */
   public Predictor<I, O> predictor() {
     return predictor;
+  }
+
+  /** The asynchronous predictor, or {@code null} for a blocking variant. */
+  public AsyncPredictor<I, O> asyncPredictor() {
+    return asyncPredictor;
   }
 
   public double weight() {
@@ -99,6 +163,10 @@ public final class Variant<I, O> {
     return maxConcurrency;
   }
 
+  public int maxAbandonedThreads() {
+    return maxAbandonedThreads;
+  }
+
   /** This variant's own comparator, or {@code null} to use the endpoint's. */
   public OutputComparator<O> comparator() {
     return comparator;
@@ -108,10 +176,15 @@ public final class Variant<I, O> {
     return capturePayloads;
   }
 
+  public boolean captureErrorDetails() {
+    return captureErrorDetails;
+  }
+
   @Override
   public String toString() {
     return "Variant[name=" + name + ", weight=" + weight + ", samplingRate=" + samplingRate
         + ", timeout=" + timeout + ", maxConcurrency=" + maxConcurrency
+        + ", maxAbandonedThreads=" + maxAbandonedThreads
         + ", capturePayloads=" + capturePayloads + ']';
   }
 
@@ -122,16 +195,20 @@ public final class Variant<I, O> {
   public static final class Builder<I, O> {
     private final String name;
     private final Predictor<I, O> predictor;
+    private final AsyncPredictor<I, O> asyncPredictor;
     private double weight = DEFAULT_WEIGHT;
     private double samplingRate = DEFAULT_SAMPLING_RATE;
     private Duration timeout = DEFAULT_TIMEOUT;
     private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
+    private int maxAbandonedThreads = DEFAULT_MAX_ABANDONED_THREADS;
     private OutputComparator<O> comparator;
     private boolean capturePayloads;
+    private boolean captureErrorDetails;
 
-    private Builder(String name, Predictor<I, O> predictor) {
+    private Builder(String name, Predictor<I, O> predictor, AsyncPredictor<I, O> async) {
       this.name = name;
       this.predictor = predictor;
+      this.asyncPredictor = async;
     }
 
     /** Production share of traffic, a finite number {@code >= 0}. */
@@ -158,6 +235,15 @@ public final class Variant<I, O> {
       return this;
     }
 
+    /**
+     * Threads this shadow may keep stuck in calls that ignore their timeout's interrupt before it
+     * is quarantined, in [1, 1024].
+     */
+    public Builder<I, O> maxAbandonedThreads(int maxAbandonedThreads) {
+      this.maxAbandonedThreads = maxAbandonedThreads;
+      return this;
+    }
+
     /** Comparator for this shadow variant ({@code null}: the endpoint's). */
     public Builder<I, O> comparator(OutputComparator<O> comparator) {
       this.comparator = comparator;
@@ -171,16 +257,27 @@ public final class Variant<I, O> {
     }
 
     /**
+     * Keep the message and stack trace of this variant's exceptions in its records and in DEBUG
+     * logs. Off by default: messages may contain payloads.
+     */
+    public Builder<I, O> captureErrorDetails(boolean captureErrorDetails) {
+      this.captureErrorDetails = captureErrorDetails;
+      return this;
+    }
+
+    /**
      * @throws IllegalArgumentException naming every invalid field, its value and allowed range
      */
     public Variant<I, O> build() {
       ConfigErrors errors = new ConfigErrors("variant '" + name + "' is invalid");
       errors.requireName("name", name);
-      errors.requireNonNull("predictor", predictor);
+      errors.requireNonNull("predictor", predictor == null ? asyncPredictor : predictor);
       errors.requireFiniteAtLeast("weight", weight, 0.0);
       errors.requireInRange("samplingRate", samplingRate, 0.0, 1.0);
       errors.requirePositive("timeout", timeout, MAX_TIMEOUT);
       errors.requireInRange("maxConcurrency", maxConcurrency, 1, MAX_CONCURRENCY_LIMIT);
+      errors.requireInRange("maxAbandonedThreads", maxAbandonedThreads, 1,
+          MAX_ABANDONED_THREADS_LIMIT);
       errors.throwIfAny();
       return new Variant<>(this);
     }
@@ -190,13 +287,16 @@ public final class Variant<I, O> {
   public boolean equals(Object o) {
     return o instanceof Variant<?, ?> v
         && v.name.equals(name)
-        && v.predictor == predictor
+        && v.asyncPredictor == asyncPredictor
+        && (asyncPredictor != null || v.predictor == predictor) // async: the adapter is per copy
         && Double.compare(v.weight, weight) == 0
         && Double.compare(v.samplingRate, samplingRate) == 0
         && v.timeout.equals(timeout)
         && v.maxConcurrency == maxConcurrency
+        && v.maxAbandonedThreads == maxAbandonedThreads
         && v.comparator == comparator
-        && v.capturePayloads == capturePayloads;
+        && v.capturePayloads == capturePayloads
+        && v.captureErrorDetails == captureErrorDetails;
   }
 
   @Override

@@ -27,6 +27,8 @@ class FaultFloodTest {
   private static final int SHADOWED_REQUESTS = ROUNDS * CALLERS * CALLS_PER_CALLER_PER_ROUND;
   private static final int WORKERS = 2;
   private static final int MAX_CONCURRENCY = 4;
+  /** Threads the hung variant may hold before it is quarantined. */
+  private static final int MAX_ABANDONED = 4;
   private static final int QUEUE_CAPACITY = 1024;
   /** Production's CPU work per call (a multiply chain, a few microseconds), so a ratio means something. */
   private static final int WORK = 4_000;
@@ -46,12 +48,13 @@ class FaultFloodTest {
   private static final long PER_COPY_BYTES = 256;
   private static final long FIXED_BYTES = 8L << 20;
   private static final long MEMORY_BOUND = QUEUE_CAPACITY * PER_COPY_BYTES
-      + MAX_CONCURRENCY * PER_COPY_BYTES + FIXED_BYTES;
+      + (MAX_CONCURRENCY + MAX_ABANDONED) * PER_COPY_BYTES + FIXED_BYTES;
 
   @Test
   void aHungShadowUnderAFloodKeepsMemoryThreadsAndThroughputBounded() throws Exception {
     long heapBefore = heapAfterGc();
-    CountDownLatch hung = new CountDownLatch(MAX_CONCURRENCY);
+    CountDownLatch hung = new CountDownLatch(MAX_ABANDONED);
+    LongAdder records = new LongAdder();
     CountDownLatch release = new CountDownLatch(1);
     ShadowRouter<Integer, Integer> shadowed = ShadowRouter.create(
         EndpointConfig.<Integer, Integer>builder("flood")
@@ -60,13 +63,13 @@ class FaultFloodTest {
                     Fixtures.hangIgnoringInterrupts(hung, release, 0))
                 .timeout(Duration.ofMillis(20))
                 .maxConcurrency(MAX_CONCURRENCY)
+                .maxAbandonedThreads(MAX_ABANDONED)
                 .build())
             .workerThreads(WORKERS)
             .queueCapacity(QUEUE_CAPACITY)
-            // No sink: with one, every request also builds two records (production's and the
-            // rejected copy's) on the caller's thread and a delivery thread takes CPU from the
-            // callers, which cost ~25% throughput here on 2 cores (reported to the lead); this
-            // test isolates what the hung shadow itself costs production.
+            // With a sink: refused copies are counted on the caller's thread and recorded in
+            // aggregate by the pool, so a sink costs the callers nothing here.
+            .sink(record -> records.add(record.count()))
             .build());
     ShadowRouter<Integer, Integer> plain = ShadowRouter.create(
         EndpointConfig.<Integer, Integer>builder("plain-flood")
@@ -100,9 +103,11 @@ class FaultFloodTest {
       RouterSnapshot s = shadowed.snapshot();
       RouterSnapshot.VariantStats hangs = s.variant("hangs");
       assertThat(hangs.sampled()).isEqualTo(SHADOWED_REQUESTS);
-      assertThat(hangs.timeouts()).isEqualTo(MAX_CONCURRENCY);
-      assertThat(hangs.rejected(RejectReason.CONCURRENCY_LIMIT))
-          .isEqualTo(SHADOWED_REQUESTS - MAX_CONCURRENCY);
+      assertThat(hangs.quarantined()).isTrue();
+      assertThat(hangs.abandonedThreads()).isEqualTo(MAX_ABANDONED);
+      assertThat(hangs.timeouts()).isGreaterThanOrEqualTo(MAX_ABANDONED);
+      assertThat(hangs.rejected(RejectReason.QUARANTINED))
+          .isGreaterThan(SHADOWED_REQUESTS / 2);
 
       assertThat(median(ratios))
           .as("median throughput per caller CPU second with the hung shadow / without, over %d"
@@ -116,14 +121,17 @@ class FaultFloodTest {
     }
     FaultSupport.awaitNoRouterThreads("flood");
     Fixtures.assertAccounting(shadowed.snapshot());
+    // every copy is in the sink's records, the refused ones in aggregated records
+    assertThat(records.sum()).isEqualTo(SHADOWED_REQUESTS + shadowed.snapshot().variant("prod")
+        .sampled());
   }
 
   private static void assertThreadsAtTheirMaximum(ShadowRouter<?, ?> router) {
-    // the hung calls are abandoned and replaced: workers + maxConcurrency, never more
-    assertThat(router.snapshot().liveThreads()).isEqualTo(WORKERS + MAX_CONCURRENCY);
+    // the hung calls are abandoned and replaced: workers + maxAbandonedThreads, never more
+    assertThat(router.snapshot().liveThreads()).isEqualTo(WORKERS + MAX_ABANDONED);
     assertThat(FaultSupport.routerThreads("flood"))
-        .as("pool threads and the watchdog")
-        .hasSize(WORKERS + MAX_CONCURRENCY + 1);
+        .as("pool threads, the watchdog and the sink's thread")
+        .hasSize(WORKERS + MAX_ABANDONED + 2);
   }
 
   /**

@@ -65,6 +65,11 @@ final class Fixtures {
     });
   }
 
+  /** The copies some records stand for: aggregated rejection records stand for several. */
+  static long copies(java.util.List<ShadowRecord> records) {
+    return records.stream().mapToLong(ShadowRecord::count).sum();
+  }
+
   /** Checks the accounting invariant on a quiescent router. */
   static void assertAccounting(RouterSnapshot s) {
     for (RouterSnapshot.VariantStats v : s.variants()) {

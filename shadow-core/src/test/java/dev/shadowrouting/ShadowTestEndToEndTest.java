@@ -171,9 +171,6 @@ class ShadowTestEndToEndTest {
       callers.shutdown();
 
       RouterSnapshot s = router.snapshot();
-      assertThat(s.variant("v1").invocations() + s.variant("v2").invocations())
-          .as("every call answered by exactly one production variant")
-          .isGreaterThanOrEqualTo(answered.get());
       assertThat(s.variant("v2").role()).isEqualTo(Role.PRODUCTION);
       assertThat(byCandidate.get()).isPositive();
       assertThat(test.report().decision()).isEqualTo(ShadowTest.Decision.PROMOTED);

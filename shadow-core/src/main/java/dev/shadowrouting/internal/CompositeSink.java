@@ -63,11 +63,13 @@ public final class CompositeSink implements ShadowSink {
   }
 
   private void forEach(java.util.function.Consumer<ShadowSink> action) {
-    RuntimeException first = null;
+    // Throwable, not RuntimeException: an Error from one sink (say a NoClassDefFoundError of a
+    // missing optional dependency) must not keep the record from the sinks after it.
+    Throwable first = null;
     for (ShadowSink s : sinks) {
       try {
         action.accept(s);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         if (first == null) {
           first = e;
         } else {
@@ -76,7 +78,7 @@ public final class CompositeSink implements ShadowSink {
       }
     }
     if (first != null) {
-      throw first;
+      throw Rethrow.<RuntimeException>sneaky(first); // the router counts and logs it
     }
   }
 }

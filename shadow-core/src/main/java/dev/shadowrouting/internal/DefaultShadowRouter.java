@@ -68,6 +68,21 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
   static final int MAX_TESTS_KEPT = 100;
   /** How long a waiting caller (test mode) or awaitIdle parks between looks. */
   private static final long TEST_MODE_BACKOFF_NANOS = 20_000;
+  /** How long the watchdog keeps ticking after the last aggregated rejection record. */
+  private static final long REJECTION_LINGER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS
+      .toNanos(200);
+  /** How long close waits for workers to finish counting copies they ended (no user code). */
+  private static final long COUNTING_GRACE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS
+      .toNanos(200);
+  /** The part of closeTimeout kept for the sinks to take the records close itself writes. */
+  private static final long SINK_RESERVE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS
+      .toNanos(100);
+  /** A variant is no longer saturated or timing out after this long without a sign of it. */
+  private static final long STATE_QUIET_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+  /** Whether a variant is saturated or timing out (watchdog thread only). */
+  private volatile boolean statesOn;
+  /** When housekeeping last recorded rejections (watchdog thread only). */
+  private volatile long lastRejectionNanos = System.nanoTime() - REJECTION_LINGER_NANOS;
 
   public DefaultShadowRouter(EndpointConfig<I, O> config) {
     this.name = config.name();
@@ -91,7 +106,7 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     this.supervisor = new TestSupervisor(name, this::runningTests);
     for (SinkChannel c : channels) {
       try {
-        c.sink().onAttach(name, this::snapshot);
+        c.sink().onAttach(c.context(this::snapshot));
       } catch (Throwable t) {
         c.failures().log(t);
       }
@@ -128,6 +143,11 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
       c.active = true;
       return c;
     }, testLanes::get);
+    // Statistics retire with their variant (each holds histograms of ~100 KB): a removed variant
+    // stays listed only while copies of it still run or hang; copies that end later count into
+    // the retired object, which goes when they do. A shadow test keeps its candidate's numbers.
+    counters.values().removeIf(c -> !c.active && c.inFlight.get() == 0
+        && c.abandonedThreads() == 0);
     counterList = List.copyOf(counters.values());
     return compiled;
   }
@@ -156,76 +176,95 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     ProductionLane<I, O> lane = r.choose(request.targetVariant());
     String id = request.requestId() != null ? request.requestId() : ids.next();
     O out = call(r, lane, input, request.samplingKey(), id);
-    return new Invocation<>(out, lane.name, id);
+    return Invocation.of(out, lane.name, id);
   }
 
   /**
    * The caller's path. Shadows cost nothing here unless one samples the request; a sampled copy
-   * first takes a slot of its variant, so a saturated or hung shadow costs the caller a few
-   * counters and nothing else: production is then neither timed nor followed by any allocation.
+   * first takes a slot of its variant, so a saturated, quarantined or hung shadow costs the caller
+   * a few counters and nothing else: production is then neither timed nor followed by any
+   * allocation, and no record is built on this thread (rejections are counted here and recorded in
+   * aggregate by the pool's housekeeping).
    */
   private O call(Routing<I, O> r, ProductionLane<I, O> lane, I input, String samplingKey,
       String requestId) throws Exception {
     long mask = r.shadows.length == 0 ? 0 : r.sample(samplingKey);
     long refused = 0;
-    RejectReason reason = closed ? RejectReason.CLOSED : RejectReason.CONCURRENCY_LIMIT;
+    boolean isClosed = closed;
     for (long m = mask; m != 0; m &= m - 1) {
       ShadowLane<I, O> shadow = r.shadows[Long.numberOfTrailingZeros(m)];
-      shadow.counters.sampled.increment();
-      if (reason == RejectReason.CLOSED || !(shadow.counters.tryAcquire(shadow.maxConcurrency)
-          || r.testMode && awaitSlot(shadow))) {
+      VariantCounters c = shadow.counters;
+      c.sampled.increment();
+      RejectReason reason = isClosed ? RejectReason.CLOSED
+          : c.quarantined ? RejectReason.QUARANTINED
+          : c.tryAcquire(shadow.maxConcurrency) || r.testMode && awaitSlot(shadow) ? null
+          : closed ? RejectReason.CLOSED : RejectReason.CONCURRENCY_LIMIT;
+      if (reason != null) {
         refused |= Long.lowestOneBit(m);
+        rejectedOnCaller(c, reason);
       }
     }
     mask &= ~refused;
-    // A request id is generated only when records of this request need to be joined: a refused
-    // copy's record alone needs none (the saturated path stays cheap).
-    String id = requestId == null && mask != 0 && refused != 0 && channels.length > 0
-        ? ids.next() : requestId;
-    for (long m = refused; m != 0; m &= m - 1) {
-      rejectedBeforeProduction(r.shadows[Long.numberOfTrailingZeros(m)], lane, reason, id);
-    }
     if (mask == 0) {
       return lane.callUnsampled(input);
     }
-    Object[] contexts = r.propagators.length == 0 ? null : capture(r.propagators);
-    long start = System.nanoTime();
-    O out = null;
-    Throwable error = null;
+    // From here each lane in `mask` holds a slot that only a queued copy's end may release: the
+    // finally below releases those that were not handed off, whatever happens in between.
+    long handedOff = 0;
     try {
-      out = lane.predictor.predict(input);
-    } catch (Throwable t) {
-      error = t;
+      Object[] contexts = r.propagators.length == 0 ? null : capture(r.propagators);
+      long start = System.nanoTime();
+      O out = null;
+      Throwable error = null;
+      try {
+        out = lane.predictor.predict(input);
+      } catch (Throwable t) {
+        error = t;
+      }
+      long latency = System.nanoTime() - start;
+      lane.counters.count(error == null ? Outcome.SUCCESS : Outcome.ERROR);
+      try {
+        Exchange<I, O> ex = new Exchange<>(r, lane, input, out, error, start, latency, contexts,
+            requestId);
+        for (long m = mask; m != 0; m &= m - 1) {
+          ShadowLane<I, O> shadow = r.shadows[Long.numberOfTrailingZeros(m)];
+          submit(r, new ShadowTask<>(ex, shadow));
+          handedOff |= Long.lowestOneBit(m);
+        }
+      } catch (Throwable t) { // never let the shadow side reach the caller
+        internalFailure(t);
+      }
+      if (error != null) {
+        throw Rethrow.<RuntimeException>sneaky(error); // the same instance, whatever its type
+      }
+      return out;
+    } finally {
+      for (long m = mask & ~handedOff; m != 0; m &= m - 1) {
+        VariantCounters c = r.shadows[Long.numberOfTrailingZeros(m)].counters;
+        c.inFlight.decrementAndGet();
+        rejectedOnCaller(c, RejectReason.QUEUE_FULL); // could not be queued
+      }
     }
-    long latency = System.nanoTime() - start;
-    lane.counters.count(error == null ? Outcome.SUCCESS : Outcome.ERROR);
-    try {
-      submit(r, new Exchange<>(r, lane, input, out, error, start, latency, contexts, id), mask);
-    } catch (Throwable t) { // never let the shadow side reach the caller
-      internalFailure(t);
+  }
+
+  /** A copy refused on the caller's thread: counters only; housekeeping records it. */
+  private void rejectedOnCaller(VariantCounters c, RejectReason reason) {
+    c.rejectOnCaller(reason);
+    if (!c.rejectionsPending) {
+      c.rejectionsPending = true;
+      executor.wakeWatchdog(); // one volatile read unless the watchdog sleeps
     }
-    if (error != null) {
-      throw rethrow(error);
-    }
-    return out;
   }
 
   /** Test mode: waits for a slot of {@code shadow}; false if the router closes meanwhile. */
   private boolean awaitSlot(ShadowLane<I, O> shadow) {
-    while (!closed) {
+    while (!closed && !shadow.counters.quarantined) {
       if (shadow.counters.tryAcquire(shadow.maxConcurrency)) {
         return true;
       }
       LockSupport.parkNanos(TEST_MODE_BACKOFF_NANOS);
     }
     return false;
-  }
-
-  private static Exception rethrow(Throwable t) {
-    if (t instanceof Error e) {
-      throw e;
-    }
-    return (Exception) t; // Predictor.predict throws only Exception or unchecked
   }
 
   private Object[] capture(ContextPropagator<?>[] propagators) {
@@ -240,40 +279,20 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     return captured;
   }
 
-  /** Queues one copy per lane in {@code mask}; each lane already holds a slot for it. */
-  private void submit(Routing<I, O> r, Exchange<I, O> exchange, long mask) {
-    for (long m = mask; m != 0; m &= m - 1) {
-      ShadowTask<I, O> task = new ShadowTask<>(exchange, r.shadows[Long.numberOfTrailingZeros(m)]);
-      RejectReason reason = executor.submit(task);
-      while (reason == RejectReason.QUEUE_FULL && r.testMode) { // test mode: wait for room
-        LockSupport.parkNanos(TEST_MODE_BACKOFF_NANOS);
-        reason = executor.submit(task);
-      }
-      if (reason != null) {
-        rejected(task, reason);
-      }
+  /** Queues one copy whose lane holds a slot; a refused copy ends as rejected (slot released). */
+  private void submit(Routing<I, O> r, ShadowTask<I, O> task) {
+    RejectReason reason = executor.submit(task);
+    while (reason == RejectReason.QUEUE_FULL && r.testMode) { // test mode: wait for room
+      LockSupport.parkNanos(TEST_MODE_BACKOFF_NANOS);
+      reason = executor.submit(task);
+    }
+    if (reason != null && task.end(ShadowTask.QUEUED)) { // never queued: nobody else can end it
+      task.lane.counters.inFlight.decrementAndGet();
+      rejectedOnCaller(task.lane.counters, reason);
     }
   }
 
-  /** A copy rejected before production ran: counters, and a record only if a sink listens. */
-  private void rejectedBeforeProduction(ShadowLane<I, O> shadow, ProductionLane<I, O> production,
-      RejectReason reason, String requestId) {
-    try {
-      VariantCounters c = shadow.counters;
-      c.reject(reason);
-      if (channels.length > 0) {
-        emit(ShadowRecord.builder()
-            .endpoint(name).requestId(requestId).variant(shadow.name).role(Role.SHADOW)
-            .outcome(Outcome.REJECTED).rejectReason(reason)
-            .productionVariant(production.name).timestamp(instantOf(System.nanoTime()))
-            .build());
-      }
-    } catch (Throwable t) {
-      internalFailure(t);
-    }
-  }
-
-  // ---- pool side -------------------------------------------------------------------------------
+  // ---- pool side: the one place a copy ends ---------------------------------------------------
 
   @Override
   public void execute(ShadowTask<?, ?> t) {
@@ -281,47 +300,175 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     ShadowTask<I, O> task = (ShadowTask<I, O>) t;
     Exchange<I, O> ex = task.exchange;
     ShadowLane<I, O> lane = task.lane;
+    if (lane.counters.quarantined) { // queued before the quarantine: do not feed a hung variant
+      endCopy(task, ShadowTask.RUNNING, Outcome.REJECTED, RejectReason.QUARANTINED, -1,
+          Comparison.notCompared(), null, null, null);
+      return;
+    }
+    if (lane.asyncPredictor != null) {
+      startAsync(task);
+      return;
+    }
+    O out = null;
+    Throwable error = null;
+    restore(ex);
     try {
-      recordProduction(ex);
-      long queueWait = task.startNanos - ex.queuedAtNanos();
-      O out = null;
-      Throwable error = null;
-      restore(ex);
-      try {
-        Predictor<I, O> predictor = lane.replaysProduction ? ex.production.predictor : lane.predictor;
-        out = ShadowContext.callAsShadow(lane.name, () -> predictor.predict(ex.input));
-      } catch (Throwable e) {
-        error = e;
-      } finally {
-        clear(ex);
+      Predictor<I, O> predictor = lane.replaysProduction ? ex.production.predictor : lane.predictor;
+      out = ShadowContext.callAsShadow(lane.name, () -> predictor.predict(ex.input));
+    } catch (Throwable e) {
+      error = e;
+    } finally {
+      clear(ex);
+    }
+    finish(task, out, error, System.nanoTime() - task.startNanos);
+  }
+
+  /**
+   * Starts an async copy: the call is sent on this worker (with the caller's context and
+   * ShadowContext), and the worker is free again at once; the stage's completion comes back
+   * through the executor to a worker ({@link #completeAsync}).
+   */
+  private void startAsync(ShadowTask<I, O> task) {
+    Exchange<I, O> ex = task.exchange;
+    ShadowLane<I, O> lane = task.lane;
+    java.util.concurrent.CompletionStage<O> stage;
+    restore(ex);
+    try {
+      stage = ShadowContext.callAsShadow(lane.name, () -> lane.asyncPredictor.predictAsync(ex.input));
+      if (stage == null) {
+        throw new NullPointerException("AsyncPredictor returned null");
       }
-      long latency = System.nanoTime() - task.startNanos;
-      if (!task.finish(ShadowTask.RUNNING)) {
-        return; // timed out meanwhile: the late result is discarded, never compared
-      }
-      VariantCounters c = lane.counters;
-      Outcome outcome = error == null ? Outcome.SUCCESS : Outcome.ERROR;
-      if (error != null) {
-        c.callFailures.log(error);
-      }
-      Comparison comparison = compare(lane, ex, error, out);
+    } catch (Throwable e) {
+      finish(task, null, e, System.nanoTime() - task.startNanos);
+      return;
+    } finally {
+      clear(ex);
+    }
+    try {
+      task.future = stage.toCompletableFuture(); // to cancel it at the timeout
+    } catch (UnsupportedOperationException e) {
+      // a stage without a future: the timeout still ends the copy, it just cannot cancel
+    }
+    executor.asyncStarted(task);
+    stage.whenComplete((out, err) -> {
+      task.asyncEndNanos = System.nanoTime();
+      task.asyncOutput = out;
+      task.asyncError = err instanceof java.util.concurrent.CompletionException && err.getCause()
+          != null ? err.getCause() : err;
+      executor.asyncCompleted(task); // publishes the fields through the completion queue
+    });
+  }
+
+  @Override
+  public void completeAsync(ShadowTask<?, ?> t) {
+    @SuppressWarnings("unchecked")
+    ShadowTask<I, O> task = (ShadowTask<I, O>) t;
+    finish(task, task.asyncOutput, task.asyncError, task.asyncEndNanos - task.startNanos);
+  }
+
+  /** A call returned (or its stage completed): compare, redact and end the copy. */
+  private void finish(ShadowTask<I, O> task, O out, Throwable error, long latency) {
+    Exchange<I, O> ex = task.exchange;
+    ShadowLane<I, O> lane = task.lane;
+    if (!task.isRunning()) {
+      return; // timed out meanwhile: the late result is discarded, never compared
+    }
+    // The comparison and the redaction run before the copy ends, under its timeout: one that
+    // hangs is timed out like a hanging call, and the copy still ends exactly once.
+    Comparison comparison = compare(lane, ex, error, out);
+    Object[] payloads = lane.capturePayloads && channels.length > 0
+        ? payloads(ex.routing.redactor, lane.counters, ex.input, out) : null;
+    endCopy(task, ShadowTask.RUNNING, error == null ? Outcome.SUCCESS : Outcome.ERROR, null,
+        latency, comparison, out, error, payloads);
+  }
+
+  @Override
+  public boolean timeOut(ShadowTask<?, ?> t) {
+    @SuppressWarnings("unchecked")
+    ShadowTask<I, O> task = (ShadowTask<I, O>) t;
+    return endCopy(task, ShadowTask.RUNNING, Outcome.TIMEOUT, null,
+        System.nanoTime() - task.startNanos, Comparison.notCompared(), null, null, null);
+  }
+
+  @Override
+  public void reject(ShadowTask<?, ?> t, RejectReason reason) {
+    @SuppressWarnings("unchecked")
+    ShadowTask<I, O> task = (ShadowTask<I, O>) t;
+    endCopy(task, ShadowTask.QUEUED, Outcome.REJECTED, reason, -1, Comparison.notCompared(), null,
+        null, null);
+  }
+
+  /**
+   * Ends a queued copy with its outcome: the single place that claims it (one CAS from
+   * {@code from}), frees its admission slot, counts it, feeds a running shadow test and writes its
+   * record. Every path (call returned, timeout, rejection in the queue, close) goes through here.
+   * Counting comes first, so a failure while building the record cannot lose the outcome.
+   *
+   * @return true if this call ended the copy
+   */
+  private boolean endCopy(ShadowTask<I, O> task, int from, Outcome outcome, RejectReason reason,
+      long latency, Comparison comparison, O out, Throwable error, Object[] payloads) {
+    if (!task.end(from)) {
+      return false;
+    }
+    ShadowLane<I, O> lane = task.lane;
+    Exchange<I, O> ex = task.exchange;
+    VariantCounters c = lane.counters;
+    try {
+      count(task, outcome, reason, latency, comparison, out, error, payloads);
+    } finally {
+      // last, so that awaitIdle never sees an idle variant whose record is not emitted yet
+      c.inFlight.decrementAndGet();
+    }
+    return true;
+  }
+
+  private void count(ShadowTask<I, O> task, Outcome outcome, RejectReason reason, long latency,
+      Comparison comparison, O out, Throwable error, Object[] payloads) {
+    ShadowLane<I, O> lane = task.lane;
+    Exchange<I, O> ex = task.exchange;
+    VariantCounters c = lane.counters;
+    if (outcome == Outcome.REJECTED) {
+      c.reject(reason);
+    } else {
       c.recordLatency(latency);
       c.countComparison(comparison.result());
       c.count(outcome);
-      observe(lane, ex, outcome, latency, queueWait, comparison, out);
-      if (channels.length > 0) {
-        ShadowRecord.Builder b = base(ex, lane.name, Role.SHADOW, outcome, task.startNanos)
-            .latencyNanos(latency)
-            .queueWaitNanos(queueWait)
-            .errorType(error == null ? null : error.getClass().getName())
+      c.health(outcome);
+      if (error != null) {
+        c.callFailures.log(error);
+        if (lane.variant.captureErrorDetails()) {
+          LOG.log(System.Logger.Level.DEBUG, "shadow variant '" + lane.name + "' of endpoint '"
+              + name + "' failed (error details opted in)", error);
+        }
+      }
+      observe(lane, ex, outcome, latency, task.startNanos - ex.queuedAtNanos(), comparison, out);
+    }
+    try {
+      recordProduction(ex);
+    } catch (Throwable t) {
+      internalFailure(t);
+    }
+    if (channels.length > 0) {
+      try {
+        ShadowRecord.Builder b = base(ex, lane.name, Role.SHADOW, outcome,
+            outcome == Outcome.REJECTED ? System.nanoTime() : task.startNanos)
             .comparison(comparison);
-        if (lane.capturePayloads) {
-          payloads(b, ex.routing.redactor, lane.counters, ex.input, out);
+        if (outcome == Outcome.REJECTED) {
+          b.rejectReason(reason);
+        } else {
+          b.latencyNanos(latency)
+              .queueWaitNanos(task.startNanos - ex.queuedAtNanos())
+              .errorType(error == null ? null : error.getClass().getName());
+          errorDetails(b, lane.variant, error);
+        }
+        if (payloads != null) {
+          b.input(payloads[0]).output(payloads[1]);
         }
         emit(b.build());
+      } catch (Throwable t) {
+        internalFailure(t);
       }
-    } finally {
-      lane.counters.inFlight.decrementAndGet();
     }
   }
 
@@ -357,40 +504,49 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
   }
 
   @Override
-  public void timedOut(ShadowTask<?, ?> t) {
-    @SuppressWarnings("unchecked")
-    ShadowTask<I, O> task = (ShadowTask<I, O>) t;
-    ShadowLane<I, O> lane = task.lane;
-    long latency = System.nanoTime() - t.startNanos;
-    VariantCounters c = lane.counters;
-    c.recordLatency(latency);
-    c.countComparison(Comparison.Result.NOT_COMPARED);
-    c.count(Outcome.TIMEOUT);
-    observe(lane, task.exchange, Outcome.TIMEOUT, latency,
-        t.startNanos - t.exchange.queuedAtNanos(), Comparison.notCompared(), null);
-    if (channels.length > 0) {
-      emit(base(t.exchange, lane.name, Role.SHADOW, Outcome.TIMEOUT, t.startNanos)
-          .latencyNanos(latency)
-          .queueWaitNanos(t.startNanos - t.exchange.queuedAtNanos())
-          .build());
-    }
+  public boolean abandon(ShadowTask<?, ?> task) {
+    return task.lane.counters.tryAbandon(task.lane.maxAbandonedThreads);
   }
 
-  /** A queued (or queue-refused) copy that will never run; it holds its variant's slot. */
   @Override
-  public void rejected(ShadowTask<?, ?> t, RejectReason reason) {
-    try {
-      recordProduction(t.exchange);
-      VariantCounters c = t.lane.counters;
-      c.reject(reason);
-      if (channels.length > 0) {
-        emit(base(t.exchange, t.lane.name, Role.SHADOW, Outcome.REJECTED, System.nanoTime())
-            .rejectReason(reason)
-            .build());
+  public void abandonedReturned(ShadowTask<?, ?> task) {
+    task.lane.counters.abandonedReturned(task.lane.maxAbandonedThreads);
+  }
+
+  @Override
+  public void housekeeping() {
+    long now = System.nanoTime();
+    boolean states = false;
+    for (VariantCounters c : counterList) {
+      states |= c.housekeep(now, STATE_QUIET_NANOS);
+      if (c.rejectionsPending) {
+        c.rejectionsPending = false;
+        lastRejectionNanos = now;
+        long[] delta = c.unrecordedRejections();
+        if (channels.length == 0) {
+          continue;
+        }
+        for (RejectReason reason : RejectReason.values()) {
+          long n = delta[reason.ordinal()];
+          if (n > 0) {
+            emit(ShadowRecord.builder()
+                .endpoint(name).variant(c.name).role(Role.SHADOW)
+                .outcome(Outcome.REJECTED).rejectReason(reason).count(n)
+                .timestamp(instantOf(System.nanoTime()))
+                .build());
+          }
+        }
+        c.rejectionsRecorded();
       }
-    } finally {
-      t.lane.counters.inFlight.decrementAndGet();
     }
+    statesOn = states;
+  }
+
+  @Override
+  public boolean housekeepingPending() {
+    // Stay awake a little after rejections so a saturated variant costs its callers one wake-up
+    // per linger period, not one per rejection; and while a state is on, to log its end.
+    return statesOn || System.nanoTime() - lastRejectionNanos < REJECTION_LINGER_NANOS;
   }
 
   @Override
@@ -411,10 +567,20 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
       ShadowRecord.Builder b = base(ex, lane.name, Role.PRODUCTION, outcome, ex.startNanos)
           .latencyNanos(ex.latencyNanos)
           .errorType(ex.error == null ? null : ex.error.getClass().getName());
+      errorDetails(b, lane.variant, ex.error);
       if (lane.variant.capturePayloads()) {
         payloads(b, ex.routing.redactor, lane.counters, ex.input, ex.output);
       }
       emit(b.build());
+    }
+  }
+
+  /** The message and stack trace, for variants that opted in (they may hold payloads). */
+  private static void errorDetails(ShadowRecord.Builder b, Variant<?, ?> variant, Throwable error) {
+    if (error != null && variant.captureErrorDetails()) {
+      java.io.StringWriter trace = new java.io.StringWriter();
+      error.printStackTrace(new java.io.PrintWriter(trace));
+      b.errorDetails(error.getMessage(), trace.toString());
     }
   }
 
@@ -443,8 +609,15 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
 
   private static void payloads(ShadowRecord.Builder b, Redactor redactor, VariantCounters c,
       Object input, Object output) {
-    b.input(redact(redactor, c, Redactor.Field.INPUT, input));
-    b.output(redact(redactor, c, Redactor.Field.OUTPUT, output));
+    Object[] p = payloads(redactor, c, input, output);
+    b.input(p[0]).output(p[1]);
+  }
+
+  /** The redacted input and output; a redactor that throws drops the payload. */
+  private static Object[] payloads(Redactor redactor, VariantCounters c, Object input,
+      Object output) {
+    return new Object[] {redact(redactor, c, Redactor.Field.INPUT, input),
+        redact(redactor, c, Redactor.Field.OUTPUT, output)};
   }
 
   private static Object redact(Redactor redactor, VariantCounters c, Redactor.Field field,
@@ -768,12 +941,21 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     return true;
   }
 
+  private boolean copiesEnded() {
+    for (VariantCounters c : counterList) {
+      if (c.inFlight.get() != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private boolean idle() {
     if (executor.queueDepth() != 0) {
       return false;
     }
     for (VariantCounters c : counterList) {
-      if (c.inFlight.get() != 0) {
+      if (c.inFlight.get() != 0 || channels.length > 0 && !c.rejectionsAllRecorded()) {
         return false;
       }
     }
@@ -851,16 +1033,28 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
   public RouterSnapshot snapshot() {
     List<RouterSnapshot.VariantStats> variants = new ArrayList<>();
     for (VariantCounters c : counterList) {
-      variants.add(c.snapshot());
+      if (c.active || c.inFlight.get() > 0 || c.abandonedThreads() > 0) { // else retired
+        variants.add(c.snapshot());
+      }
     }
     List<RouterSnapshot.SinkStats> sinks = new ArrayList<>();
     for (SinkChannel c : channels) {
       sinks.add(c.snapshot());
     }
-    return new RouterSnapshot(name, Instant.now(), variants, sinks, executor.queueDepth(),
-        executor.queueCapacity(), executor.liveThreads(), executor.abandonedThreads());
+    return RouterSnapshot.builder(name)
+        .variants(variants)
+        .sinks(sinks)
+        .queue(executor.queueDepth(), executor.queueCapacity())
+        .threads(executor.liveThreads(), executor.abandonedThreads())
+        .build();
   }
 
+  /**
+   * Closes in order: tests stop, intake stops, the pool drains until the deadline and claims what
+   * is left, the sinks deliver and flush until the same deadline and drop what is left. An
+   * interrupt of the calling thread does not cut this short (it is restored on return), and close
+   * never waits for the thread it runs on (close from inside a shadow call or a sink).
+   */
   @Override
   public void close() {
     synchronized (updateLock) {
@@ -869,14 +1063,30 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
       }
       closed = true;
     }
+    boolean interrupted = Thread.interrupted();
     for (TestRun<I, O> t : running) {
       t.end(ShadowTest.Status.STOPPED, "endpoint closed");
     }
     supervisor.stop();
-    long deadline = System.nanoTime() + routing.config.closeTimeout().toNanos();
-    executor.shutdown(deadline);
+    long timeout = routing.config.closeTimeout().toNanos();
+    long deadline = System.nanoTime() + timeout;
+    // The pool stops a little before the deadline so the records its shutdown writes (timeouts,
+    // rejections) still reach the sinks within it.
+    executor.shutdown(deadline - Math.min(timeout / 4, SINK_RESERVE_NANOS));
+    // Every copy is claimed now; a worker that claimed one just before the shutdown may still be
+    // counting it (no user code runs there): wait for that, briefly, so the counts are final.
+    long countedBy = System.nanoTime() + COUNTING_GRACE_NANOS;
+    while (!copiesEnded() && System.nanoTime() - countedBy < 0) {
+      LockSupport.parkNanos(TEST_MODE_BACKOFF_NANOS);
+    }
+    interrupted |= Thread.interrupted();
+    try {
+      housekeeping(); // the last aggregated rejections, while the sinks still take records
+    } catch (Throwable t) {
+      internalFailure(t);
+    }
     for (SinkChannel c : channels) {
-      c.stop(deadline);
+      interrupted |= c.stop(deadline);
     }
     for (SinkChannel c : channels) {
       try {
@@ -884,6 +1094,9 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
       } catch (Throwable t) {
         c.failures().log(t);
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

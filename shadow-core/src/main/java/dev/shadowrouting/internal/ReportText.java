@@ -16,13 +16,9 @@ public final class ReportText {
 
   /** The report as JSON; a clear error when jackson-core is missing. */
   public static String json(ShadowTestReport report) {
-    try {
-      return ReportJson.write(report);
-    } catch (NoClassDefFoundError e) {
-      throw new IllegalStateException("ShadowTestReport.toJson() needs "
-          + "com.fasterxml.jackson.core:jackson-core on the class path (an optional dependency "
-          + "of shadow-core): add it to your build", e);
-    }
+    OptionalDependency.require("com.fasterxml.jackson.core.JsonFactory",
+        "com.fasterxml.jackson.core:jackson-core", "ShadowTestReport.toJson()");
+    return ReportJson.write(report);
   }
 
   /** The side-by-side table. */

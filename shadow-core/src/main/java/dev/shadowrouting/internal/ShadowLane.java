@@ -20,9 +20,12 @@ final class ShadowLane<I, O> {
   final Variant<I, O> variant;
   final String name;
   final Predictor<I, O> predictor;
+  /** Non-null for an async shadow: started by a worker, completed without holding it. */
+  final dev.shadowrouting.AsyncPredictor<I, O> asyncPredictor;
   final OutputComparator<O> comparator;
   final long timeoutNanos;
   final int maxConcurrency;
+  final int maxAbandonedThreads;
   final boolean capturePayloads;
   final VariantCounters counters;
   /** The shadow test this lane belongs to (its candidate or its A/A copy), or null. */
@@ -37,9 +40,11 @@ final class ShadowLane<I, O> {
     this.variant = variant;
     this.name = variant.name();
     this.predictor = variant.predictor();
+    this.asyncPredictor = variant.asyncPredictor();
     this.comparator = variant.comparator() != null ? variant.comparator() : endpointComparator;
     this.timeoutNanos = variant.timeout().toNanos();
     this.maxConcurrency = variant.maxConcurrency();
+    this.maxAbandonedThreads = variant.maxAbandonedThreads();
     this.capturePayloads = variant.capturePayloads();
     this.counters = counters;
     this.test = test;

@@ -5,8 +5,6 @@ import dev.shadowrouting.Outcome;
 import dev.shadowrouting.RejectReason;
 import dev.shadowrouting.Role;
 import dev.shadowrouting.RouterSnapshot;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -35,8 +33,26 @@ final class VariantCounters {
   final LongAdder mismatches = new LongAdder();
   final LongAdder notCompared = new LongAdder();
   final LongAdder comparatorErrors = new LongAdder();
-  /** Copies queued or running (including calls abandoned after their timeout). */
+  /** Copies admitted and not ended: queued or running (a timed-out copy frees its slot). */
   final AtomicInteger inFlight = new AtomicInteger();
+  /** Threads stuck in a call of this variant past its timeout, abandoned by the pool. */
+  private final AtomicInteger abandonedThreads = new AtomicInteger();
+  /** Refuse copies: too many abandoned threads hang in this variant. Read on the caller's path. */
+  volatile boolean quarantined;
+  /** Set by callers that rejected a copy; housekeeping records and clears it. */
+  volatile boolean rejectionsPending;
+  /** Rejections counted on the caller's thread, not yet in an aggregated record. */
+  private final LongAdder[] callerRejections = adders(RejectReason.values().length);
+  private final long[] recordedCallerRejections = new long[RejectReason.values().length];
+  /** Caller-side rejections already in aggregated records (written by the watchdog only). */
+  private volatile long recordedCallerRejectionsTotal;
+  private final long[] seenSaturation = new long[2];
+  private volatile boolean saturated;
+  private volatile boolean timingOut;
+  private volatile long lastTimeoutNanos;
+  private volatile long lastSaturationNanos;
+  private final System.Logger logger;
+  private final String subject;
 
   private final Recorder latency = new Recorder(HIGHEST_TRACKABLE, 2);
   private final Histogram cumulative = new Histogram(HIGHEST_TRACKABLE, 2);
@@ -50,8 +66,8 @@ final class VariantCounters {
     this.name = name;
     this.role = role;
     this.active = true;
-    System.Logger logger = System.getLogger("dev.shadowrouting");
-    String subject = "variant '" + name + "' of endpoint '" + endpoint + "'";
+    this.logger = System.getLogger("dev.shadowrouting");
+    this.subject = "variant '" + name + "' of endpoint '" + endpoint + "'";
     this.callFailures = new WarnThenDebugLogger(logger, "shadow " + subject + " failed");
     this.comparatorFailures = new WarnThenDebugLogger(logger, "comparator of " + subject + " threw");
     this.redactorFailures = new WarnThenDebugLogger(logger, "redactor for " + subject + " threw");
@@ -72,6 +88,122 @@ final class VariantCounters {
   /** One counter per rejection: the REJECTED outcome is their sum, taken at snapshot time. */
   void reject(RejectReason reason) {
     rejections[reason.ordinal()].increment();
+  }
+
+  /** A rejection on the caller's thread: counted, and recorded later in aggregate. */
+  void rejectOnCaller(RejectReason reason) {
+    rejections[reason.ordinal()].increment();
+    callerRejections[reason.ordinal()].increment();
+  }
+
+  /**
+   * Caller-side rejections since the last call, per reason (watchdog thread only). Cumulative sums
+   * minus what was recorded: every rejection is in exactly one aggregated record.
+   */
+  long[] unrecordedRejections() {
+    long[] delta = new long[callerRejections.length];
+    for (int i = 0; i < delta.length; i++) {
+      long total = callerRejections[i].sum();
+      delta[i] = total - recordedCallerRejections[i];
+      recordedCallerRejections[i] = total;
+    }
+    return delta;
+  }
+
+  /** Marks what {@link #unrecordedRejections} returned as written to the sinks. */
+  void rejectionsRecorded() {
+    long sum = 0;
+    for (long n : recordedCallerRejections) {
+      sum += n;
+    }
+    recordedCallerRejectionsTotal = sum;
+  }
+
+  /** True if every caller-side rejection so far is in an aggregated record. */
+  boolean rejectionsAllRecorded() {
+    long total = 0;
+    for (LongAdder a : callerRejections) {
+      total += a.sum();
+    }
+    return total == recordedCallerRejectionsTotal;
+  }
+
+  /** A call ended with {@code outcome}: notes (and logs once) when the variant starts timing out. */
+  void health(Outcome outcome) {
+    if (outcome == Outcome.TIMEOUT) {
+      lastTimeoutNanos = System.nanoTime();
+      if (!timingOut) {
+        timingOut = true;
+        logger.log(System.Logger.Level.WARNING, subject + " is timing out: its calls exceed"
+            + " their timeout (logged once until it recovers)");
+      }
+    }
+  }
+
+  /**
+   * Housekeeping of the state logs (watchdog thread): saturation starts when copies are rejected
+   * for room, and both saturation and timing out end after {@code quietNanos} without one.
+   *
+   * @return true while a state is on (the watchdog keeps looking)
+   */
+  boolean housekeep(long now, long quietNanos) {
+    long full = rejections[RejectReason.CONCURRENCY_LIMIT.ordinal()].sum()
+        + rejections[RejectReason.QUEUE_FULL.ordinal()].sum();
+    if (full != seenSaturation[0]) {
+      seenSaturation[0] = full;
+      lastSaturationNanos = now;
+      if (!saturated) {
+        saturated = true;
+        logger.log(System.Logger.Level.WARNING, subject + " is saturated: copies are rejected"
+            + " because the variant (maxConcurrency) or the pool (queueCapacity) is full (logged"
+            + " once until it recovers)");
+      }
+    } else if (saturated && now - lastSaturationNanos >= quietNanos) {
+      saturated = false;
+      logger.log(System.Logger.Level.INFO, subject + " is no longer saturated");
+    }
+    if (timingOut && now - lastTimeoutNanos >= quietNanos) {
+      timingOut = false;
+      logger.log(System.Logger.Level.INFO, subject + " is no longer timing out");
+    }
+    return saturated || timingOut;
+  }
+
+  /**
+   * A worker is stuck in a call of this variant past its timeout: true if it may be abandoned and
+   * replaced (fewer than {@code max} of this variant's threads are), which quarantines the variant
+   * when it reaches {@code max}. False leaves the worker stuck in the pool without a replacement,
+   * so threads never exceed {@code workerThreads + sum(maxAbandonedThreads)}.
+   */
+  boolean tryAbandon(int max) {
+    int n;
+    do {
+      n = abandonedThreads.get();
+      if (n >= max) {
+        return false;
+      }
+    } while (!abandonedThreads.compareAndSet(n, n + 1));
+    if (n + 1 >= max && !quarantined) {
+      quarantined = true;
+      logger.log(System.Logger.Level.WARNING, subject + " is quarantined: " + (n + 1) + " of its"
+          + " calls hang past their timeout ignoring interrupts (maxAbandonedThreads " + max
+          + "); its copies are rejected (QUARANTINED) until one returns");
+    }
+    return true;
+  }
+
+  /** An abandoned call of this variant returned: its thread exits; may end the quarantine. */
+  void abandonedReturned(int max) {
+    int n = abandonedThreads.decrementAndGet();
+    if (n < max && quarantined) {
+      quarantined = false;
+      logger.log(System.Logger.Level.WARNING, subject + " is released from quarantine ("
+          + n + " call(s) still hang)");
+    }
+  }
+
+  int abandonedThreads() {
+    return abandonedThreads.get();
   }
 
   /**
@@ -131,19 +263,21 @@ final class VariantCounters {
       p99 = count == 0 ? 0 : cumulative.getValueAtPercentile(99);
       max = count == 0 ? 0 : cumulative.getMaxValue();
     }
-    Map<RejectReason, Long> byReason = new EnumMap<>(RejectReason.class);
-    long rejected = 0;
-    for (RejectReason r : RejectReason.values()) {
-      long n = rejections[r.ordinal()].sum();
-      byReason.put(r, n);
-      rejected += n;
-    }
-    Map<Outcome, Long> byOutcome = new EnumMap<>(Outcome.class);
+    RouterSnapshot.StatsBuilder b = RouterSnapshot.VariantStats.builder(name, role)
+        .active(active)
+        .sampled(sampled.sum())
+        .comparisons(matches.sum(), mismatches.sum(), notCompared.sum(), comparatorErrors.sum())
+        .inFlight(inFlight.get())
+        .latency(count, p50, p90, p99, max)
+        .health(abandonedThreads.get(), saturated, timingOut, quarantined);
     for (Outcome o : Outcome.values()) {
-      byOutcome.put(o, o == Outcome.REJECTED ? rejected : outcomes[o.ordinal()].sum());
+      if (o != Outcome.REJECTED) {
+        b.outcome(o, outcomes[o.ordinal()].sum());
+      }
     }
-    return new RouterSnapshot.VariantStats(name, role, active, sampled.sum(), byOutcome, byReason,
-        matches.sum(), mismatches.sum(), notCompared.sum(), comparatorErrors.sum(), inFlight.get(),
-        count, p50, p90, p99, max);
+    for (RejectReason r : RejectReason.values()) {
+      b.rejected(r, rejections[r.ordinal()].sum());
+    }
+    return b.build();
   }
 }

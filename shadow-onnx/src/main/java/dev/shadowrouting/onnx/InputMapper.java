@@ -58,4 +58,14 @@ public interface InputMapper<I> {
     return single(inputName, features -> Tensor.ofFloats(
         FloatBuffer.wrap(features), 1, features.length));
   }
+
+  /**
+   * One feature vector as a batch of one in half precision: {@code float[n]} becomes a FLOAT16
+   * tensor of shape {@code [1, n]}, each value rounded to the nearest binary16 value (ties to
+   * even), for models exported with float16 inputs.
+   */
+  static InputMapper<float[]> float16Row(String inputName) {
+    return single(inputName, features -> Tensor.ofFloats(
+        FloatBuffer.wrap(features), 1, features.length).convertTo(ElementType.FLOAT16));
+  }
 }

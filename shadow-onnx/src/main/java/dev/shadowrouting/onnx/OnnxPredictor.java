@@ -26,7 +26,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * A {@link Predictor} backed by an ONNX Runtime {@link OrtSession}: an {@link InputMapper} turns
  * the input into named {@link Tensor}s, the session runs, and an {@link OutputMapper} turns the
- * output tensors into the result.
+ * output tensors into the result (a {@link ValueOutputMapper} for models that also return
+ * sequences or maps, such as scikit-learn classifiers converted with skl2onnx).
  *
  * <pre>{@code
  * try (OnnxPredictor<float[], Float> scorer =
@@ -43,8 +44,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * memory is allocated. Both throw one {@link IllegalArgumentException} listing every problem, with
  * what the model declares and what was given.
  *
- * <p>Resources: every native tensor and result of a call is closed before {@code predict} returns
- * or throws; output mappers only ever see Java copies. {@link #close()} releases the session.
+ * <p>Resources: every native tensor, result and sequence element of a call is closed before
+ * {@code predict} returns or throws; output mappers only ever see Java copies. {@link #close()}
+ * releases the session.
  *
  * <p>Thread-safe: one session serves all threads, because {@code OrtSession.run} is thread-safe
  * (size the pool with {@link Builder#intraOpThreads}). {@link #close()} waits for calls in progress
@@ -65,6 +67,8 @@ public final class OnnxPredictor<I, O> implements Predictor<I, O>, AutoCloseable
   private final InputMapper<I> inputMapper;
   private final OutputMapper<O> outputMapper;
   private final Set<String> requestedOutputs;
+  // null for a tensor-only OutputMapper, which build() checked receives tensors only
+  private final ValueOutputMapper<O> valueMapper;
   // run() holds the read lock, close() the write lock: closing a session while a call runs on it
   // would crash the JVM, so close waits; concurrent runs never wait for each other.
   private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -81,6 +85,7 @@ public final class OnnxPredictor<I, O> implements Predictor<I, O>, AutoCloseable
     this.inputMapper = inputMapper;
     this.outputMapper = outputMapper;
     this.requestedOutputs = Set.copyOf(outputMapper.outputNames());
+    this.valueMapper = outputMapper instanceof ValueOutputMapper<O> v ? v : null;
   }
 
   /** A builder for a predictor over {@code model}. */
@@ -99,7 +104,7 @@ public final class OnnxPredictor<I, O> implements Predictor<I, O>, AutoCloseable
   public O predict(I input) throws OrtException {
     Map<String, Tensor> inputs = inputMapper.toTensors(input);
     signature.checkInputs(inputs, description);
-    Map<String, Tensor> outputs;
+    Map<String, ModelValue> outputs;
     lifecycle.readLock().lock();
     try {
       if (closed) {
@@ -109,10 +114,26 @@ public final class OnnxPredictor<I, O> implements Predictor<I, O>, AutoCloseable
     } finally {
       lifecycle.readLock().unlock();
     }
-    return outputMapper.fromTensors(outputs);
+    return valueMapper != null
+        ? valueMapper.fromValues(outputs) : outputMapper.fromTensors(tensorsOnly(outputs));
   }
 
-  private Map<String, Tensor> run(Map<String, Tensor> inputs) throws OrtException {
+  /**
+   * The outputs as tensors for a tensor-only mapper. build() rejected mappers that would receive
+   * anything else, so this only guards against metadata that did not tell the truth.
+   */
+  @SuppressWarnings("unchecked")
+  private Map<String, Tensor> tensorsOnly(Map<String, ModelValue> outputs) {
+    for (Map.Entry<String, ModelValue> entry : outputs.entrySet()) {
+      if (!(entry.getValue() instanceof Tensor)) {
+        throw new IllegalStateException(description + ": output \"" + entry.getKey() + "\" is "
+            + entry.getValue().typeDescription() + ", which a tensor OutputMapper cannot take");
+      }
+    }
+    return (Map<String, Tensor>) (Map<String, ?>) outputs;
+  }
+
+  private Map<String, ModelValue> run(Map<String, Tensor> inputs) throws OrtException {
     Map<String, OnnxTensor> ortInputs = new HashMap<>(inputs.size() * 2);
     try {
       for (Map.Entry<String, Tensor> entry : inputs.entrySet()) {
@@ -121,9 +142,11 @@ public final class OnnxPredictor<I, O> implements Predictor<I, O>, AutoCloseable
       try (OrtSession.Result result = requestedOutputs.isEmpty()
           ? session.run(ortInputs)
           : session.run(ortInputs, requestedOutputs)) {
-        Map<String, Tensor> outputs = new LinkedHashMap<>();
+        Map<String, ModelValue> outputs = new LinkedHashMap<>();
         for (Map.Entry<String, OnnxValue> entry : result) {
-          outputs.put(entry.getKey(), OrtTensors.fromOrt((OnnxTensor) entry.getValue()));
+          // copies to Java; a sequence's native elements are closed by fromOrt, the rest by
+          // closing the result
+          outputs.put(entry.getKey(), OrtTensors.fromOrt(entry.getValue()));
         }
         return Collections.unmodifiableMap(outputs);
       }
@@ -210,16 +233,22 @@ public final class OnnxPredictor<I, O> implements Predictor<I, O>, AutoCloseable
       return this;
     }
 
-    /** A predictor taking and returning every tensor by name (the general case). */
+    /**
+     * A predictor taking and returning every tensor by name (the general case). For a model with
+     * sequence or map outputs use {@code build(InputMapper.identity(),
+     * ValueOutputMapper.identity())}.
+     */
     public OnnxPredictor<Map<String, Tensor>, Map<String, Tensor>> build() {
       return build(InputMapper.identity(), OutputMapper.identity());
     }
 
     /**
-     * A predictor with the given mappers.
+     * A predictor with the given mappers. A {@link ValueOutputMapper} receives sequence and map
+     * outputs too; a plain {@link OutputMapper} must only receive tensors.
      *
      * @throws IllegalArgumentException listing every invalid setting, every mapper name the model
-     *     does not declare, or why the model could not be loaded
+     *     does not declare, every output the output mapper cannot take, or why the model could
+     *     not be loaded or its metadata not be read (with ONNX Runtime's exception as the cause)
      */
     public <I, O> OnnxPredictor<I, O> build(InputMapper<I> inputMapper,
         OutputMapper<O> outputMapper) {
@@ -242,23 +271,32 @@ public final class OnnxPredictor<I, O> implements Predictor<I, O>, AutoCloseable
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       OrtSession session = open(env, provider.get(), description);
       try {
-        ModelSignature signature =
-            ModelSignature.of(session.getInputInfo(), session.getOutputInfo());
+        ModelSignature signature = readSignature(session, description);
         ConfigErrors modelErrors = new ConfigErrors(description);
-        signature.checkMappers(
-            inputMapper.inputNames(), outputMapper.outputNames(), modelErrors);
+        signature.checkMappers(inputMapper.inputNames(), outputMapper.outputNames(),
+            outputMapper instanceof ValueOutputMapper, modelErrors);
         modelErrors.throwIfAny();
         return new OnnxPredictor<>(description, "[intraOpThreads=" + intraOpThreads
             + ", interOpThreads=" + interOpThreads + ", optimizationLevel=" + optimizationLevel
             + ", executionProvider=" + provider.get() + "]",
             env, session, signature, inputMapper, outputMapper);
-      } catch (OrtException | RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         closeQuietly(session, e);
-        if (e instanceof RuntimeException re) {
-          throw re;
-        }
-        throw new IllegalArgumentException(description + ": could not read the model's metadata",
-            e);
+        throw e;
+      }
+    }
+
+    /**
+     * The model's declared inputs and outputs. ONNX Runtime loads models whose metadata its Java
+     * API cannot describe (an optional output, say) and only fails here, so the error names the
+     * model and carries ONNX Runtime's exception, message included.
+     */
+    private static ModelSignature readSignature(OrtSession session, String description) {
+      try {
+        return ModelSignature.of(session.getInputInfo(), session.getOutputInfo());
+      } catch (OrtException | RuntimeException e) {
+        throw new IllegalArgumentException(description + ": could not read the model's metadata: "
+            + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
       }
     }
 
@@ -278,7 +316,7 @@ public final class OnnxPredictor<I, O> implements Predictor<I, O>, AutoCloseable
       }
     }
 
-    private static void closeQuietly(OrtSession session, Exception primary) {
+    private static void closeQuietly(OrtSession session, Throwable primary) {
       try {
         session.close();
       } catch (OrtException e) {

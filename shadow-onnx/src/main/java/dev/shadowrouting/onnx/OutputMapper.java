@@ -12,6 +12,10 @@ import java.util.function.Function;
  * released (the tensors it receives are plain Java copies), so an implementation must be
  * thread-safe and may keep what it receives.
  *
+ * <p>An {@code OutputMapper} receives tensors only; a model's sequence and map outputs (such as
+ * skl2onnx's ZipMap probabilities) go to a {@link ValueOutputMapper}, which the predictor calls
+ * through {@link ValueOutputMapper#fromValues} instead.
+ *
  * @param <O> the predictor's output type
  */
 @FunctionalInterface
@@ -52,8 +56,8 @@ public interface OutputMapper<O> {
   }
 
   /**
-   * The single element of a one-element FLOAT output ({@link Tensor#floatValue()}), such as the
-   * {@code [1, 1]} score of a binary classifier.
+   * The single element of a one-element FLOAT, FLOAT16 or BFLOAT16 output
+   * ({@link Tensor#floatValue()}), such as the {@code [1, 1]} score of a binary classifier.
    */
   static OutputMapper<Float> floatScalar(String outputName) {
     return single(outputName, Tensor::floatValue);

@@ -1,11 +1,13 @@
 package dev.shadowrouting.onnx;
 
+import dev.shadowrouting.onnx.internal.HalfFloats;
 import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.StringJoiner;
@@ -18,17 +20,24 @@ import java.util.StringJoiner;
  * array ({@link #toArray()}), a flat copy ({@link #floats()}, ...) or single elements
  * ({@link #doubleAt(int)}, {@link #floatValue()}).
  *
+ * <p>Half-precision floats ({@link ElementType#FLOAT16}, {@link ElementType#BFLOAT16}) are carried
+ * as their {@code short} bit patterns, exactly as ONNX Runtime holds them: build them from bits
+ * ({@link #ofFloat16(ShortBuffer, long...)}) or by rounding floats ({@link #convertTo} from a
+ * FLOAT tensor), and read them as floats with {@link #toFloats()}, {@link #doubleAt(int)} or
+ * {@link #floatValue()}, or as bits with {@link #shorts()}.
+ *
  * <p>Every factory copies its argument and every accessor returns a copy or a read-only view, so a
  * tensor never changes after creation. Immutable and thread-safe.
  */
-public final class Tensor {
+public final class Tensor implements ModelValue {
   /** ONNX Runtime's limit on the number of dimensions. */
   public static final int MAX_RANK = 8;
 
   private final ElementType type;
   private final long[] shape;
-  // float[] FLOAT, double[] DOUBLE, byte[] INT8/UINT8/BOOL (0 or 1), int[] INT32, long[] INT64,
-  // String[] STRING: one flat array, so conversion to and from ONNX Runtime is one bulk copy.
+  // float[] FLOAT, double[] DOUBLE, short[] FLOAT16/BFLOAT16 (bits)/INT16, byte[] INT8/UINT8/BOOL
+  // (0 or 1), int[] INT32, long[] INT64, String[] STRING: one flat array, so conversion to and from
+  // ONNX Runtime is one bulk copy.
   private final Object data;
 
   private Tensor(ElementType type, long[] shape, Object data) {
@@ -40,8 +49,10 @@ public final class Tensor {
   /**
    * A tensor from a Java array of any rank (up to {@link #MAX_RANK}) or from a boxed scalar (rank
    * 0). Element types: {@code float} (FLOAT), {@code double} (DOUBLE), {@code byte} (INT8),
-   * {@code int} (INT32), {@code long} (INT64), {@code boolean} (BOOL) and {@code String} (STRING);
-   * for UINT8 use {@link #ofUnsignedBytes(ByteBuffer, long...)}. Example:
+   * {@code short} (INT16), {@code int} (INT32), {@code long} (INT64), {@code boolean} (BOOL) and
+   * {@code String} (STRING); for UINT8 use {@link #ofUnsignedBytes(ByteBuffer, long...)}, for
+   * FLOAT16 and BFLOAT16 {@link #ofFloat16(ShortBuffer, long...)},
+   * {@link #ofBFloat16(ShortBuffer, long...)} or {@link #convertTo(ElementType)}. Example:
    * {@code Tensor.of(new float[][] {{1f, 2f}, {3f, 4f}})} has shape {@code [2, 2]}.
    *
    * @throws IllegalArgumentException if the array is ragged, holds nulls, or its element type is
@@ -113,6 +124,28 @@ public final class Tensor {
     return create(ElementType.UINT8, shape.clone(), remainingBytes(data));
   }
 
+  /** An INT16 tensor from the buffer's remaining elements (its position is left unchanged). */
+  public static Tensor ofShorts(ShortBuffer data, long... shape) {
+    return create(ElementType.INT16, shape.clone(), remainingShorts(data));
+  }
+
+  /**
+   * A FLOAT16 tensor from the buffer's remaining IEEE 754 binary16 bit patterns (its position is
+   * left unchanged). To round floats instead, use {@code Tensor.of(floats).convertTo(FLOAT16)} or
+   * {@link HalfPrecision#floatToFloat16(float)}.
+   */
+  public static Tensor ofFloat16(ShortBuffer bits, long... shape) {
+    return create(ElementType.FLOAT16, shape.clone(), remainingShorts(bits));
+  }
+
+  /**
+   * A BFLOAT16 tensor from the buffer's remaining bfloat16 bit patterns (its position is left
+   * unchanged). To round floats instead, use {@code Tensor.of(floats).convertTo(BFLOAT16)}.
+   */
+  public static Tensor ofBFloat16(ShortBuffer bits, long... shape) {
+    return create(ElementType.BFLOAT16, shape.clone(), remainingShorts(bits));
+  }
+
   /** A BOOL tensor from flat row-major data and an explicit shape. */
   public static Tensor ofBooleans(boolean[] data, long... shape) {
     byte[] bytes = new byte[data.length];
@@ -125,6 +158,22 @@ public final class Tensor {
   /** A STRING tensor from flat row-major data and an explicit shape. */
   public static Tensor ofStrings(String[] data, long... shape) {
     return create(ElementType.STRING, shape.clone(), data.clone());
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.TENSOR;
+  }
+
+  /** The element type and shape, such as {@code FLOAT16 [2, 3]}. */
+  @Override
+  public String typeDescription() {
+    return type + " " + Arrays.toString(shape);
+  }
+
+  @Override
+  public Tensor asTensor() {
+    return this;
   }
 
   public ElementType elementType() {
@@ -147,8 +196,10 @@ public final class Tensor {
 
   /**
    * The data as a Java array of this tensor's rank ({@code float[][]} for a FLOAT matrix,
-   * {@code boolean[]} for a BOOL vector, {@code byte} arrays for INT8 and UINT8), or the boxed
-   * element for a scalar. A fresh copy on every call.
+   * {@code boolean[]} for a BOOL vector, {@code byte} arrays for INT8 and UINT8, {@code short}
+   * arrays for INT16 and for the bit patterns of FLOAT16 and BFLOAT16: use
+   * {@code convertTo(FLOAT).toArray()} for their float values), or the boxed element for a scalar.
+   * A fresh copy on every call.
    */
   public Object toArray() {
     if (shape.length == 0) {
@@ -188,6 +239,66 @@ public final class Tensor {
     return ((byte[]) data(ElementType.INT8, ElementType.UINT8)).clone();
   }
 
+  /**
+   * A flat copy of the elements of an INT16 tensor, or of the bit patterns of a FLOAT16 or
+   * BFLOAT16 tensor.
+   */
+  public short[] shorts() {
+    return ((short[]) data(ElementType.INT16, ElementType.FLOAT16, ElementType.BFLOAT16)).clone();
+  }
+
+  /**
+   * The elements as floats: a copy for FLOAT, exactly widened for FLOAT16 and BFLOAT16 (NaN,
+   * infinities and subnormals included).
+   *
+   * @throws IllegalStateException for any other element type
+   */
+  public float[] toFloats() {
+    Object carrier = data(ElementType.FLOAT, ElementType.FLOAT16, ElementType.BFLOAT16);
+    if (type == ElementType.FLOAT) {
+      return ((float[]) carrier).clone();
+    }
+    short[] bits = (short[]) carrier;
+    float[] out = new float[bits.length];
+    for (int i = 0; i < bits.length; i++) {
+      out[i] = halfToFloat(bits[i]);
+    }
+    return out;
+  }
+
+  /**
+   * This tensor's values as another float type, same shape: FLOAT, FLOAT16 and BFLOAT16 convert
+   * into each other, widening exactly and narrowing to the nearest value (ties to even, see
+   * {@link HalfPrecision}); converting to the tensor's own type returns it unchanged. For example
+   * {@code Tensor.of(new float[][] {{0.1f, 2f}}).convertTo(ElementType.FLOAT16)} is the input of
+   * a model exported in half precision.
+   *
+   * @throws IllegalArgumentException if this tensor's element type or {@code target} is not FLOAT,
+   *     FLOAT16 or BFLOAT16
+   */
+  public Tensor convertTo(ElementType target) {
+    Objects.requireNonNull(target, "target");
+    if (!isFloat32Or16(type) || !isFloat32Or16(target)) {
+      throw new IllegalArgumentException("convertTo converts between FLOAT, FLOAT16 and BFLOAT16:"
+          + " target must be one of [FLOAT, FLOAT16, BFLOAT16] for a " + type
+          + " tensor but was " + target
+          + (isFloat32Or16(type) ? "" : " (and the tensor's own type " + type + " is not)"));
+    }
+    if (target == type) {
+      return this;
+    }
+    float[] floats = toFloats();
+    if (target == ElementType.FLOAT) {
+      return new Tensor(target, shape, floats);
+    }
+    short[] bits = new short[floats.length];
+    for (int i = 0; i < floats.length; i++) {
+      bits[i] = target == ElementType.FLOAT16
+          ? HalfFloats.floatToFloat16(floats[i]) : HalfFloats.floatToBfloat16(floats[i]);
+    }
+    return new Tensor(target, shape, bits);
+  }
+
   /** A flat copy of the elements of a BOOL tensor. */
   public boolean[] booleans() {
     byte[] bytes = (byte[]) data(ElementType.BOOL);
@@ -223,6 +334,16 @@ public final class Tensor {
     return LongBuffer.wrap((long[]) data(ElementType.INT64)).asReadOnlyBuffer();
   }
 
+  /**
+   * A read-only view of an INT16 tensor's elements, or of a FLOAT16 or BFLOAT16 tensor's bit
+   * patterns (no copy).
+   */
+  public ShortBuffer asShortBuffer() {
+    return ShortBuffer.wrap(
+        (short[]) data(ElementType.INT16, ElementType.FLOAT16, ElementType.BFLOAT16))
+        .asReadOnlyBuffer();
+  }
+
   /** A read-only view of an INT8, UINT8 or BOOL (0 and 1) tensor's bytes (no copy). */
   public ByteBuffer asByteBuffer() {
     return ByteBuffer.wrap((byte[]) data(ElementType.INT8, ElementType.UINT8, ElementType.BOOL))
@@ -230,7 +351,8 @@ public final class Tensor {
   }
 
   /**
-   * The element at a row-major flat index as a double: UINT8 unsigned, BOOL as 0 or 1.
+   * The element at a row-major flat index as a double: UINT8 unsigned, BOOL as 0 or 1, FLOAT16
+   * and BFLOAT16 by value (not bits).
    *
    * @throws IllegalStateException for a STRING tensor
    * @throws IndexOutOfBoundsException if {@code index} is not in {@code [0, size())}
@@ -244,24 +366,27 @@ public final class Tensor {
       case INT64 -> ((long[]) data)[index];
       case INT8, BOOL -> ((byte[]) data)[index];
       case UINT8 -> ((byte[]) data)[index] & 0xFF;
+      case INT16 -> ((short[]) data)[index];
+      case FLOAT16, BFLOAT16 -> halfToFloat(((short[]) data)[index]);
       case STRING -> throw new IllegalStateException("a STRING tensor has no numeric elements");
     };
   }
 
   /**
-   * The only element of a one-element FLOAT tensor of any rank, such as the {@code [1, 1]} score
-   * of a binary classifier.
+   * The only element of a one-element FLOAT, FLOAT16 or BFLOAT16 tensor of any rank, such as the
+   * {@code [1, 1]} score of a binary classifier (half-precision values widened exactly).
    *
-   * @throws IllegalStateException if the tensor is not FLOAT or has not exactly one element
+   * @throws IllegalStateException if the tensor is not FLOAT, FLOAT16 or BFLOAT16 or has not
+   *     exactly one element
    */
   public float floatValue() {
-    float[] floats = (float[]) data(ElementType.FLOAT);
-    if (floats.length != 1) {
+    Object carrier = data(ElementType.FLOAT, ElementType.FLOAT16, ElementType.BFLOAT16);
+    if (Array.getLength(carrier) != 1) {
       throw new IllegalStateException(
           "floatValue() needs exactly one element but the tensor has shape "
               + Arrays.toString(shape));
     }
-    return floats[0];
+    return type == ElementType.FLOAT ? ((float[]) carrier)[0] : halfToFloat(((short[]) carrier)[0]);
   }
 
   @Override
@@ -278,18 +403,29 @@ public final class Tensor {
         + Arrays.deepHashCode(new Object[] {data});
   }
 
-  /** Element type, shape and at most the first 8 elements. */
+  /** Element type, shape and at most the first 8 elements (FLOAT16 and BFLOAT16 as floats). */
   @Override
   public String toString() {
     StringJoiner elements = new StringJoiner(", ", "[", "]");
     int shown = Math.min(size(), 8);
     for (int i = 0; i < shown; i++) {
-      elements.add(String.valueOf(Array.get(data, i)));
+      elements.add(type.isHalfFloat()
+          ? String.valueOf(halfToFloat(((short[]) data)[i]))
+          : String.valueOf(Array.get(data, i)));
     }
     if (shown < size()) {
       elements.add("... " + (size() - shown) + " more");
     }
     return "Tensor[" + type + " " + Arrays.toString(shape) + " " + elements + "]";
+  }
+
+  private float halfToFloat(short bits) {
+    return type == ElementType.FLOAT16
+        ? HalfFloats.float16ToFloat(bits) : HalfFloats.bfloat16ToFloat(bits);
+  }
+
+  private static boolean isFloat32Or16(ElementType t) {
+    return t == ElementType.FLOAT || t.isHalfFloat();
   }
 
   private Object data(ElementType... allowed) {
@@ -341,6 +477,8 @@ public final class Tensor {
       return double.class;
     } else if (boxed == Byte.class) {
       return byte.class;
+    } else if (boxed == Short.class) {
+      return short.class;
     } else if (boxed == Integer.class) {
       return int.class;
     } else if (boxed == Long.class) {
@@ -358,6 +496,8 @@ public final class Tensor {
       return ElementType.DOUBLE;
     } else if (leaf == byte.class) {
       return ElementType.INT8;
+    } else if (leaf == short.class) {
+      return ElementType.INT16;
     } else if (leaf == int.class) {
       return ElementType.INT32;
     } else if (leaf == long.class) {
@@ -367,8 +507,8 @@ public final class Tensor {
     } else if (leaf == String.class) {
       return ElementType.STRING;
     }
-    throw new IllegalArgumentException("element type must be one of float, double, byte, int,"
-        + " long, boolean, String but was " + leaf.getName());
+    throw new IllegalArgumentException("element type must be one of float, double, byte, short,"
+        + " int, long, boolean, String but was " + leaf.getName());
   }
 
   private static Class<?> leafClass(ElementType type) {
@@ -376,6 +516,7 @@ public final class Tensor {
       case FLOAT -> float.class;
       case DOUBLE -> double.class;
       case INT8, UINT8 -> byte.class;
+      case INT16, FLOAT16, BFLOAT16 -> short.class;
       case INT32 -> int.class;
       case INT64 -> long.class;
       case BOOL -> boolean.class;
@@ -401,6 +542,12 @@ public final class Tensor {
       }
     }
     return (int) size;
+  }
+
+  private static short[] remainingShorts(ShortBuffer data) {
+    short[] copy = new short[data.remaining()];
+    data.duplicate().get(copy);
+    return copy;
   }
 
   private static byte[] remainingBytes(ByteBuffer data) {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.shadowrouting.Comparison;
 import dev.shadowrouting.OutputComparator;
+import java.nio.ShortBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -109,5 +111,115 @@ class OnnxComparatorsTest {
     assertThatThrownBy(() -> OnnxComparators.topK(0, 1.5))
         .hasMessageContaining("k must be in [1, 2147483647] but was 0")
         .hasMessageContaining("minOverlap must be in [0.0, 1.0] but was 1.5");
+  }
+
+  private static MapValue probs(float... p) {
+    Map<Long, Float> entries = new java.util.HashMap<>();
+    for (int c = 0; c < p.length; c++) {
+      entries.put((long) c, p[c]);
+    }
+    return MapValue.of(ElementType.INT64, ElementType.FLOAT, entries);
+  }
+
+  private static SequenceValue rows(MapValue... rows) {
+    return SequenceValue.of(List.of(rows));
+  }
+
+  @Test
+  void valueToleranceComparesSequencesOfMapsEntryByEntryAndSaysWhere() {
+    OutputComparator<SequenceValue> c = OnnxComparators.valueTolerance(1e-3, 0);
+    SequenceValue p = rows(probs(0.2f, 0.8f), probs(0.5f, 0.5f));
+    Comparison close = c.compare(p, rows(probs(0.2005f, 0.7995f), probs(0.5f, 0.5f)));
+    assertThat(close.isMatch()).isTrue();
+    assertThat(close.score()).isCloseTo(0.0005, within(1e-6));
+
+    Comparison off = c.compare(p, rows(probs(0.2f, 0.8f), probs(0.6f, 0.4f)));
+    assertThat(off.result()).isEqualTo(Comparison.Result.MISMATCH);
+    assertThat(off.differingPaths()).containsExactly("[1][0]", "[1][1]");
+    assertThat(off.score()).isCloseTo(0.1, within(1e-6));
+  }
+
+  @Test
+  void valueToleranceFindsSequencesAndMapsThatCannotBeComparedNumberByNumber() {
+    OutputComparator<ModelValue> c = OnnxComparators.valueTolerance(1e-3, 0);
+    SequenceValue p = rows(probs(0.2f, 0.8f), probs(0.5f, 0.5f));
+    Comparison shorter = c.compare(p, rows(probs(0.2f, 0.8f)));
+    assertThat(shorter.isMatch()).isFalse();
+    assertThat(shorter.score()).isEqualTo(Double.POSITIVE_INFINITY);
+    Comparison otherKeys = c.compare(p, rows(probs(0.2f, 0.8f), probs(0.5f, 0.25f, 0.25f)));
+    assertThat(otherKeys.differingPaths()).containsExactly("[1]");
+    assertThat(otherKeys.score()).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(c.compare(p, Tensor.of(new float[] {0.2f, 0.8f})).isMatch()).isFalse();
+    assertThat(c.compare(probs(0.5f), MapValue.of(ElementType.INT64, ElementType.DOUBLE,
+        Map.of(0L, 0.5))).score()).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(c.compare(probs(Float.NaN), probs(Float.NaN)).isMatch()).isTrue();
+    assertThat(c.compare(probs(Float.NaN), probs(0.5f)).differingPaths()).containsExactly("[0]");
+
+    MapValue labels = MapValue.of(ElementType.STRING, ElementType.STRING, Map.of("a", "x"));
+    assertThat(c.compare(labels, labels).isMatch()).isTrue();
+    assertThat(c.compare(labels, MapValue.of(ElementType.STRING, ElementType.STRING,
+        Map.of("a", "y"))).differingPaths()).containsExactly("[\"a\"]");
+    // tensors behave exactly as under tensorTolerance: no paths
+    Comparison tensors = c.compare(Tensor.of(new float[] {1}), Tensor.of(new float[] {2}));
+    assertThat(tensors).isEqualTo(Comparison.of(false, 1.0));
+  }
+
+  @Test
+  void differingPathsAreBounded() {
+    List<MapValue> production = new ArrayList<>();
+    List<MapValue> shadow = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      production.add(probs(0f));
+      shadow.add(probs(1f));
+    }
+    Comparison c = OnnxComparators.<SequenceValue>valueTolerance(0, 0)
+        .compare(SequenceValue.of(production), SequenceValue.of(shadow));
+    assertThat(c.differingPaths()).hasSize(16).startsWith("[0][0]", "[1][0]");
+    assertThat(c.score()).isEqualTo(1.0);
+  }
+
+  @Test
+  void halfFloatTensorsCompareByValueNotBits() {
+    Tensor one = Tensor.ofFloat16(ShortBuffer.wrap(new short[] {0x3C00}), 1);
+    Tensor nextUp = Tensor.ofFloat16(ShortBuffer.wrap(new short[] {0x3C01}), 1); // 1 + 2^-10
+    Comparison c = OnnxComparators.tensorTolerance(1e-3, 0).compare(one, nextUp);
+    assertThat(c.isMatch()).isTrue();
+    assertThat(c.score()).isEqualTo(0x1p-10);
+    assertThat(OnnxComparators.tensorTolerance(1e-4, 0).compare(one, nextUp).isMatch()).isFalse();
+    Tensor bfOne = Tensor.ofBFloat16(ShortBuffer.wrap(new short[] {0x3F80}), 1);
+    assertThat(OnnxComparators.tensorTolerance(1, 1).compare(one, bfOne).score())
+        .isEqualTo(Double.POSITIVE_INFINITY); // another element type: not comparable
+    assertThat(OnnxComparators.top1().compare(
+        Tensor.of(new float[] {0.2f, 0.8f}).convertTo(ElementType.FLOAT16),
+        Tensor.of(new float[] {0.7f, 0.3f}).convertTo(ElementType.FLOAT16)).isMatch()).isFalse();
+  }
+
+  @Test
+  void allValuesToleranceNamesTheOutputsAndWhereInsideThem() {
+    var comparator = OnnxComparators.allValuesTolerance(1e-3, 0);
+    Map<String, ModelValue> p = Map.of(
+        "output_label", Tensor.of(new long[] {1, 0}),
+        "output_probability", rows(probs(0.2f, 0.8f), probs(0.6f, 0.4f)));
+    Map<String, ModelValue> s = Map.of(
+        "output_label", Tensor.of(new long[] {1, 1}),
+        "output_probability", rows(probs(0.2f, 0.8f), probs(0.45f, 0.55f)));
+    Comparison c = comparator.compare(p, s);
+    assertThat(c.result()).isEqualTo(Comparison.Result.MISMATCH);
+    assertThat(c.differingPaths()).containsExactlyInAnyOrder(
+        "output_label", "output_probability[1][0]", "output_probability[1][1]");
+    assertThat(c.score()).isCloseTo(1.0, within(1e-6)); // the label 0 -> 1
+    assertThat(comparator.compare(p, p)).isEqualTo(Comparison.of(true, 0.0));
+    assertThat(comparator.compare(p, Map.of("output_label", p.get("output_label")))
+        .differingPaths()).containsExactly("output_probability");
+  }
+
+  @Test
+  void onOutputKeepsWhereInsideTheOutputItDiffers() {
+    OutputComparator<Map<String, ModelValue>> comparator = OnnxComparators.onOutput(
+        "output_probability", OnnxComparators.valueTolerance(1e-3, 0));
+    Map<String, ModelValue> p = Map.of("output_probability", rows(probs(0.2f, 0.8f)));
+    Map<String, ModelValue> s = Map.of("output_probability", rows(probs(0.3f, 0.8f)));
+    assertThat(comparator.compare(p, s).differingPaths())
+        .containsExactly("output_probability[0][0]");
   }
 }

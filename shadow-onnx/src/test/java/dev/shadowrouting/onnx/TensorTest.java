@@ -94,9 +94,9 @@ class TensorTest {
         .hasMessageContaining("array must be rectangular: expected length 2 at depth 1 but found 1");
     assertThatThrownBy(() -> Tensor.of(new float[][] {{1}, null}))
         .hasMessageContaining("must not contain null sub-arrays");
-    assertThatThrownBy(() -> Tensor.of(new short[] {1}))
-        .hasMessageContaining("element type must be one of float, double, byte, int, long,"
-            + " boolean, String but was short");
+    assertThatThrownBy(() -> Tensor.of(new char[] {'a'}))
+        .hasMessageContaining("element type must be one of float, double, byte, short, int,"
+            + " long, boolean, String but was char");
     assertThatThrownBy(() -> Tensor.ofFloats(FloatBuffer.wrap(new float[5]), 2, 3))
         .hasMessageContaining("shape [2, 3] needs 6 elements but the data has 5");
     assertThatThrownBy(() -> Tensor.ofFloats(FloatBuffer.wrap(new float[0]), -1))

@@ -69,8 +69,8 @@ public final class BetaBinomial {
   }
 
   /**
-   * {@code ln M_n(p)} after {@code s} successes in {@code n} trials; {@code +infinity} where
-   * {@code p} is impossible ({@code p = 0} with {@code s > 0}, {@code p = 1} with {@code s < n}).
+   * {@code ln M_n(p)} after {@code s} successes in {@code n} trials; {@code +infinity} where {@code
+   * p} is impossible ({@code p = 0} with {@code s > 0}, {@code p = 1} with {@code s < n}).
    */
   public double logMixture(long s, long n, double p) {
     checkCounts(s, n);

@@ -6,10 +6,10 @@ import dev.shadowrouting.Verdict;
  * The outcome of one statistical check of a shadow test, with the numbers behind it.
  *
  * <p>Units per check: {@code "latency"}: candidate/production run-time ratio (threshold {@code 1 +
- * maxLatencyIncrease}); {@code "errors"}: absolute difference of per-request error rates,
- * candidate minus production (threshold {@code maxErrorRateIncrease}); {@code "agreement"}:
- * fraction of compared pairs that agree (threshold {@code minAgreement}). With an A/A noise
- * baseline, latency and agreement are the noise-adjusted (excess) versions in the same units.
+ * maxLatencyIncrease}); {@code "errors"}: absolute difference of per-request error rates, candidate
+ * minus production (threshold {@code maxErrorRateIncrease}); {@code "agreement"}: fraction of
+ * compared pairs that agree (threshold {@code minAgreement}). With an A/A noise baseline, latency
+ * and agreement are the noise-adjusted (excess) versions in the same units.
  *
  * <p>Immutable and thread-safe.
  *

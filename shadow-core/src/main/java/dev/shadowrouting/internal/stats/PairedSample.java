@@ -130,7 +130,9 @@ public final class PairedSample {
     return productionOnlyFailures;
   }
 
-  /** {@code b + c}: the pairs where exactly one side failed, the only ones that inform the check. */
+  /**
+   * {@code b + c}: the pairs where exactly one side failed, the only ones that inform the check.
+   */
   public long discordant() {
     return candidateOnlyFailures + productionOnlyFailures;
   }

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * at every look) would declare a perfectly good candidate FAIL sooner or later. Every check here is
  * instead a <em>confidence sequence</em>: an interval that covers the true value at all times
  * simultaneously with probability {@code 1 - alpha} (Howard, Ramdas, McAuliffe, Sekhon 2021,
- * "Time-uniform, nonparametric, nonasymptotic confidence sequences", Ann. Statist.; Johari,
+ * "Time-uniform, nonparametric, nonasymptotic confidence sequences", Ann. Statist.; Johari, Koomen,
  * Pekelis, Walsh 2017/2022, "Always valid inference", Oper. Res.). A check FAILs when its whole
  * sequence lies beyond the threshold, PASSes when it lies entirely within, and is INCONCLUSIVE
  * otherwise.
@@ -23,13 +23,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * With k enabled checks each uses a <em>two-sided</em> sequence at {@code alpha / k}. Let E be the
  * event "some check's sequence, at some time, misses its true value"; by the union bound {@code
- * P(E) <= k * alpha / k = alpha}. Outside E every sequence always contains its true value, so:
- * a candidate within every threshold (true value on the PASS side) can never have a sequence
- * entirely beyond its threshold, hence is never declared FAIL; and a candidate beyond a threshold
- * is never declared PASS. So both errors are bounded by alpha <em>together</em>, however often the
- * verdict is read, and however the checks are correlated. Two-sided sequences are what buys the
- * PASS direction: a one-sided sequence at {@code alpha / k} would control only FAIL. The price is
- * that each sequence is a little wider than a one-sided one at the same level.
+ * P(E) <= k * alpha / k = alpha}. Outside E every sequence always contains its true value, so: a
+ * candidate within every threshold (true value on the PASS side) can never have a sequence entirely
+ * beyond its threshold, hence is never declared FAIL; and a candidate beyond a threshold is never
+ * declared PASS. So both errors are bounded by alpha <em>together</em>, however often the verdict
+ * is read, and however the checks are correlated. Two-sided sequences are what buys the PASS
+ * direction: a one-sided sequence at {@code alpha / k} would control only FAIL. The price is that
+ * each sequence is a little wider than a one-sided one at the same level.
  *
  * <h2>Checks</h2>
  *
@@ -51,8 +51,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <h2>A/A noise baseline</h2>
  *
- * When production is also run a second time as a shadow of itself on the same requests, its
- * {@link PairedSample} measures how much production disagrees with, and differs in run time from,
+ * When production is also run a second time as a shadow of itself on the same requests, its {@link
+ * PairedSample} measures how much production disagrees with, and differs in run time from,
  * <em>itself</em> (non-determinism, timestamps, cache warmth). Latency and agreement are then
  * judged on the <em>excess</em> over that noise: candidate and noise sequences each at {@code alpha
  * / (2k)}, and {@code excess in [candLower - noiseUpper, candUpper - noiseLower]} (union bound), so
@@ -61,11 +61,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <h2>Two entry points</h2>
  *
- * {@link #decide} is the fast path, cheap enough to call after every observation: latency is
- * closed form; agreement needs one {@link BetaBinomial#excludes} at {@code 1 - minAgreement} (the
- * sequence is an interval around the estimate, so which side of the estimate the threshold lies on
- * plus whether it is excluded decides); errors reuse q's interval from a small cache keyed by
- * {@code (b, b + c)}, which change rarely, then one {@code excludes} for {@code p_d} at {@code
+ * {@link #decide} is the fast path, cheap enough to call after every observation: latency is closed
+ * form; agreement needs one {@link BetaBinomial#excludes} at {@code 1 - minAgreement} (the sequence
+ * is an interval around the estimate, so which side of the estimate the threshold lies on plus
+ * whether it is excluded decides); errors reuse q's interval from a small cache keyed by {@code (b,
+ * b + c)}, which change rarely, then one {@code excludes} for {@code p_d} at {@code
  * maxErrorRateIncrease / (2 q_bound - 1)}. {@link #evaluate} computes every interval for the
  * report. Both give the same verdict (up to bisection ties one ulp wide).
  *
@@ -92,6 +92,7 @@ public final class SequentialVerdict {
 
   /** {@code 1 - minAgreement}: agreement is checked as a mismatch proportion. */
   private final double maxMismatch;
+
   private final BetaBinomial agreementCs;
   private final BetaBinomial agreementHalfCs;
 
@@ -123,6 +124,7 @@ public final class SequentialVerdict {
   /**
    * The overall verdict, fast: no bisection when {@code noiseOrNull} is null (beyond a cached one
    * for the McNemar proportion). Agrees with {@code evaluate(candidate, noiseOrNull).verdict()}.
+   * The samples are read, not kept; they must not change during the call (pass merged copies).
    *
    * @param candidate the candidate against production
    * @param noiseOrNull production against itself on the same requests, or null for no baseline
@@ -172,10 +174,7 @@ public final class SequentialVerdict {
     String gate =
         pairs < thresholds.minSamples()
             ? String.format(
-                Locale.ROOT,
-                "%,d of %,d pairs: not enough yet",
-                pairs,
-                thresholds.minSamples())
+                Locale.ROOT, "%,d of %,d pairs: not enough yet", pairs, thresholds.minSamples())
             : null;
     List<CheckResult> checks = new ArrayList<>(3);
     if (thresholds.latencyEnabled()) {
@@ -209,7 +208,9 @@ public final class SequentialVerdict {
       return upper < threshold ? Verdict.PASS : Verdict.INCONCLUSIVE;
     }
 
-    /** For a mismatch proportion: too many mismatches (lower above the maximum) is the FAIL side. */
+    /**
+     * For a mismatch proportion: too many mismatches (lower above the maximum) is the FAIL side.
+     */
     Verdict verdictAsMismatch(double maxMismatch) {
       return verdict(maxMismatch);
     }
@@ -228,7 +229,8 @@ public final class SequentialVerdict {
     double hc = latencyHalfCs.halfWidth(c.latencyPairs(), c.latencyVariance());
     double noiseMean = noise.latencyMean();
     double hn = latencyHalfCs.halfWidth(noise.latencyPairs(), noise.latencyVariance());
-    return new Bounds(mean - noiseMean, (mean - hc) - (noiseMean + hn), (mean + hc) - (noiseMean - hn));
+    return new Bounds(
+        mean - noiseMean, (mean - hc) - (noiseMean + hn), (mean + hc) - (noiseMean - hn));
   }
 
   private CheckResult latencyResult(PairedSample c, PairedSample noise, String gate) {
@@ -268,7 +270,14 @@ public final class SequentialVerdict {
       }
     }
     String limit = "max x" + ratio(max);
-    finish(reason, verdict, gate, "exceeds " + limit, "within " + limit, "straddles " + limit);
+    finish(
+        reason,
+        verdict,
+        gate,
+        c.latencyPairs() > 0,
+        "exceeds " + limit,
+        "within " + limit,
+        "straddles " + limit);
     return new CheckResult(
         LATENCY,
         verdict,
@@ -388,7 +397,8 @@ public final class SequentialVerdict {
           .append(withNoise ? "; not adjusted for noise)" : ")");
     }
     String limit = "max " + points(x) + " pts";
-    finish(reason, verdict, gate, "exceeds " + limit, "within " + limit, "straddles " + limit);
+    finish(
+        reason, verdict, gate, n > 0, "exceeds " + limit, "within " + limit, "straddles " + limit);
     return new CheckResult(
         ERRORS, verdict, estimate, lower, upper, x, 1 - alphaPerCheck, n, reason.toString());
   }
@@ -456,8 +466,7 @@ public final class SequentialVerdict {
     } else {
       mismatch = excessMismatch(c, noise);
     }
-    Verdict verdict =
-        gate != null ? Verdict.INCONCLUSIVE : mismatch.verdictAsMismatch(maxMismatch);
+    Verdict verdict = gate != null ? Verdict.INCONCLUSIVE : mismatch.verdictAsMismatch(maxMismatch);
     double min = thresholds.minAgreement();
     int decimals = percentDecimals(min);
     double estimate = 1 - mismatch.estimate();
@@ -497,7 +506,14 @@ public final class SequentialVerdict {
       }
     }
     String limit = "min " + percent(min, decimals);
-    finish(reason, verdict, gate, "below " + limit, "above " + limit, "straddles " + limit);
+    finish(
+        reason,
+        verdict,
+        gate,
+        c.compared() > 0,
+        "below " + limit,
+        "above " + limit,
+        "straddles " + limit);
     return new CheckResult(
         AGREEMENT,
         verdict,
@@ -513,16 +529,21 @@ public final class SequentialVerdict {
   // ---------------------------------------------------------------------------------------------
   // formatting (Locale.ROOT: ',' groups thousands, '.' is the decimal point, whatever the JVM's)
 
+  /**
+   * Ends a reason with the comparison to the threshold (or the minSamples gate) and the verdict;
+   * "no data yet" needs no "straddles" after it.
+   */
   private static void finish(
       StringBuilder reason,
       Verdict verdict,
       String gate,
+      boolean hasData,
       String failText,
       String passText,
       String openText) {
     if (gate != null) {
       reason.append("; ").append(gate);
-    } else {
+    } else if (hasData || verdict != Verdict.INCONCLUSIVE) {
       reason
           .append(' ')
           .append(

@@ -17,9 +17,9 @@ package dev.shadowrouting.internal.stats;
  *     samples); at least 0
  * @param alpha overall error budget, in (0, 1): the probability that a candidate within every
  *     threshold is ever declared FAIL (split evenly across the enabled checks)
- * @param expectedPairs the number of pairs around which the latency confidence sequence is tuned
- *     to be tightest (N* of {@link NormalMixture#tunedFor}); at least 1. Wrong by 10x either way,
- *     the sequence stays valid and only gets somewhat wider.
+ * @param expectedPairs the number of pairs around which the latency confidence sequence is tuned to
+ *     be tightest (N* of {@link NormalMixture#tunedFor}); at least 1. Wrong by 10x either way, the
+ *     sequence stays valid and only gets somewhat wider.
  */
 public record Thresholds(
     double maxLatencyIncrease,

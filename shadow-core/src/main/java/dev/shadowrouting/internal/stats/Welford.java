@@ -21,6 +21,7 @@ package dev.shadowrouting.internal.stats;
 public final class Welford {
   private long n;
   private double mean;
+
   /** Sum of squared deviations from the current mean. */
   private double m2;
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.shadowrouting.ShadowRecord;
 import dev.shadowrouting.ShadowSink;
 import dev.shadowrouting.internal.ConfigErrors;
+import dev.shadowrouting.internal.OptionalDependency;
 import dev.shadowrouting.internal.WarnThenDebugLogger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +19,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +56,8 @@ import java.util.concurrent.atomic.LongAdder;
  * the router flushes its sinks when it closes, but only their owner closes them.
  */
 public final class JsonLinesSink implements ShadowSink, AutoCloseable {
+  static final String JACKSON = "com.fasterxml.jackson.core.JsonFactory";
+  static final String JACKSON_ARTIFACT = "com.fasterxml.jackson.core:jackson-core";
 
   public static final long MIN_FILE_BYTES = 1024;
   public static final long DEFAULT_MAX_FILE_BYTES = 64L << 20;
@@ -98,7 +104,13 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
   private long lastWriteMillis;
   private long reopenAtMillis;
   private int sequence;
+  private Exception openFailure;
   private boolean closed;
+  /** Records in the buffer per endpoint, so a lost buffer is reported to the right router. */
+  private final Map<String, Integer> bufferedByEndpoint = new HashMap<>();
+  private String lastBufferedEndpoint;
+  /** The routers delivering to this sink, to report failures that happen after accept. */
+  private final Map<String, ShadowSink.Context> contexts = new ConcurrentHashMap<>();
 
   private JsonLinesSink(Builder b) {
     this.directory = b.directory;
@@ -126,14 +138,28 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
     }
   }
 
+  /**
+   * @throws IllegalStateException if {@code com.fasterxml.jackson.core:jackson-core} is missing
+   */
   public static Builder builder(Path directory) {
+    OptionalDependency.require(JACKSON, JACKSON_ARTIFACT, "JsonLinesSink");
     return new Builder(directory);
+  }
+
+  @Override
+  public void onAttach(ShadowSink.Context context) {
+    contexts.put(context.endpoint(), context);
+  }
+
+  @Override
+  public void onDetach(String endpoint) {
+    contexts.remove(endpoint);
   }
 
   @Override
   public synchronized void accept(ShadowRecord record) {
     if (closed) {
-      fail(1, new IllegalStateException("sink closed"));
+      fail(record.endpoint(), 1, new IllegalStateException("sink closed"));
       return;
     }
     int mark = buffer.size();
@@ -144,10 +170,12 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
     } catch (IOException | RuntimeException e) {
       buffer.truncate(mark); // the generator's state is unknown now: start a fresh one
       generator = newGenerator();
-      fail(1, e);
+      fail(record.endpoint(), 1, e);
       return;
     }
     bufferedRecords++;
+    bufferedByEndpoint.merge(record.endpoint(), 1, Integer::sum);
+    lastBufferedEndpoint = record.endpoint();
     long now = clock.millis();
     if (channel != null && dueForRotation(now, buffer.size() - mark)) {
       writeBuffered(mark, bufferedRecords - 1);
@@ -156,9 +184,7 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
       }
     }
     if (channel == null && !openFile(now)) {
-      fail(bufferedRecords, null);
-      buffer.truncate(0);
-      bufferedRecords = 0;
+      failBuffered(openFailure);
       return;
     }
     if (flushPolicy.kind == FlushPolicy.Kind.EVERY_RECORD || buffer.size() >= BUFFER_BYTES
@@ -185,12 +211,14 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
       buffer.writeTo(channel, end);
       fileBytes += end;
       bufferedRecords -= records;
+      bufferedByEndpoint.clear();
+      if (bufferedRecords > 0) { // only the last record is left (a rotation wrote the rest)
+        bufferedByEndpoint.put(lastBufferedEndpoint, bufferedRecords);
+      }
       written.add(records);
       lastWriteMillis = clock.millis();
     } catch (IOException e) {
-      fail(bufferedRecords, e);
-      buffer.truncate(0);
-      bufferedRecords = 0;
+      failBuffered(e);
       try {
         channel.truncate(fileBytes); // back to the last whole line
       } catch (IOException ignored) {
@@ -221,6 +249,7 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       failureLog.log(e);
+      openFailure = e;
       reopenAtMillis = now + REOPEN_BACKOFF_MILLIS;
       return false;
     }
@@ -261,11 +290,42 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
     channel = null;
   }
 
-  private void fail(int records, Exception cause) {
+  /** Records of {@code endpoint} lost: counted here and reported to that router. */
+  private void fail(String endpoint, int records, Exception cause) {
     failures.add(records);
     if (cause != null) {
       failureLog.log(cause);
     }
+    ShadowSink.Context context = contexts.get(endpoint);
+    if (context != null) {
+      try {
+        context.failed(cause != null ? cause : new IOException("record not written"), records);
+      } catch (RuntimeException ignored) {
+        // the router's accounting must never break the sink
+      }
+    }
+  }
+
+  /** Every buffered record is lost (the file could not be opened or written). */
+  private void failBuffered(Exception cause) {
+    failures.add(bufferedRecords);
+    for (Map.Entry<String, Integer> e : bufferedByEndpoint.entrySet()) {
+      ShadowSink.Context context = contexts.get(e.getKey());
+      if (context != null) {
+        try {
+          context.failed(cause != null ? cause : new IOException("records not written"),
+              e.getValue());
+        } catch (RuntimeException ignored) {
+          // the router's accounting must never break the sink
+        }
+      }
+    }
+    if (cause != null && cause != openFailure) {
+      failureLog.log(cause);
+    }
+    bufferedByEndpoint.clear();
+    buffer.truncate(0);
+    bufferedRecords = 0;
   }
 
   private JsonGenerator newGenerator() {
@@ -345,6 +405,7 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
     private PayloadWriter payloadWriter = PayloadWriter.defaults();
     private Clock clock = Clock.systemUTC();
     private FileOpener opener = OwnerOnlyFiles::createAppendOnly;
+    private boolean verifyWritable;
 
     private Builder(Path directory) {
       this.directory = directory;
@@ -397,6 +458,16 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
       return this;
     }
 
+    /**
+     * Fail fast: {@link #build()} creates the directory (owner-only) and a probe file in it, and
+     * throws if it cannot, instead of a sink that would drop every record (counted, reported to the
+     * router, logged once). Off by default: the sink never throws once built.
+     */
+    public Builder verifyWritable(boolean verifyWritable) {
+      this.verifyWritable = verifyWritable;
+      return this;
+    }
+
     /** @throws IllegalArgumentException naming every invalid setting, its value and allowed range */
     public JsonLinesSink build() {
       ConfigErrors errors = new ConfigErrors("JSON Lines sink is invalid");
@@ -417,6 +488,15 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
       errors.requireNonNull("payloadWriter", payloadWriter);
       errors.requireNonNull("clock", clock);
       errors.throwIfAny();
+      if (verifyWritable) {
+        try {
+          OwnerOnlyFiles.createDirectories(directory);
+          Files.delete(Files.createTempFile(directory, ".probe-", ".tmp"));
+        } catch (IOException | RuntimeException e) {
+          throw new IllegalArgumentException("JSON Lines sink is invalid: directory '" + directory
+              + "' is not writable (" + e.getClass().getName() + ")", e);
+        }
+      }
       return new JsonLinesSink(this);
     }
   }

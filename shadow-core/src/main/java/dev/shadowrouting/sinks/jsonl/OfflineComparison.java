@@ -98,8 +98,10 @@ public final class OfflineComparison {
       long mismatches = 0;
       long[] latencies = new long[records.size()];
       int ran = 0;
+      long copies = 0;
       for (ShadowRecord r : records) {
-        outcomes.merge(r.outcome(), 1L, Long::sum);
+        outcomes.merge(r.outcome(), r.count(), Long::sum); // aggregated rejections count many
+        copies += r.count();
         matches += r.comparison().result() == Comparison.Result.MATCH ? 1 : 0;
         mismatches += r.comparison().result() == Comparison.Result.MISMATCH ? 1 : 0;
         if (r.latencyNanos() >= 0) {
@@ -109,7 +111,7 @@ public final class OfflineComparison {
       long[] sorted = Arrays.copyOf(latencies, ran);
       Arrays.sort(sorted);
       Role role = records.get(0).role();
-      return new VariantSummary(variant, role, records.size(), outcomes, matches, mismatches,
+      return new VariantSummary(variant, role, copies, outcomes, matches, mismatches,
           percentile(sorted, 0.50), percentile(sorted, 0.99));
     }
 

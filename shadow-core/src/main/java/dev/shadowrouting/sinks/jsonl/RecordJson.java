@@ -49,6 +49,9 @@ final class RecordJson {
     if (r.rejectReason() != null) {
       g.writeStringField("reject_reason", r.rejectReason().name());
     }
+    if (r.count() != 1) {
+      g.writeNumberField("count", r.count()); // aggregated rejections (schema 2)
+    }
     if (r.latencyNanos() >= 0) {
       g.writeNumberField("latency_ns", r.latencyNanos());
     }
@@ -56,6 +59,8 @@ final class RecordJson {
       g.writeNumberField("queue_wait_ns", r.queueWaitNanos());
     }
     stringIfPresent(g, "error_type", r.errorType());
+    stringIfPresent(g, "error_message", r.errorMessage());
+    stringIfPresent(g, "error_stack", r.errorStackTrace());
     Comparison c = r.comparison();
     g.writeStringField("comparison", c.result().name());
     if (c.hasScore()) {
@@ -156,6 +161,8 @@ final class RecordJson {
       Comparison.Result result = Comparison.Result.NOT_COMPARED;
       double score = Double.NaN;
       List<String> paths = List.of();
+      String message = null;
+      String stack = null;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         p.nextToken();
@@ -167,9 +174,12 @@ final class RecordJson {
           case "role" -> b.role(Role.valueOf(p.getText()));
           case "outcome" -> b.outcome(Outcome.valueOf(p.getText()));
           case "reject_reason" -> b.rejectReason(RejectReason.valueOf(p.getText()));
+          case "count" -> b.count(p.getLongValue());
           case "latency_ns" -> b.latencyNanos(p.getLongValue());
           case "queue_wait_ns" -> b.queueWaitNanos(p.getLongValue());
           case "error_type" -> b.errorType(p.getText());
+          case "error_message" -> message = p.getText();
+          case "error_stack" -> stack = p.getText();
           case "comparison" -> result = Comparison.Result.valueOf(p.getText());
           case "score" -> score = p.currentToken() == JsonToken.VALUE_STRING
               ? Double.parseDouble(p.getText()) : p.getDoubleValue();
@@ -183,7 +193,7 @@ final class RecordJson {
       if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
         throw new IOException("trailing content after the record");
       }
-      return b.comparison(comparison(result, score, paths)).build();
+      return b.errorDetails(message, stack).comparison(comparison(result, score, paths)).build();
     } catch (IllegalArgumentException | NullPointerException | java.time.DateTimeException e) {
       throw new IOException("not a valid record: " + e.getClass().getSimpleName(), e);
     }

@@ -10,6 +10,7 @@ import dev.shadowrouting.ShadowSink;
 import dev.shadowrouting.internal.LowerCaseNames;
 import dev.shadowrouting.internal.PerVariantCache;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,7 +37,16 @@ import java.util.function.Supplier;
  *   <tr><td>{@value #REJECTED}</td><td>counter</td><td>endpoint, variant, reason</td></tr>
  *   <tr><td>{@value #QUEUE_DEPTH}</td><td>gauge (tasks)</td><td>endpoint</td></tr>
  *   <tr><td>{@value #IN_FLIGHT}</td><td>gauge (tasks)</td><td>endpoint, variant</td></tr>
+ *   <tr><td>{@value #SINK_DROPPED}</td><td>function counter</td><td>endpoint, sink</td></tr>
+ *   <tr><td>{@value #SINK_FAILED}</td><td>function counter</td><td>endpoint, sink</td></tr>
  * </table>
+ *
+ * <p>{@value #INVOCATIONS} times every shadow call that ran and production's calls on the
+ * requests that had a shadow copy queued (the requests the comparison is about); every production
+ * call, sampled or not, is counted in the router's snapshot ({@code invocations()}). The sink
+ * counters follow each sink of the router (this one included) from its snapshot: records dropped
+ * (buffer full, router closed, the sink threw) and records a sink failed to handle, also after
+ * accepting them (see {@link ShadowSink.Context#failed}).
  *
  * <p>Tag values are lower case and come only from configuration and enums (never request ids), so
  * the number of series is bounded by endpoints × variants. Rejected copies never ran, so they are
@@ -52,6 +62,8 @@ public final class MicrometerSink implements ShadowSink {
   public static final String REJECTED = "shadow.rejected";
   public static final String QUEUE_DEPTH = "shadow.queue.depth";
   public static final String IN_FLIGHT = "shadow.inflight";
+  public static final String SINK_DROPPED = "shadow.sink.dropped";
+  public static final String SINK_FAILED = "shadow.sink.failed";
 
   /** Gauges of one router read one snapshot per scrape, not one per gauge. */
   private static final long SNAPSHOT_TTL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -83,7 +95,7 @@ public final class MicrometerSink implements ShadowSink {
     if (record.outcome() == Outcome.REJECTED) {
       RejectReason reason = record.rejectReason();
       // a rejection always has a reason; CLOSED is the safe reading of a malformed record
-      m.rejected(reason == null ? RejectReason.CLOSED : reason).increment();
+      m.rejected(reason == null ? RejectReason.CLOSED : reason).increment(record.count());
       return;
     }
     m.timer(record.role(), record.outcome())
@@ -111,6 +123,15 @@ public final class MicrometerSink implements ShadowSink {
         .tag("endpoint", endpoint));
     for (RouterSnapshot.VariantStats v : a.snapshot().variants()) {
       a.inFlightGauge(v.name());
+    }
+    for (RouterSnapshot.SinkStats k : a.snapshot().sinks()) {
+      String sink = k.name();
+      a.register(FunctionCounter.builder(SINK_DROPPED, a, x -> x.sink(sink, true))
+          .description("Records a sink of the router did not get (buffer full, closed, threw)")
+          .tags("endpoint", endpoint, "sink", sink));
+      a.register(FunctionCounter.builder(SINK_FAILED, a, x -> x.sink(sink, false))
+          .description("Records a sink of the router failed to handle")
+          .tags("endpoint", endpoint, "sink", sink));
     }
   }
 
@@ -165,6 +186,19 @@ public final class MicrometerSink implements ShadowSink {
 
     synchronized void register(Gauge.Builder<?> gauge) {
       gauges.add(gauge.register(registry));
+    }
+
+    synchronized void register(FunctionCounter.Builder<?> counter) {
+      gauges.add(counter.register(registry));
+    }
+
+    double sink(String name, boolean dropped) {
+      for (RouterSnapshot.SinkStats k : snapshot().sinks()) {
+        if (k.name().equals(name)) {
+          return dropped ? k.dropped() : k.failed();
+        }
+      }
+      return 0;
     }
 
     synchronized void removeGauges() {

@@ -29,8 +29,11 @@ import java.util.Objects;
  * through the OTel {@link Meter}. It needs only {@code opentelemetry-api}; with no SDK installed
  * ({@link OpenTelemetry#noop()}) every call is a no-op and the sink costs next to nothing.
  *
- * <p><b>Spans.</b> One INTERNAL span named {@code shadow <variant>} per shadow record (rejected
- * copies too, with zero duration), with the record's own start and end time. It is a root span
+ * <p><b>Spans.</b> One INTERNAL span named {@code shadow <variant>} per shadow copy that was queued
+ * (copies rejected from the queue, e.g. at close, too, with zero duration), with the record's own
+ * start and end time. Copies refused on the caller's thread have no span: the router records them
+ * in aggregate (one record for many requests, see {@link ShadowRecord#count()}), which no single
+ * production span could be linked to; they are counted by {@value #REJECTED}. It is a root span
  * <em>linked</em> to the production span that was current on the caller's thread when the request
  * was sampled: the sink asks the router to capture it through {@link #contextPropagators()}, so no
  * shadow work is ever parented under (and billed to) the production trace. Attributes:
@@ -39,7 +42,9 @@ import java.util.Objects;
  * set the status to ERROR. Production records make no span: production already has its own.
  *
  * <p><b>Metrics.</b> {@value #DURATION} histogram (seconds; endpoint, variant, role, outcome) for
- * every call that ran, production included; {@value #COMPARISONS} counter (endpoint, variant,
+ * every shadow call that ran and production's calls on the requests that had a copy queued (the
+ * requests production is compared on; every production call is counted in the router's
+ * snapshot); {@value #COMPARISONS} counter (endpoint, variant,
  * comparison) for shadow copies that ran; {@value #REJECTED} counter (endpoint, variant,
  * reject_reason).
  *
@@ -106,7 +111,7 @@ public final class OpenTelemetrySink implements ShadowSink {
   public void accept(ShadowRecord record) {
     VariantAttributes a = attributes.get(record.endpoint(), record.variant());
     if (record.outcome() == Outcome.REJECTED) {
-      rejected.add(1, a.rejected(record.rejectReason()));
+      rejected.add(record.count(), a.rejected(record.rejectReason()));
     } else {
       duration.record(Math.max(0, record.latencyNanos()) / NANOS_PER_SECOND,
           a.call(record.role(), record.outcome()));
@@ -114,7 +119,10 @@ public final class OpenTelemetrySink implements ShadowSink {
         comparisons.add(1, a.compared(record.comparison().result()));
       }
     }
-    if (record.role() == Role.SHADOW) {
+    // Copies refused on the caller's thread arrive as one aggregated record (no request id, a
+    // count): they belong to many requests, so no span can link to "the" production span; the
+    // shadow.rejected counter carries them.
+    if (record.role() == Role.SHADOW && record.requestId() != null) {
       span(record, a);
     }
   }

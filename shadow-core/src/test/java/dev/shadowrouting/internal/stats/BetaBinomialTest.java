@@ -23,7 +23,9 @@ class BetaBinomialTest {
         for (double p : new double[] {1e-4, 0.01, 0.37, 0.5, 0.999}) {
           double logLikelihood = s * Math.log(p) + (n - s) * Math.log1p(-p);
           double got = bb.logMixture(s, n, p) + logLikelihood;
-          assertThat(got).as("s=%d n=%d p=%s", s, n, p).isCloseTo(exact, within(1e-9 * Math.max(1, Math.abs(exact))));
+          assertThat(got)
+              .as("s=%d n=%d p=%s", s, n, p)
+              .isCloseTo(exact, within(1e-9 * Math.max(1, Math.abs(exact))));
         }
       }
     }
@@ -39,10 +41,10 @@ class BetaBinomialTest {
   }
 
   /**
-   * The mixture integral done numerically, independently of any Beta function: {@code M_n(p) =
-   * [int theta^s (1-theta)^(n-s) theta^(a-1) (1-theta)^(b-1) dtheta / int theta^(a-1)
-   * (1-theta)^(b-1) dtheta] / (p^s (1-p)^(n-s))}, composite Simpson on 400,000 intervals (the
-   * integrand is rescaled by its maximum so nothing underflows).
+   * The mixture integral done numerically, independently of any Beta function: {@code M_n(p) = [int
+   * theta^s (1-theta)^(n-s) theta^(a-1) (1-theta)^(b-1) dtheta / int theta^(a-1) (1-theta)^(b-1)
+   * dtheta] / (p^s (1-p)^(n-s))}, composite Simpson on 400,000 intervals (the integrand is rescaled
+   * by its maximum so nothing underflows).
    */
   @Test
   void matchesNumericalIntegrationOfTheMixture() {
@@ -122,7 +124,8 @@ class BetaBinomialTest {
       double alpha = new double[] {0.05, 0.01, 0.05 / 6, 0.2}[random.nextInt(4)];
       BetaBinomial bb = BetaBinomial.uniform(alpha);
       long n = random.nextLong(1, random.nextBoolean() ? 50 : 1_000_000);
-      long s = random.nextBoolean() ? random.nextLong(0, n + 1) : Math.min(n, random.nextLong(0, 5));
+      long s =
+          random.nextBoolean() ? random.nextLong(0, n + 1) : Math.min(n, random.nextLong(0, 5));
       Interval ci = bb.interval(s, n);
       double hat = (double) s / n;
       assertThat(ci.contains(hat)).isTrue();
@@ -189,9 +192,11 @@ class BetaBinomialTest {
     assertThatThrownBy(() -> bb.interval(3, 2)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> bb.interval(-1, 2)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> bb.logMixture(1, 2, 1.5)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> bb.logMixture(1, 2, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> bb.logMixture(1, 2, Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> BetaBinomial.uniform(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> BetaBinomial.of(0, 1, 0.05)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BetaBinomial.of(0, 1, 0.05))
+        .isInstanceOf(IllegalArgumentException.class);
     // impossible p is infinitely excluded; n = 0 excludes nothing
     assertThat(bb.logMixture(1, 2, 0)).isInfinite();
     assertThat(bb.logMixture(1, 2, 1)).isInfinite();

@@ -11,8 +11,8 @@ class NormalMixtureTest {
 
   /**
    * Worked numbers of confseq's {@code test/uniform_boundaries_unittest.cpp}, test {@code
-   * MixtureTest.TestTwoSidedNormalMixture} (repository gostevehoward/confseq; its targets come
-   * from a reference implementation in R): {@code best_rho(100, 0.05) = 12.60056}, {@code
+   * MixtureTest.TestTwoSidedNormalMixture} (repository gostevehoward/confseq; its targets come from
+   * a reference implementation in R): {@code best_rho(100, 0.05) = 12.60056}, {@code
    * log_superMG(s=10, v=100) = -0.6510052}, {@code bound(v=100, ln(1/0.05)) = 30.35209}, all to
    * 1e-5. Their v is intrinsic time; with unit variance it is n.
    */
@@ -30,13 +30,13 @@ class NormalMixtureTest {
 
   /**
    * Worked numbers of GrowthBook's gbstats {@code packages/stats/tests/frequentist/test_tests.py},
-   * class {@code TestSequentialTTest}: {@code test_sequential_test_runs} (sample means, tuning
-   * N* = 1000: expected 0.50336, ci (-0.55844, 1.56516), stddev 0.33341) and {@code
-   * test_sequential_test_runs_prop} (proportions, default N* = 5000: expected 0.50386, ci
-   * (0.40098, 0.60675), stddev 0.03386). gbstats estimates the relative lift with the delta
-   * method, then calls {@code sequential_interval_halfwidth(s2 = SE^2 * n, n = n_A + n_B, N*,
-   * alpha = 0.05)}; the inputs and the delta method are reproduced here, the half-width is ours.
-   * Expected values are rounded to 5 decimals, hence the 6e-6 tolerance.
+   * class {@code TestSequentialTTest}: {@code test_sequential_test_runs} (sample means, tuning N* =
+   * 1000: expected 0.50336, ci (-0.55844, 1.56516), stddev 0.33341) and {@code
+   * test_sequential_test_runs_prop} (proportions, default N* = 5000: expected 0.50386, ci (0.40098,
+   * 0.60675), stddev 0.03386). gbstats estimates the relative lift with the delta method, then
+   * calls {@code sequential_interval_halfwidth(s2 = SE^2 * n, n = n_A + n_B, N*, alpha = 0.05)};
+   * the inputs and the delta method are reproduced here, the half-width is ours. Expected values
+   * are rounded to 5 decimals, hence the 6e-6 tolerance.
    */
   @Test
   void matchesGbstatsWorkedExamples() {
@@ -67,7 +67,8 @@ class NormalMixtureTest {
   }
 
   /** gbstats' relative lift (mB - mA) / mA and its delta-method variance. */
-  private static double[] relativeLift(double ma, double va, long na, double mb, double vb, long nb) {
+  private static double[] relativeLift(
+      double ma, double va, long na, double mb, double vb, long nb) {
     double estimate = (mb - ma) / ma;
     double variance = vb / (ma * ma * nb) + va * mb * mb / (Math.pow(ma, 4) * na);
     return new double[] {estimate, variance};
@@ -94,7 +95,9 @@ class NormalMixtureTest {
         for (long n : ns) {
           for (double s2 : variances) {
             double t = n * r * r + 1;
-            double gb = Math.sqrt(s2) * Math.sqrt(2 * t * Math.log(Math.sqrt(t) / alpha) / Math.pow(n * r, 2));
+            double gb =
+                Math.sqrt(s2)
+                    * Math.sqrt(2 * t * Math.log(Math.sqrt(t) / alpha) / Math.pow(n * r, 2));
             assertThat(m.halfWidth(n, s2)).isCloseTo(gb, within(gb * 1e-12));
             checked++;
           }
@@ -117,8 +120,11 @@ class NormalMixtureTest {
         double atTuned = tuned.halfWidth(tuning, 1);
         assertThat(atTuned).isBetween(best, best * 1.01);
         // and it is worse elsewhere: tuning for n = N* beats tuning for 10 N* or N*/10 there
-        assertThat(atTuned).isLessThan(NormalMixture.tunedFor(tuning * 10, alpha).halfWidth(tuning, 1));
-        assertThat(atTuned).isLessThan(NormalMixture.tunedFor(Math.max(1, tuning / 10), alpha).halfWidth(tuning, 1));
+        assertThat(atTuned)
+            .isLessThan(NormalMixture.tunedFor(tuning * 10, alpha).halfWidth(tuning, 1));
+        assertThat(atTuned)
+            .isLessThan(
+                NormalMixture.tunedFor(Math.max(1, tuning / 10), alpha).halfWidth(tuning, 1));
       }
     }
   }
@@ -132,16 +138,19 @@ class NormalMixtureTest {
     assertThat(m.halfWidth(2, 1)).isFinite().isPositive();
     // shrinks like sqrt(log n / n) eventually
     assertThat(m.halfWidth(1_000_000, 1)).isLessThan(m.halfWidth(100_000, 1));
-    assertThatThrownBy(() -> NormalMixture.tunedFor(0, 0.05)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> NormalMixture.tunedFor(10, 1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> NormalMixture.tunedFor(10, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> NormalMixture.tunedFor(0, 0.05))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> NormalMixture.tunedFor(10, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> NormalMixture.tunedFor(10, 0))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> m.halfWidth(10, -1)).isInstanceOf(IllegalArgumentException.class);
   }
 
   /**
    * Coverage, uniformly over time: Gaussian data, the sequence with the running sample variance
-   * plugged in is checked after every observation; the fraction of runs in which it ever misses
-   * the mean must be at most alpha. Monitoring starts at n = 30 (the engine never acts before
+   * plugged in is checked after every observation; the fraction of runs in which it ever misses the
+   * mean must be at most alpha. Monitoring starts at n = 30 (the engine never acts before
    * minSamples); from n = 2 the plug-in variance of tiny samples costs extra misses, printed for
    * the record.
    */

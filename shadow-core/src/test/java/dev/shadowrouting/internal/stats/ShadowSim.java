@@ -6,10 +6,10 @@ import java.util.SplittableRandom;
 
 /**
  * A seeded, single-threaded simulation of paired shadow traffic fed straight into the engine (no
- * router, no threads): per request, production and candidate each fail independently with their
- * own probability; when both succeed their log run times are normal and their outputs mismatch
- * with a given probability. An optional A/A noise copy (production run a second time) is drawn the
- * same way.
+ * router, no threads): per request, production and candidate each fail independently with their own
+ * probability; when both succeed their log run times are normal and their outputs mismatch with a
+ * given probability. An optional A/A noise copy (production run a second time) is drawn the same
+ * way.
  */
 final class ShadowSim {
   /** ln(500 us) in nanos: the production median run time. */
@@ -31,7 +31,8 @@ final class ShadowSim {
   record Run(Verdict verdict, long decidedAt, Evaluation atDecision) {}
 
   /** Summary over runs. */
-  record Summary(int runs, int fails, int passes, long[] failTimes, long[] passTimes, int[] failedBy) {
+  record Summary(
+      int runs, int fails, int passes, long[] failTimes, long[] passTimes, int[] failedBy) {
     double failRate() {
       return (double) fails / runs;
     }
@@ -49,7 +50,10 @@ final class ShadowSim {
       return median(passTimes);
     }
 
-    /** Fraction of runs whose first FAIL involved check {@code i} (0 latency, 1 errors, 2 agreement). */
+    /**
+     * Fraction of runs whose first FAIL involved check {@code i} (0 latency, 1 errors, 2
+     * agreement).
+     */
     double failedByRate(int i) {
       return (double) failedBy[i] / runs;
     }
@@ -132,8 +136,19 @@ final class ShadowSim {
   /** Draws one request and records it into the candidate's (and the noise's) sample. */
   static void observe(
       SplittableRandom random, Side candidate, Side noise, PairedSample c, PairedSample n) {
-    boolean prodFailed = random.nextDouble() < PRODUCTION.errorRate();
-    long prodNanos = nanos(random, PRODUCTION);
+    observe(random, PRODUCTION, candidate, noise, c, n);
+  }
+
+  /** Same, with another production. */
+  static void observe(
+      SplittableRandom random,
+      Side production,
+      Side candidate,
+      Side noise,
+      PairedSample c,
+      PairedSample n) {
+    boolean prodFailed = random.nextDouble() < production.errorRate();
+    long prodNanos = nanos(random, production);
     record(random, candidate, prodFailed, prodNanos, c);
     if (n != null) {
       record(random, noise, prodFailed, prodNanos, n);

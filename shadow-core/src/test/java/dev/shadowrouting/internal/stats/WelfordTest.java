@@ -54,7 +54,8 @@ class WelfordTest {
       assertThat(merged.n()).isEqualTo(sequential.n());
       assertThat(merged.mean()).isCloseTo(sequential.mean(), within(1e-12 * scale * 10));
       assertThat(merged.variance())
-          .isCloseTo(sequential.variance(), within(1e-10 * Math.max(1e-300, sequential.variance())));
+          .isCloseTo(
+              sequential.variance(), within(1e-10 * Math.max(1e-300, sequential.variance())));
     }
   }
 

@@ -38,7 +38,7 @@ class JsonLinesSinkTest {
   @TempDir
   Path tmp;
 
-  private static final String GOLDEN = "{\"schema\":1,\"ts\":\"2026-11-23T10:15:30.123456789Z\","
+  private static final String GOLDEN = "{\"schema\":2,\"ts\":\"2026-11-23T10:15:30.123456789Z\","
       + "\"endpoint\":\"scoring\",\"request_id\":\"req-1\",\"variant\":\"candidate\","
       + "\"role\":\"SHADOW\",\"outcome\":\"SUCCESS\",\"latency_ns\":2500000,"
       + "\"queue_wait_ns\":40000,\"comparison\":\"MISMATCH\",\"score\":0.25,"
@@ -46,7 +46,7 @@ class JsonLinesSinkTest {
       + "\"input\":{\"amount\":12.5,\"country\":\"FR\",\"items\":[1,2,3]},"
       + "\"output\":{\"label\":\"fraud\",\"score\":0.91}}";
 
-  private static final String GOLDEN_REJECTED = "{\"schema\":1,"
+  private static final String GOLDEN_REJECTED = "{\"schema\":2,"
       + "\"ts\":\"2026-11-23T10:15:30.123456789Z\",\"endpoint\":\"scoring\","
       + "\"request_id\":\"req-1\",\"variant\":\"candidate\",\"role\":\"SHADOW\","
       + "\"outcome\":\"REJECTED\",\"reject_reason\":\"QUEUE_FULL\",\"comparison\":\"NOT_COMPARED\","
@@ -267,6 +267,50 @@ class JsonLinesSinkTest {
       // warned once; later failures (retries are at most once a second) never at WARN again
       assertThat(logs.records()).filteredOn(r -> r.getLevel() == java.util.logging.Level.WARNING)
           .hasSize(1);
+    }
+  }
+
+  @Test
+  void failuresAfterAcceptReachTheRoutersSnapshotAndMeters() throws Exception {
+    Path notADirectory = Files.writeString(tmp.resolve("file"), "x");
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    try (LogCapture logs = LogCapture.of("dev.shadowrouting");
+        JsonLinesSink sink = JsonLinesSink.builder(notADirectory.resolve("records"))
+            .flushPolicy(FlushPolicy.everyRecord()).build();
+        dev.shadowrouting.ShadowRouter<Integer, Integer> router =
+            dev.shadowrouting.ShadowRouter.create(
+                dev.shadowrouting.EndpointConfig.<Integer, Integer>builder("unwritable")
+                    .production("v1", in -> in)
+                    .shadow("v2", in -> in)
+                    .sink(sink)
+                    .sink(dev.shadowrouting.sinks.micrometer.MicrometerSink.create(registry))
+                    .testMode(true)
+                    .build())) {
+      for (int i = 0; i < 10; i++) {
+        router.predict(i);
+      }
+      assertThat(router.awaitIdle(Duration.ofSeconds(20))).isTrue();
+      dev.shadowrouting.RouterSnapshot.SinkStats stats = router.snapshot().sinks().get(0);
+      assertThat(stats.delivered()).isEqualTo(20); // accepted by the sink...
+      assertThat(stats.failed()).isEqualTo(20); // ...which then could not write them
+      // the meters read snapshots cached for 100 ms
+      await().atMost(Duration.ofSeconds(20)).until(() -> registry.get("shadow.sink.failed")
+          .tag("sink", stats.name()).functionCounter().count() == 20);
+    }
+  }
+
+  @Test
+  void verifyWritableFailsFastAtBuild() throws IOException {
+    Path notADirectory = Files.writeString(tmp.resolve("file"), "x");
+    assertThatThrownBy(() -> JsonLinesSink.builder(notADirectory.resolve("records"))
+            .verifyWritable(true).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not writable");
+    try (JsonLinesSink ok = JsonLinesSink.builder(tmp.resolve("fine")).verifyWritable(true)
+        .build()) {
+      assertThat(tmp.resolve("fine")).isDirectory();
+      assertThat(JsonLinesSink.files(tmp.resolve("fine"), "*")).isEmpty(); // the probe is gone
     }
   }
 

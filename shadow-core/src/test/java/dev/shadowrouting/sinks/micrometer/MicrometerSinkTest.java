@@ -170,9 +170,9 @@ class MicrometerSinkTest {
   }
 
   private static RouterSnapshot snapshot(int queueDepth, int inFlight) {
-    RouterSnapshot.VariantStats candidate = new RouterSnapshot.VariantStats("candidate",
-        Role.SHADOW, true, 0, Map.of(), Map.of(), 0, 0, 0, 0, inFlight, 0, 0, 0, 0, 0);
-    return new RouterSnapshot(ENDPOINT, Instant.now(), List.of(candidate), List.of(), queueDepth,
-        16, 2, 0);
+    RouterSnapshot.VariantStats candidate = RouterSnapshot.VariantStats
+        .builder("candidate", Role.SHADOW).inFlight(inFlight).build();
+    return RouterSnapshot.builder(ENDPOINT).variants(List.of(candidate))
+        .queue(queueDepth, 16).threads(2, 0).build();
   }
 }

@@ -1,30 +1,51 @@
 package dev.shadowrouting.onnx.internal;
 
+import ai.onnxruntime.MapInfo;
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.SequenceInfo;
 import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.ValueInfo;
 import dev.shadowrouting.internal.ConfigErrors;
 import dev.shadowrouting.onnx.ElementType;
 import dev.shadowrouting.onnx.Tensor;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 
 /**
- * The names, element types and shapes a model declares for its inputs and outputs, read once from
- * the session's metadata, and the checks of mappers and per-call inputs against them. Immutable and
+ * The names, types and shapes a model declares for its inputs and outputs, read once from the
+ * session's metadata, and the checks of mappers and per-call inputs against them. Immutable and
  * thread-safe.
  */
 public final class ModelSignature {
+  /** The sequence element types ONNX Runtime's Java API can read ({@code OnnxSequence}). */
+  private static final Set<OnnxJavaType> SEQUENCE_TENSOR_TYPES = EnumSet.of(OnnxJavaType.FLOAT,
+      OnnxJavaType.DOUBLE, OnnxJavaType.INT64, OnnxJavaType.STRING);
+  private static final Set<OnnxJavaType> MAP_KEY_TYPES =
+      EnumSet.of(OnnxJavaType.INT64, OnnxJavaType.STRING);
+  private static final Set<OnnxJavaType> MAP_VALUE_TYPES = SEQUENCE_TENSOR_TYPES;
+  private static final String SUPPORTED_VALUES = "sequences of FLOAT, DOUBLE, INT64 or STRING"
+      + " tensors, and maps (alone or in a sequence) with INT64 or STRING keys and FLOAT, DOUBLE,"
+      + " INT64 or STRING values";
 
-  /** One declared tensor; {@code type} is null when shadow-onnx cannot carry it. */
-  private record Spec(String name, ElementType type, String declaredType, long[] shape,
-      String[] dimNames) {
+  /**
+   * One declared value. For a tensor, {@code type} is its element type (null when shadow-onnx
+   * cannot carry it); for a sequence or map, {@code type} is null, {@code tensor} false, and
+   * {@code readable} says whether ONNX Runtime's Java API can read it.
+   */
+  private record Spec(String name, boolean tensor, ElementType type, String declaredType,
+      long[] shape, String[] dimNames, boolean readable) {
 
     /** {@code FLOAT [batch, 4]}: symbolic dimensions by name, unnamed dynamic ones as "?". */
     String describe() {
+      if (!tensor) {
+        return declaredType;
+      }
       StringJoiner dims = new StringJoiner(", ", "[", "]");
       for (int d = 0; d < shape.length; d++) {
         boolean named = dimNames != null && d < dimNames.length && !dimNames[d].isEmpty();
@@ -57,14 +78,22 @@ public final class ModelSignature {
   }
 
   /**
-   * Checks at build time that the model's inputs and the requested outputs have element types
-   * shadow-onnx carries, that the mapper's declared input names are exactly the model's, and that
-   * every requested output exists.
+   * Checks at build time that the model's inputs are tensors of element types shadow-onnx
+   * carries, that the mapper's declared input names are exactly the model's, that every requested
+   * output exists, and that the outputs the mapper will receive are ones it can take: tensors of
+   * supported element types, and sequences and maps ONNX Runtime can read only when
+   * {@code mapperTakesValues} (a {@code ValueOutputMapper}).
    */
   public void checkMappers(Set<String> mapperInputs, Set<String> requestedOutputs,
-      ConfigErrors errors) {
+      boolean mapperTakesValues, ConfigErrors errors) {
     for (Spec spec : inputs.values()) {
-      checkSupported("input", spec, errors);
+      if (!spec.tensor()) {
+        errors.add("input \"" + spec.name() + "\" is " + spec.describe()
+            + ", which shadow-onnx cannot pass to a model (inputs must be tensors of "
+            + Arrays.toString(ElementType.values()) + ")");
+      } else {
+        checkSupported("input", spec, errors);
+      }
     }
     if (!mapperInputs.isEmpty()) {
       checkNames(mapperInputs, errors);
@@ -76,8 +105,20 @@ public final class ModelSignature {
       }
     }
     for (Spec spec : outputs.values()) {
-      if (requestedOutputs.isEmpty() || requestedOutputs.contains(spec.name())) {
+      if (!requestedOutputs.isEmpty() && !requestedOutputs.contains(spec.name())) {
+        continue;
+      }
+      if (spec.tensor()) {
         checkSupported("output", spec, errors);
+      } else if (!spec.readable()) {
+        errors.add("output \"" + spec.name() + "\" is " + spec.describe()
+            + ", which ONNX Runtime's Java API cannot read (supported: " + SUPPORTED_VALUES
+            + "); name the outputs you need in the output mapper to leave it out");
+      } else if (!mapperTakesValues) {
+        errors.add("output \"" + spec.name() + "\" is " + spec.describe()
+            + ", which a tensor OutputMapper cannot take: use a ValueOutputMapper"
+            + " (ValueOutputMapper.identity() returns every output as a ModelValue), or name"
+            + " only tensor outputs in the output mapper");
       }
     }
   }
@@ -161,15 +202,36 @@ public final class ModelSignature {
   private static Map<String, Spec> specs(Map<String, NodeInfo> infos) {
     Map<String, Spec> specs = new LinkedHashMap<>();
     for (NodeInfo node : infos.values()) {
-      if (node.getInfo() instanceof TensorInfo info) {
-        specs.put(node.getName(), new Spec(node.getName(), OrtTensors.elementType(info.type),
-            info.type.name(), info.getShape(), info.getDimensionNames()));
-      } else {
-        // sequences and maps: kept so the name is known, reported as unsupported if used
-        specs.put(node.getName(), new Spec(node.getName(), null,
-            node.getInfo().getClass().getSimpleName(), new long[0], new String[0]));
-      }
+      specs.put(node.getName(), spec(node.getName(), node.getInfo()));
     }
     return Collections.unmodifiableMap(specs);
+  }
+
+  private static Spec spec(String name, ValueInfo info) {
+    if (info instanceof TensorInfo tensor) {
+      return new Spec(name, true, OrtTensors.elementType(tensor.onnxType),
+          OrtTensors.onnxName(tensor.onnxType), tensor.getShape(), tensor.getDimensionNames(),
+          true);
+    } else if (info instanceof SequenceInfo sequence) {
+      if (sequence.isSequenceOfMaps()) {
+        return new Spec(name, false, null, "seq(" + describe(sequence.mapInfo) + ")", null, null,
+            readable(sequence.mapInfo));
+      }
+      return new Spec(name, false, null, "seq(tensor(" + sequence.sequenceType + "))", null, null,
+          SEQUENCE_TENSOR_TYPES.contains(sequence.sequenceType));
+    } else if (info instanceof MapInfo map) {
+      return new Spec(name, false, null, describe(map), null, null, readable(map));
+    }
+    // ONNX Runtime describes other kinds (optional, sparse, opaque) by failing to read them, but
+    // keep the name known should a later version return something else
+    return new Spec(name, false, null, info.getClass().getSimpleName(), null, null, false);
+  }
+
+  private static String describe(MapInfo map) {
+    return "map(" + map.keyType + ", " + map.valueType + ")";
+  }
+
+  private static boolean readable(MapInfo map) {
+    return MAP_KEY_TYPES.contains(map.keyType) && MAP_VALUE_TYPES.contains(map.valueType);
   }
 }
