@@ -1,0 +1,202 @@
+package dev.shadowrouting.samples.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shadowrouting.ShadowRouter;
+import dev.shadowrouting.ShadowTest;
+import dev.shadowrouting.spring.ShadowRouters;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The sample app on a random port, its dashboard in a real headless Chromium: the numbers on the
+ * page are the endpoint's, "Stop test" stops the test, and screenshots at desktop and phone widths
+ * land in target/screenshots.
+ */
+@SpringBootTest(classes = FraudServiceApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+    properties = {"server.address=127.0.0.1", "demo.traffic.requests-per-second=0",
+        "shadow-routing.endpoints.fraud.shadows.v2.max-concurrency=64"})
+class DashboardBrowserTest {
+
+  static ChromeDriver driver;
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final JsonMapper JSON = JsonMapper.builder().build();
+
+  @LocalServerPort
+  int port;
+
+  @Autowired
+  ShadowRouters routers;
+
+  @Autowired
+  AlertLog alerts;
+
+  @BeforeAll
+  static void browser() throws Exception {
+    driver = Browser.start();
+  }
+
+  @AfterAll
+  static void quit() {
+    if (driver != null) {
+      driver.quit();
+    }
+  }
+
+  String base() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  @Test
+  void theDashboardShowsTheEndpointsNumbersAndStopsTheTest() throws Exception {
+    ShadowRouter<Txn, Score> router = routers.get("fraud");
+    driver.get(base() + "/shadow-routing");
+    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+    wait.ignoring(StaleElementReferenceException.class)
+        .ignoring(org.openqa.selenium.NoSuchElementException.class);
+    wait.until(d -> d.findElement(By.id("live")).getText().equals("live"));
+
+    // live traffic through POST /predict while the page polls, so the chart has a history
+    AtomicBoolean sending = new AtomicBoolean(true);
+    Thread traffic = new Thread(() -> {
+      int i = 0;
+      while (sending.get()) {
+        post(i++);
+      }
+    });
+    traffic.start();
+    Thread.sleep(6_000);
+    sending.set(false);
+    traffic.join();
+    assertThat(router.awaitIdle(Duration.ofSeconds(10))).isTrue();
+
+    // the numbers shown are the endpoint's: wait for a poll after the traffic stopped
+    JsonNode doc = endpointJson();
+    long v1Calls = doc.at("/endpoints/fraud/variants/v1/invocations").asLong();
+    assertThat(v1Calls).isGreaterThan(100);
+    wait.until(d -> field("v1", "invocations").value()
+        .equals(Long.toString(v1Calls)));
+    doc = endpointJson();
+    for (String variant : List.of("v1", "v2", "v3")) {
+      JsonNode v = doc.at("/endpoints/fraud/variants/" + variant);
+      assertThat(field(variant, "invocations").value())
+          .isEqualTo(v.get("invocations").asString());
+      assertThat(field(variant, "invocations").text())
+          .isEqualTo(String.format(java.util.Locale.US, "%,d", v.get("invocations").asLong()));
+      assertThat(field(variant, "p50Nanos").value())
+          .isEqualTo(v.at("/latency/p50Nanos").asString());
+      assertThat(field(variant, "p99Nanos").value())
+          .isEqualTo(v.at("/latency/p99Nanos").asString());
+      assertThat(field(variant, "rejected").value())
+          .isEqualTo(v.get("rejected").asString());
+      assertThat(field(variant, "role").value())
+          .isEqualTo(v.get("role").asString());
+      if (!v.get("agreement").isNull()) {
+        assertThat(Double.parseDouble(field(variant, "agreement").value()))
+            .isEqualTo(v.get("agreement").asDouble());
+      }
+    }
+    JsonNode test = doc.at("/endpoints/fraud/tests/0");
+    String card = "section[data-endpoint='fraud'] .test[data-candidate='v3'] ";
+    assertThat(shown(card + "[data-field='status']").text()).isEqualTo("RUNNING");
+    assertThat(shown(card + "[data-field='verdict']").text())
+        .isEqualTo(test.get("verdict").asString());
+    assertThat(shown(card + "[data-field='calls']").value())
+        .isEqualTo(test.get("calls").asString());
+    assertThat(driver.findElements(By.cssSelector(card + "[data-field='reasons'] li"))).hasSize(3);
+    assertThat(driver.findElement(By.id("problem")).isDisplayed()).isFalse();
+    // the page reached the chart library (served from the uPlot WebJar, no network)
+    assertThat(driver.findElements(By.cssSelector("section[data-endpoint='fraud'] .uplot")))
+        .hasSize(1);
+    // shadow calls skipped the side effect
+    assertThat(alerts.skippedInShadow()).isPositive();
+
+    Browser.fullPage(driver, "dashboard-desktop");
+    Browser.phone(driver, 390, 844);
+    Thread.sleep(1_500); // a poll re-lays the chart out at the new width
+    Browser.fullPage(driver, "dashboard-phone");
+    Browser.desktop(driver);
+    Thread.sleep(1_200);
+
+    // "Stop test": the test stops, the page says so and hides the button
+    wait.until(d -> {
+      d.findElement(By.cssSelector(card + "button[data-action='stop-test']")).click();
+      return true;
+    });
+    wait.until(d -> shown(card + "[data-field='status']").text().equals("STOPPED"));
+    assertThat(router.tests().get(0).status()).isEqualTo(ShadowTest.Status.STOPPED);
+    assertThat(driver.findElement(By.id("message")).getText())
+        .contains("stopped the shadow test of 'v3'");
+    assertThat(driver.findElements(By.cssSelector(
+        ".test[data-candidate='v3'] button[data-action='stop-test']"))).isEmpty();
+    assertThat(endpointJson().at("/endpoints/fraud/tests/0/status").asString())
+        .isEqualTo("STOPPED");
+    Browser.fullPage(driver, "dashboard-stopped");
+  }
+
+  /** One shown value, read atomically in the page (it re-renders every second). */
+  static Shown field(String variant, String field) {
+    return shown("section[data-endpoint='fraud'] [data-variant='" + variant + "'] [data-field='"
+        + field + "']");
+  }
+
+  record Shown(String value, String text) {}
+
+  @SuppressWarnings("unchecked")
+  static Shown shown(String selector) {
+    Map<String, Object> r = (Map<String, Object>) driver.executeScript(
+        "var e = document.querySelector(arguments[0]);"
+            + " return e ? {value: e.getAttribute('data-value'), text: e.textContent} : null;",
+        selector);
+    if (r == null) {
+      throw new org.openqa.selenium.NoSuchElementException(selector);
+    }
+    return new Shown((String) r.get("value"), (String) r.get("text"));
+  }
+
+  JsonNode endpointJson() throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+        URI.create(base() + "/actuator/shadow")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+
+  void post(int i) {
+    String body = String.format(java.util.Locale.ROOT,
+        "{\"userId\":\"user-%d\",\"amount\":%d,\"merchantRisk\":%d,\"foreign\":%b}",
+        i % 700, (i * 37) % 2000, i % 10, i % 9 == 0);
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/predict"))
+              .header("Content-Type", "application/json")
+              .header("X-Request-Id", "t-" + i)
+              .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException("POST /predict answered " + r.statusCode() + ": " + r.body());
+      }
+      Thread.sleep(3);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+}

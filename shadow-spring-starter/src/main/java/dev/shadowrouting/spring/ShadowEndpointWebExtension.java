@@ -1,0 +1,62 @@
+package dev.shadowrouting.spring;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
+
+/**
+ * The web face of {@link ShadowEndpoint}: a refused request answers with its status (400, 404,
+ * 409) and a JSON body {@code {"status": 400, "error": "<what was wrong, and what is possible>"}},
+ * which Spring Boot's error page would otherwise leave out.
+ */
+@EndpointWebExtension(endpoint = ShadowEndpoint.class)
+public class ShadowEndpointWebExtension {
+
+  private final ShadowEndpoint endpoint;
+
+  public ShadowEndpointWebExtension(ShadowEndpoint endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  @ReadOperation
+  public WebEndpointResponse<Map<String, Object>> shadow() {
+    return new WebEndpointResponse<>(endpoint.shadow());
+  }
+
+  @ReadOperation
+  public WebEndpointResponse<Map<String, Object>> endpoint(@Selector String endpoint) {
+    try {
+      return new WebEndpointResponse<>(this.endpoint.endpoint(endpoint));
+    } catch (ShadowEndpointException e) {
+      return refused(e);
+    }
+  }
+
+  @WriteOperation
+  public WebEndpointResponse<Map<String, Object>> write(@Selector String endpoint,
+      @Nullable String action, @Nullable String variant, @Nullable String candidate,
+      @Nullable String predictor, @Nullable String samplingRate, @Nullable String duration,
+      @Nullable String maxRequests, @Nullable String maxLatencyIncrease,
+      @Nullable String maxErrorRateIncrease, @Nullable String minAgreement,
+      @Nullable String minSamples, @Nullable String force) {
+    try {
+      return new WebEndpointResponse<>(this.endpoint.write(endpoint, action, variant, candidate,
+          predictor, samplingRate, duration, maxRequests, maxLatencyIncrease,
+          maxErrorRateIncrease, minAgreement, minSamples, force));
+    } catch (ShadowEndpointException e) {
+      return refused(e);
+    }
+  }
+
+  private static WebEndpointResponse<Map<String, Object>> refused(ShadowEndpointException e) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", e.status());
+    body.put("error", e.getMessage());
+    return new WebEndpointResponse<>(body, e.status());
+  }
+}

@@ -1,0 +1,540 @@
+package dev.shadowrouting.spring;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of the shadow-routing starter, under {@code shadow-routing}: one
+ * {@link dev.shadowrouting.ShadowRouter} per entry of {@code shadow-routing.endpoints}, the JSON
+ * Lines sink and the dashboard page.
+ *
+ * <pre>
+ * shadow-routing:
+ *   endpoints:
+ *     fraud:
+ *       production:
+ *         v1: { predictor: fraudModelV1 }
+ *       shadows:
+ *         v2: { predictor: fraudModelV2, sampling-rate: 0.25, timeout: 50ms, max-concurrency: 4 }
+ * </pre>
+ *
+ * <p>Unset values take shadow-core's defaults (see its configuration reference). Invalid values
+ * fail start-up with a message naming the property, its value and what is allowed.
+ *
+ * <p>A mutable JavaBean for Spring's binder; not thread-safe.
+ */
+@ConfigurationProperties(ShadowRoutingProperties.PREFIX)
+public class ShadowRoutingProperties {
+
+  /** The prefix of every property of the starter. */
+  public static final String PREFIX = "shadow-routing";
+
+  /**
+   * The endpoints: one ShadowRouter bean per entry, named "<endpoint>ShadowRouter", keyed by
+   * endpoint name.
+   */
+  private Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+
+  /** JSON Lines sink: every record of every endpoint appended to files, when a directory is set. */
+  private final Jsonl jsonl = new Jsonl();
+
+  /** The live dashboard page (served when Spring MVC and Actuator are present). */
+  private final Dashboard dashboard = new Dashboard();
+
+  public Map<String, Endpoint> getEndpoints() {
+    return endpoints;
+  }
+
+  public void setEndpoints(Map<String, Endpoint> endpoints) {
+    this.endpoints = endpoints;
+  }
+
+  public Jsonl getJsonl() {
+    return jsonl;
+  }
+
+  public Dashboard getDashboard() {
+    return dashboard;
+  }
+
+  /** One endpoint: its production and shadow variants, its pool and an optional shadow test. */
+  public static class Endpoint {
+
+    /**
+     * Production variants, keyed by variant name: each answers a share of requests by weight (at
+     * least one).
+     */
+    private Map<String, ProductionVariant> production = new LinkedHashMap<>();
+
+    /** Shadow variants, keyed by variant name: each gets sampled copies of requests. */
+    private Map<String, ShadowVariant> shadows = new LinkedHashMap<>();
+
+    /**
+     * Bean name of the OutputComparator used for shadows that name none. Default: deep equality
+     * of the outputs.
+     */
+    private String comparator;
+
+    /**
+     * Shadow pool threads, in [1, 1024]. Default: half the cores, between 1 and 4.
+     */
+    private Integer workerThreads;
+
+    /** Shadow copies waiting for a pool thread, in [1, 16777216]. */
+    private int queueCapacity = 1024;
+
+    /** Records waiting per sink before new ones are dropped, in [1, 16777216]. */
+    private int sinkBufferCapacity = 8192;
+
+    /**
+     * How long closing the router at shutdown waits for queued and running shadow copies and for
+     * the sinks to flush, in [0, 1d].
+     */
+    private Duration closeTimeout = Duration.ofSeconds(5);
+
+    /** A shadow test started with the application (optional). */
+    private Test test;
+
+    public Map<String, ProductionVariant> getProduction() {
+      return production;
+    }
+
+    public void setProduction(Map<String, ProductionVariant> production) {
+      this.production = production;
+    }
+
+    public Map<String, ShadowVariant> getShadows() {
+      return shadows;
+    }
+
+    public void setShadows(Map<String, ShadowVariant> shadows) {
+      this.shadows = shadows;
+    }
+
+    public String getComparator() {
+      return comparator;
+    }
+
+    public void setComparator(String comparator) {
+      this.comparator = comparator;
+    }
+
+    public Integer getWorkerThreads() {
+      return workerThreads;
+    }
+
+    public void setWorkerThreads(Integer workerThreads) {
+      this.workerThreads = workerThreads;
+    }
+
+    public int getQueueCapacity() {
+      return queueCapacity;
+    }
+
+    public void setQueueCapacity(int queueCapacity) {
+      this.queueCapacity = queueCapacity;
+    }
+
+    public int getSinkBufferCapacity() {
+      return sinkBufferCapacity;
+    }
+
+    public void setSinkBufferCapacity(int sinkBufferCapacity) {
+      this.sinkBufferCapacity = sinkBufferCapacity;
+    }
+
+    public Duration getCloseTimeout() {
+      return closeTimeout;
+    }
+
+    public void setCloseTimeout(Duration closeTimeout) {
+      this.closeTimeout = closeTimeout;
+    }
+
+    public Test getTest() {
+      return test;
+    }
+
+    public void setTest(Test test) {
+      this.test = test;
+    }
+  }
+
+  /** A production variant. */
+  public static class ProductionVariant {
+
+    /** Bean name of the Predictor that serves this variant. */
+    private String predictor;
+
+    /** Share of live traffic relative to the other production variants, finite and >= 0. */
+    private double weight = 1.0;
+
+    /** Put inputs and outputs into this variant's records (payloads are off by default). */
+    private boolean capturePayloads;
+
+    public String getPredictor() {
+      return predictor;
+    }
+
+    public void setPredictor(String predictor) {
+      this.predictor = predictor;
+    }
+
+    public double getWeight() {
+      return weight;
+    }
+
+    public void setWeight(double weight) {
+      this.weight = weight;
+    }
+
+    public boolean isCapturePayloads() {
+      return capturePayloads;
+    }
+
+    public void setCapturePayloads(boolean capturePayloads) {
+      this.capturePayloads = capturePayloads;
+    }
+  }
+
+  /** A shadow variant. */
+  public static class ShadowVariant {
+
+    /** Bean name of the Predictor that serves this variant. */
+    private String predictor;
+
+    /** Share of requests copied to this shadow, in [0, 1]. */
+    private double samplingRate = 1.0;
+
+    /** A shadow call that takes longer ends as TIMEOUT, in (0, 1d]. */
+    private Duration timeout = Duration.ofSeconds(1);
+
+    /** Copies of this shadow queued or running at once, in [1, 4096]; beyond it they are rejected. */
+    private int maxConcurrency = 64;
+
+    /** Bean name of the OutputComparator for this shadow. Default: the endpoint's. */
+    private String comparator;
+
+    /** Put inputs and outputs into this variant's records (payloads are off by default). */
+    private boolean capturePayloads;
+
+    public String getPredictor() {
+      return predictor;
+    }
+
+    public void setPredictor(String predictor) {
+      this.predictor = predictor;
+    }
+
+    public double getSamplingRate() {
+      return samplingRate;
+    }
+
+    public void setSamplingRate(double samplingRate) {
+      this.samplingRate = samplingRate;
+    }
+
+    public Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    public int getMaxConcurrency() {
+      return maxConcurrency;
+    }
+
+    public void setMaxConcurrency(int maxConcurrency) {
+      this.maxConcurrency = maxConcurrency;
+    }
+
+    public String getComparator() {
+      return comparator;
+    }
+
+    public void setComparator(String comparator) {
+      this.comparator = comparator;
+    }
+
+    public boolean isCapturePayloads() {
+      return capturePayloads;
+    }
+
+    public void setCapturePayloads(boolean capturePayloads) {
+      this.capturePayloads = capturePayloads;
+    }
+  }
+
+  /** A shadow test started with the application: a new candidate variant, time-boxed. */
+  public static class Test {
+
+    /** Name of the candidate variant: a new name, not one of the endpoint's variants. */
+    private String candidate;
+
+    /** Bean name of the candidate's Predictor. */
+    private String predictor;
+
+    /** Share of requests copied to the candidate, in [0, 1]; changeable while the test runs. */
+    private double samplingRate = 1.0;
+
+    /** The time box, in [1s, 30d]. */
+    private Duration duration = Duration.ofDays(7);
+
+    /** Candidate calls after which the test completes, >= 0 (0: no budget). */
+    private long maxRequests;
+
+    /** The candidate may be at most this much slower per request (ratio - 1), in [0, 100]. */
+    private double maxLatencyIncrease = 0.10;
+
+    /** At most this many more failed requests per request, in [0, 1]. */
+    private double maxErrorRateIncrease = 0.001;
+
+    /** Share of compared outputs that must agree, in [0, 1]. */
+    private double minAgreement = 0.99;
+
+    /** No PASS or FAIL before this many pairs, in [1, 1000000000]. */
+    private long minSamples = 1000;
+
+    /** Overall error probability of the verdict, in (0, 0.5]. */
+    private double alpha = 0.05;
+
+    /** Guard: the test fails at once when the candidate's error rate is above this, in [0, 1]. */
+    private double stopIfErrorRateAbove = 0.5;
+
+    /** Guard: the test fails at once when the candidate's timeout rate is above this, in [0, 1]. */
+    private double stopIfTimeoutRateAbove = 0.5;
+
+    /** Run production as an A/A shadow too, to separate the candidate from noise. */
+    private boolean noiseBaseline;
+
+    /** A shadow call of the candidate that takes longer ends as TIMEOUT, in (0, 1d]. */
+    private Duration timeout = Duration.ofSeconds(1);
+
+    /** Copies of the candidate queued or running at once, in [1, 4096]. */
+    private int maxConcurrency = 64;
+
+    public String getCandidate() {
+      return candidate;
+    }
+
+    public void setCandidate(String candidate) {
+      this.candidate = candidate;
+    }
+
+    public String getPredictor() {
+      return predictor;
+    }
+
+    public void setPredictor(String predictor) {
+      this.predictor = predictor;
+    }
+
+    public double getSamplingRate() {
+      return samplingRate;
+    }
+
+    public void setSamplingRate(double samplingRate) {
+      this.samplingRate = samplingRate;
+    }
+
+    public Duration getDuration() {
+      return duration;
+    }
+
+    public void setDuration(Duration duration) {
+      this.duration = duration;
+    }
+
+    public long getMaxRequests() {
+      return maxRequests;
+    }
+
+    public void setMaxRequests(long maxRequests) {
+      this.maxRequests = maxRequests;
+    }
+
+    public double getMaxLatencyIncrease() {
+      return maxLatencyIncrease;
+    }
+
+    public void setMaxLatencyIncrease(double maxLatencyIncrease) {
+      this.maxLatencyIncrease = maxLatencyIncrease;
+    }
+
+    public double getMaxErrorRateIncrease() {
+      return maxErrorRateIncrease;
+    }
+
+    public void setMaxErrorRateIncrease(double maxErrorRateIncrease) {
+      this.maxErrorRateIncrease = maxErrorRateIncrease;
+    }
+
+    public double getMinAgreement() {
+      return minAgreement;
+    }
+
+    public void setMinAgreement(double minAgreement) {
+      this.minAgreement = minAgreement;
+    }
+
+    public long getMinSamples() {
+      return minSamples;
+    }
+
+    public void setMinSamples(long minSamples) {
+      this.minSamples = minSamples;
+    }
+
+    public double getAlpha() {
+      return alpha;
+    }
+
+    public void setAlpha(double alpha) {
+      this.alpha = alpha;
+    }
+
+    public double getStopIfErrorRateAbove() {
+      return stopIfErrorRateAbove;
+    }
+
+    public void setStopIfErrorRateAbove(double stopIfErrorRateAbove) {
+      this.stopIfErrorRateAbove = stopIfErrorRateAbove;
+    }
+
+    public double getStopIfTimeoutRateAbove() {
+      return stopIfTimeoutRateAbove;
+    }
+
+    public void setStopIfTimeoutRateAbove(double stopIfTimeoutRateAbove) {
+      this.stopIfTimeoutRateAbove = stopIfTimeoutRateAbove;
+    }
+
+    public boolean isNoiseBaseline() {
+      return noiseBaseline;
+    }
+
+    public void setNoiseBaseline(boolean noiseBaseline) {
+      this.noiseBaseline = noiseBaseline;
+    }
+
+    public Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    public int getMaxConcurrency() {
+      return maxConcurrency;
+    }
+
+    public void setMaxConcurrency(int maxConcurrency) {
+      this.maxConcurrency = maxConcurrency;
+    }
+  }
+
+  /** The JSON Lines sink. */
+  public static class Jsonl {
+
+    /**
+     * Directory of the JSON Lines files (created owner-only when missing). The sink is active
+     * when this is set.
+     */
+    private Path directory;
+
+    /** File name prefix: <prefix>-<timestamp>-<n>.jsonl. */
+    private String prefix = "shadow-records";
+
+    /** Rotate when a file reaches this size in bytes (default 64 MiB), >= 1024. */
+    private long maxFileBytes = 67108864;
+
+    /** Keep the newest this many files, in [1, 1000000]. */
+    private int maxFiles = 20;
+
+    /** Rotate files older than this (0: never). */
+    private Duration rotationInterval = Duration.ofHours(1);
+
+    /** Hand buffered lines to the OS at least this often (a crash loses at most this much). */
+    private Duration flushInterval = Duration.ofSeconds(1);
+
+    public Path getDirectory() {
+      return directory;
+    }
+
+    public void setDirectory(Path directory) {
+      this.directory = directory;
+    }
+
+    public String getPrefix() {
+      return prefix;
+    }
+
+    public void setPrefix(String prefix) {
+      this.prefix = prefix;
+    }
+
+    public long getMaxFileBytes() {
+      return maxFileBytes;
+    }
+
+    public void setMaxFileBytes(long maxFileBytes) {
+      this.maxFileBytes = maxFileBytes;
+    }
+
+    public int getMaxFiles() {
+      return maxFiles;
+    }
+
+    public void setMaxFiles(int maxFiles) {
+      this.maxFiles = maxFiles;
+    }
+
+    public Duration getRotationInterval() {
+      return rotationInterval;
+    }
+
+    public void setRotationInterval(Duration rotationInterval) {
+      this.rotationInterval = rotationInterval;
+    }
+
+    public Duration getFlushInterval() {
+      return flushInterval;
+    }
+
+    public void setFlushInterval(Duration flushInterval) {
+      this.flushInterval = flushInterval;
+    }
+  }
+
+  /** The dashboard page. */
+  public static class Dashboard {
+
+    /** Serve the dashboard page (needs Spring MVC and Actuator). */
+    private boolean enabled = true;
+
+    /** Path of the page. It polls the Actuator endpoint "shadow", which must be exposed over HTTP. */
+    private String path = "/shadow-routing";
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getPath() {
+      return path;
+    }
+
+    public void setPath(String path) {
+      this.path = path;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.shadowrouting.spring;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** A tiny JSON-over-HTTP client for the endpoint tests. */
+final class Http {
+  private static final HttpClient CLIENT = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  record Response(int status, String body) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> json() {
+      return (Map<String, Object>) ShadowDocuments.parse(body);
+    }
+  }
+
+  private Http() {}
+
+  static Response get(String url) throws Exception {
+    HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return new Response(r.statusCode(), r.body());
+  }
+
+  static Response post(String url, String json) throws Exception {
+    HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return new Response(r.statusCode(), r.body());
+  }
+
+  @SuppressWarnings("unchecked")
+  static Object at(Map<String, Object> doc, String... path) {
+    Object o = doc;
+    for (String p : path) {
+      o = o instanceof Map<?, ?> m ? ((Map<String, Object>) m).get(p)
+          : ((java.util.List<Object>) o).get(Integer.parseInt(p));
+    }
+    return o;
+  }
+}
