@@ -42,6 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       take for granted ({@code router}, {@code modelV2}, {@code txn}, ...).
  *   <li>A line that is only {@code ...} stands for elided code and compiles as a comment.
  *   <li>Pseudo-code is fenced {@code ```text}, not {@code ```java}.
+ *   <li>The Spring Boot section's blocks are fenced {@code ```java spring}: they need Spring, and
+ *       samples/spring-boot's ReadmeSpringSnippetsCompileTest compiles them.
  * </ul>
  *
  * A failure names the README line of each of javac's diagnostics and quotes it.
