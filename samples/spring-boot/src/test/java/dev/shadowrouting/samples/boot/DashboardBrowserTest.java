@@ -13,17 +13,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,36 +31,16 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(classes = FraudServiceApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
     properties = {"server.address=127.0.0.1", "demo.traffic.requests-per-second=0",
         "shadow-routing.endpoints.fraud.shadows.v2.max-concurrency=64"})
-class DashboardBrowserTest {
+class DashboardBrowserTest extends BrowserTestBase {
 
-  static ChromeDriver driver;
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static final JsonMapper JSON = JsonMapper.builder().build();
-
-  @LocalServerPort
-  int port;
 
   @Autowired
   ShadowRouters routers;
 
   @Autowired
   AlertLog alerts;
-
-  @BeforeAll
-  static void browser() throws Exception {
-    driver = Browser.start();
-  }
-
-  @AfterAll
-  static void quit() {
-    if (driver != null) {
-      driver.quit();
-    }
-  }
-
-  String base() {
-    return "http://127.0.0.1:" + port;
-  }
 
   @Test
   void theDashboardShowsTheEndpointsNumbersAndStopsTheTest() throws Exception {

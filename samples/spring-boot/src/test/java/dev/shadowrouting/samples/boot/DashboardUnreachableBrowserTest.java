@@ -3,15 +3,11 @@ package dev.shadowrouting.samples.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The application did not expose the endpoint: the page says plainly which property to set.
@@ -19,28 +15,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @SpringBootTest(classes = FraudServiceApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
     properties = {"server.address=127.0.0.1", "demo.traffic.requests-per-second=0",
         "management.endpoints.web.exposure.include=health"})
-class DashboardUnreachableBrowserTest {
-
-  static ChromeDriver driver;
-
-  @LocalServerPort
-  int port;
-
-  @BeforeAll
-  static void browser() throws Exception {
-    driver = Browser.start();
-  }
-
-  @AfterAll
-  static void quit() {
-    if (driver != null) {
-      driver.quit();
-    }
-  }
+class DashboardUnreachableBrowserTest extends BrowserTestBase {
 
   @Test
   void thePageNamesThePropertyToSet() throws Exception {
-    driver.get("http://127.0.0.1:" + port + "/shadow-routing");
+    driver.get(base() + "/shadow-routing");
     new WebDriverWait(driver, Duration.ofSeconds(15))
         .until(d -> d.findElement(By.id("problem")).isDisplayed());
     assertThat(driver.findElement(By.id("problem")).getText()).isEqualTo("The actuator endpoint"
