@@ -35,8 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
+import org.HdrHistogram.AbstractHistogram;
+import org.HdrHistogram.IntCountsHistogram;
 
 /**
  * One shadow test: its candidate (and optional A/A noise copy) lanes feed {@link #observe} on the
@@ -45,7 +45,8 @@ import org.HdrHistogram.Recorder;
  * <p>Recording is lock-free: paired statistics go to one of several stripes, each taken with one
  * compare-and-set; a writer that finds a stripe busy moves to the next, so writers never wait (the
  * idea of {@code LongAdder}'s cells, for statistics that are not plain sums). The report takes each
- * stripe in turn to copy it. Latencies go to HdrHistogram {@link Recorder}s (wait-free).
+ * stripe in turn to copy it. The stripe holds the latency histograms too, so nothing a writer
+ * updates is shared with another writer (the counts that budget and guards read are LongAdders).
  *
  * <p>The life cycle has one owner: {@link #end} moves the status out of RUNNING with one CAS, so
  * exactly one of deadline, budget, guard, stop or close ends the test, removes its lanes and
@@ -79,11 +80,10 @@ final class TestRun<I, O> implements ShadowTest {
   private long noiseRejectedBaseline;
 
   private final Stripe[] stripes = new Stripe[STRIPES];
-  private final AtomicLong calls = new AtomicLong();
+  /** Candidate calls, errors and timeouts: striped sums, exact enough for budget and guards. */
+  private final LongAdder calls = new LongAdder();
   private final Side2 candidateSide = new Side2();
   private final Side2 noiseSide = new Side2();
-  private final Recorder productionRun = new Recorder(HIGHEST_TRACKABLE, 2);
-  private final Histograms histograms = new Histograms();
 
   private final Cache<String, Joined> groundTruth;
   @SuppressWarnings("rawtypes")
@@ -188,6 +188,8 @@ final class TestRun<I, O> implements ShadowTest {
     boolean candidateFailed = outcome != Outcome.SUCCESS;
     boolean productionFailed = ex.error != null;
     Comparison.Result result = comparison.result();
+    // Everything per observation goes to the stripe this thread holds: no counter or histogram
+    // is shared between writers, so pool threads do not bounce cache lines between cores.
     Stripe s = acquire();
     try {
       PairedSample p = noise ? s.noise : s.candidate;
@@ -198,27 +200,31 @@ final class TestRun<I, O> implements ShadowTest {
       if (result != Comparison.Result.NOT_COMPARED) {
         p.comparison(result == Comparison.Result.MISMATCH);
       }
+      s.histograms().record(noise, clamp(runNanos), clamp(queueWaitNanos),
+          clamp(ex.latencyNanos));
     } finally {
       s.release();
     }
     Side2 side = noise ? noiseSide : candidateSide;
-    side.run.recordValue(clamp(runNanos));
-    side.wait.recordValue(clamp(queueWaitNanos));
-    long failures = outcome == Outcome.ERROR ? side.errors.incrementAndGet() : side.errors.get();
-    long timeouts = outcome == Outcome.TIMEOUT ? side.timeouts.incrementAndGet()
-        : side.timeouts.get();
+    if (outcome == Outcome.ERROR) {
+      side.errors.increment();
+    } else if (outcome == Outcome.TIMEOUT) {
+      side.timeouts.increment();
+    }
     if (result == Comparison.Result.MISMATCH) {
       side.mismatch(ex.requestId(router.ids()), comparison.differingPaths());
     }
     if (noise) {
       return;
     }
-    productionRun.recordValue(clamp(ex.latencyNanos));
     if (groundTruth != null && ex.callerKnowsId) {
       groundTruth.put(ex.requestId(router.ids()),
           new Joined(productionFailed ? null : ex.output, candidateFailed ? null : output));
     }
-    long n = calls.incrementAndGet();
+    calls.increment();
+    long n = calls.sum();
+    long failures = side.errors.sum();
+    long timeouts = side.timeouts.sum();
     if (n >= spec.guardMinCalls()) {
       if (failures > spec.stopIfErrorRateAbove() * n) {
         end(Status.FAILED, String.format(java.util.Locale.ROOT,
@@ -317,7 +323,7 @@ final class TestRun<I, O> implements ShadowTest {
       return;
     }
     long rejected = rejected(candidateCounters, candidateRejectedBaseline);
-    long sampled = calls.get() + rejected;
+    long sampled = calls.sum() + rejected;
     if (sampled >= spec.guardMinCalls() && rejected > spec.stopIfRejectedRateAbove() * sampled) {
       end(Status.FAILED, String.format(java.util.Locale.ROOT,
           "guard: %.1f%% of the candidate's copies rejected (%d of %d) above %.1f%%",
@@ -465,28 +471,36 @@ final class TestRun<I, O> implements ShadowTest {
   private Frozen freeze() {
     PairedSample c = new PairedSample();
     PairedSample n = new PairedSample();
+    Histograms all = new Histograms();
     for (Stripe s : stripes) {
       s.acquireForRead();
       try {
         c.merge(s.candidate);
         n.merge(s.noise);
+        if (s.histograms != null) {
+          all.add(s.histograms);
+        }
       } finally {
         s.release();
       }
     }
     Evaluation evaluation = verdicts.evaluate(c, noiseName == null ? null : n);
     Evaluation noiseEvaluation = noiseName == null ? null : verdicts.evaluate(n, null);
-    synchronized (histograms) {
-      return new Frozen(c, n, evaluation, noiseEvaluation,
-          histograms.summary(productionRun, histograms.production),
-          histograms.summary(candidateSide.run, histograms.candidateRun),
-          histograms.summary(candidateSide.wait, histograms.candidateWait),
-          histograms.summary(noiseSide.run, histograms.noiseRun),
-          histograms.summary(noiseSide.wait, histograms.noiseWait),
-          candidateSide.report(), noiseSide.report(),
-          rejected(candidateCounters, candidateRejectedBaseline),
-          rejected(noiseCounters, noiseRejectedBaseline));
+    return new Frozen(c, n, evaluation, noiseEvaluation,
+        summary(all.production), summary(all.candidateRun), summary(all.candidateWait),
+        summary(all.noiseRun), summary(all.noiseWait),
+        candidateSide.report(), noiseSide.report(),
+        rejected(candidateCounters, candidateRejectedBaseline),
+        rejected(noiseCounters, noiseRejectedBaseline));
+  }
+
+  private static LatencySummary summary(AbstractHistogram h) {
+    long n = h.getTotalCount();
+    if (n == 0) {
+      return LatencySummary.EMPTY;
     }
+    return LatencySummary.ofNanos(n, h.getValueAtPercentile(50), h.getValueAtPercentile(90),
+        h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue());
   }
 
   private ShadowTestReport build(Frozen f, long nowMillis) {
@@ -586,6 +600,18 @@ final class TestRun<I, O> implements ShadowTest {
     private final AtomicInteger busy = new AtomicInteger();
     final PairedSample candidate = new PairedSample();
     final PairedSample noise = new PairedSample();
+    /** Created by the first writer: a pool with one worker fills one stripe's (~100 KB). */
+    Histograms histograms;
+
+    /** Must hold the stripe. */
+    Histograms histograms() {
+      Histograms h = histograms;
+      if (h == null) {
+        h = new Histograms();
+        histograms = h;
+      }
+      return h;
+    }
 
     boolean tryAcquire() {
       return busy.get() == 0 && busy.compareAndSet(0, 1);
@@ -605,11 +631,8 @@ final class TestRun<I, O> implements ShadowTest {
 
   /** Per-side counters that are not paired statistics: outcomes, latencies, mismatches. */
   private static final class Side2 {
-    final Recorder run = new Recorder(HIGHEST_TRACKABLE, 2);
-    final Recorder wait = new Recorder(HIGHEST_TRACKABLE, 2);
-    /** Exact running counts: the guards compare them with the calls on every observation. */
-    final AtomicLong errors = new AtomicLong();
-    final AtomicLong timeouts = new AtomicLong();
+    final LongAdder errors = new LongAdder();
+    final LongAdder timeouts = new LongAdder();
     final AtomicReferenceArray<String> samples = new AtomicReferenceArray<>(MISMATCH_SAMPLES);
     final AtomicLong sampleIndex = new AtomicLong();
     final ConcurrentHashMap<String, LongAdder> fields = new ConcurrentHashMap<>();
@@ -638,30 +661,41 @@ final class TestRun<I, O> implements ShadowTest {
       }
       Map<String, Long> byField = new HashMap<>();
       fields.forEach((k, v) -> byField.put(k, v.sum()));
-      return new SideReport(errors.get(), timeouts.get(), recent, byField);
+      return new SideReport(errors.sum(), timeouts.sum(), recent, byField);
     }
   }
 
   private record SideReport(long errors, long timeouts, List<String> samples,
       Map<String, Long> fields) {}
 
-  /** Cumulative histograms folded from the recorders; guarded by their own monitor. */
+  /**
+   * Latency histograms of one stripe (guarded by it), or their sum for a report. Int counts: 2
+   * significant digits from 1 ns to 1 hour in ~20 KB each.
+   */
   private static final class Histograms {
-    final Histogram production = new Histogram(HIGHEST_TRACKABLE, 2);
-    final Histogram candidateRun = new Histogram(HIGHEST_TRACKABLE, 2);
-    final Histogram candidateWait = new Histogram(HIGHEST_TRACKABLE, 2);
-    final Histogram noiseRun = new Histogram(HIGHEST_TRACKABLE, 2);
-    final Histogram noiseWait = new Histogram(HIGHEST_TRACKABLE, 2);
+    final AbstractHistogram production = new IntCountsHistogram(HIGHEST_TRACKABLE, 2);
+    final AbstractHistogram candidateRun = new IntCountsHistogram(HIGHEST_TRACKABLE, 2);
+    final AbstractHistogram candidateWait = new IntCountsHistogram(HIGHEST_TRACKABLE, 2);
+    final AbstractHistogram noiseRun = new IntCountsHistogram(HIGHEST_TRACKABLE, 2);
+    final AbstractHistogram noiseWait = new IntCountsHistogram(HIGHEST_TRACKABLE, 2);
 
-    LatencySummary summary(Recorder recorder, Histogram cumulative) {
-      cumulative.add(recorder.getIntervalHistogram());
-      long n = cumulative.getTotalCount();
-      if (n == 0) {
-        return LatencySummary.EMPTY;
+    void record(boolean noise, long run, long wait, long production) {
+      if (noise) {
+        noiseRun.recordValue(run);
+        noiseWait.recordValue(wait);
+      } else {
+        candidateRun.recordValue(run);
+        candidateWait.recordValue(wait);
+        this.production.recordValue(production);
       }
-      return LatencySummary.ofNanos(n, cumulative.getValueAtPercentile(50),
-          cumulative.getValueAtPercentile(90), cumulative.getValueAtPercentile(99),
-          cumulative.getValueAtPercentile(99.9), cumulative.getMaxValue());
+    }
+
+    void add(Histograms other) {
+      production.add(other.production);
+      candidateRun.add(other.candidateRun);
+      candidateWait.add(other.candidateWait);
+      noiseRun.add(other.noiseRun);
+      noiseWait.add(other.noiseWait);
     }
   }
 
