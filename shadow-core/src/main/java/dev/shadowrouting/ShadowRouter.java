@@ -110,6 +110,17 @@ public interface ShadowRouter<I, O> extends AutoCloseable {
   /** The running and finished shadow tests of this endpoint, oldest first (the last 100). */
   java.util.List<ShadowTest> tests();
 
+  /** The newest test (running or finished) of the candidate of that name, if one is kept. */
+  default java.util.Optional<ShadowTest> test(String candidate) {
+    java.util.List<ShadowTest> all = tests();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      if (all.get(i).candidate().equals(candidate)) {
+        return java.util.Optional.of(all.get(i));
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /**
    * Waits until no shadow copy is queued or running and every sink has taken (or dropped) every
    * record emitted so far: what a unit test needs before it reads records or statistics, without

@@ -47,6 +47,12 @@ public final class ShadowTestSpec<I, O> {
   public static final Duration MAX_DURATION = Duration.ofDays(30);
   public static final Duration DEFAULT_DURATION = Duration.ofDays(7);
   public static final double DEFAULT_MAX_LATENCY_INCREASE = 0.10;
+  /** Upper bound of {@code maxLatencyIncrease} (the candidate 101 times slower). */
+  public static final double MAX_LATENCY_INCREASE = 100.0;
+  /** Upper bound of {@code minSamples}. */
+  public static final long MAX_MIN_SAMPLES = 1_000_000_000L;
+  /** Upper bound of {@code alpha} (exclusive lower bound 0). */
+  public static final double MAX_ALPHA = 0.5;
   public static final double DEFAULT_MAX_ERROR_RATE_INCREASE = 0.001;
   public static final double DEFAULT_MIN_AGREEMENT = 0.99;
   public static final long DEFAULT_MIN_SAMPLES = 1_000;
@@ -376,12 +382,12 @@ public final class ShadowTestSpec<I, O> {
       }
       errors.requireInRange("duration", duration, MIN_DURATION, MAX_DURATION);
       errors.requireInRange("maxRequests", maxRequests, 0, Long.MAX_VALUE);
-      errors.requireInRange("maxLatencyIncrease", maxLatencyIncrease, 0.0, 100.0);
+      errors.requireInRange("maxLatencyIncrease", maxLatencyIncrease, 0.0, MAX_LATENCY_INCREASE);
       errors.requireInRange("maxErrorRateIncrease", maxErrorRateIncrease, 0.0, 1.0);
       errors.requireInRange("minAgreement", minAgreement, 0.0, 1.0);
-      errors.requireInRange("minSamples", minSamples, 1, 1_000_000_000L);
-      if (!(alpha > 0 && alpha <= 0.5)) {
-        errors.add("alpha must be in (0.0, 0.5] but was " + alpha);
+      errors.requireInRange("minSamples", minSamples, 1, MAX_MIN_SAMPLES);
+      if (!(alpha > 0 && alpha <= MAX_ALPHA)) {
+        errors.add("alpha must be in (0.0, " + MAX_ALPHA + "] but was " + alpha);
       }
       errors.requireInRange("expectedPairs", expectedPairs, 0, 1_000_000_000_000L);
       errors.requireInRange("stopIfErrorRateAbove", stopIfErrorRateAbove, 0.0, 1.0);

@@ -52,6 +52,8 @@ class ShadowTestLifecycleTest {
     assertThat(test.endpoint()).isEqualTo("lifecycle");
     assertThat(shadowNames(router)).containsExactly("s1", "v2");
     assertThat(router.tests()).containsExactly(test);
+    assertThat(router.test("v2")).containsSame(test);
+    assertThat(router.test("nope")).isEmpty();
     assertThat(test.report().verdict()).isEqualTo(Verdict.INCONCLUSIVE);
     assertThat(test.report().progress()).isZero();
   }

@@ -198,12 +198,15 @@ final class ShadowRouterRegistrar implements BeanDefinitionRegistryPostProcessor
         problems.add(new Problem(tp + ".max-requests", test.getMaxRequests(),
             "must be >= 0 (0: no budget)"));
       }
-      range(tp + ".max-latency-increase", test.getMaxLatencyIncrease(), 0, 100, problems);
+      range(tp + ".max-latency-increase", test.getMaxLatencyIncrease(), 0,
+          ShadowTestSpec.MAX_LATENCY_INCREASE, problems);
       rate(tp + ".max-error-rate-increase", test.getMaxErrorRateIncrease(), problems);
       rate(tp + ".min-agreement", test.getMinAgreement(), problems);
-      range(tp + ".min-samples", test.getMinSamples(), 1, 1_000_000_000L, problems);
-      if (!(test.getAlpha() > 0 && test.getAlpha() <= 0.5)) {
-        problems.add(new Problem(tp + ".alpha", test.getAlpha(), "must be in (0, 0.5]"));
+      range(tp + ".min-samples", test.getMinSamples(), 1, ShadowTestSpec.MAX_MIN_SAMPLES,
+          problems);
+      if (!(test.getAlpha() > 0 && test.getAlpha() <= ShadowTestSpec.MAX_ALPHA)) {
+        problems.add(new Problem(tp + ".alpha", test.getAlpha(),
+            "must be in (0, " + ShadowTestSpec.MAX_ALPHA + "]"));
       }
       rate(tp + ".stop-if-error-rate-above", test.getStopIfErrorRateAbove(), problems);
       rate(tp + ".stop-if-timeout-rate-above", test.getStopIfTimeoutRateAbove(), problems);
