@@ -168,6 +168,9 @@ public final class RouterSnapshot {
     private final long p90Nanos;
     private final long p99Nanos;
     private final long maxNanos;
+    private final long recentLatencyCount;
+    private final long recentP50Nanos;
+    private final long recentP99Nanos;
     private final int abandonedThreads;
     private final boolean saturated;
     private final boolean timingOut;
@@ -190,6 +193,9 @@ public final class RouterSnapshot {
       this.p90Nanos = b.p90Nanos;
       this.p99Nanos = b.p99Nanos;
       this.maxNanos = b.maxNanos;
+      this.recentLatencyCount = b.recentLatencyCount;
+      this.recentP50Nanos = b.recentP50Nanos;
+      this.recentP99Nanos = b.recentP99Nanos;
       this.abandonedThreads = b.abandonedThreads;
       this.saturated = b.saturated;
       this.timingOut = b.timingOut;
@@ -321,6 +327,25 @@ public final class RouterSnapshot {
     }
 
     /**
+     * Latencies in the recent window: what was recorded over roughly the last 30 s of snapshots
+     * (the snapshots that folded them in; taken once a second by a dashboard, that is the last
+     * 30 s), for a live chart. The other percentiles are cumulative since the variant started.
+     */
+    public long recentLatencyCount() {
+      return recentLatencyCount;
+    }
+
+    /** Median latency of the recent window, 0 if it is empty (see {@link #recentLatencyCount()}). */
+    public long recentP50Nanos() {
+      return recentP50Nanos;
+    }
+
+    /** 99th percentile latency of the recent window (1 significant digit), 0 if it is empty. */
+    public long recentP99Nanos() {
+      return recentP99Nanos;
+    }
+
+    /**
      * Threads stuck in calls of this variant that ignored the interrupt after their timeout:
      * replaced in the pool, counted against {@link Variant#maxAbandonedThreads()}.
      */
@@ -371,6 +396,9 @@ public final class RouterSnapshot {
     private long p90Nanos;
     private long p99Nanos;
     private long maxNanos;
+    private long recentLatencyCount;
+    private long recentP50Nanos;
+    private long recentP99Nanos;
     private int abandonedThreads;
     private boolean saturated;
     private boolean timingOut;
@@ -429,6 +457,13 @@ public final class RouterSnapshot {
       this.p90Nanos = p90Nanos;
       this.p99Nanos = p99Nanos;
       this.maxNanos = maxNanos;
+      return this;
+    }
+
+    public StatsBuilder recentLatency(long count, long p50Nanos, long p99Nanos) {
+      this.recentLatencyCount = count;
+      this.recentP50Nanos = p50Nanos;
+      this.recentP99Nanos = p99Nanos;
       return this;
     }
 

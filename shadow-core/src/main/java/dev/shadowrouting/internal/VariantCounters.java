@@ -8,7 +8,9 @@ import dev.shadowrouting.RouterSnapshot;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.IntCountsHistogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -18,6 +20,9 @@ import org.HdrHistogram.Recorder;
  * into a cumulative histogram when a snapshot is taken. Thread-safe.
  */
 final class VariantCounters {
+  static final int RECENT_BUCKETS = 6;
+  static final long BUCKET_NANOS = TimeUnit.SECONDS.toNanos(5);
+
   /** 1 ns to 1 hour at 2 significant digits: about 40 KB per variant. */
   private static final long HIGHEST_TRACKABLE = TimeUnit.HOURS.toNanos(1);
 
@@ -57,6 +62,15 @@ final class VariantCounters {
   private final Recorder latency = new Recorder(HIGHEST_TRACKABLE, 2);
   private final Histogram cumulative = new Histogram(HIGHEST_TRACKABLE, 2);
   private Histogram interval;
+  /**
+   * The recent window: what each snapshot folded in, in buckets of {@link #BUCKET_NANOS}, the
+   * last {@link #RECENT_BUCKETS} of them summed for percentiles a live chart can plot (the
+   * cumulative ones flatten out). One significant digit (~2 KB a bucket), allocated only once
+   * someone takes snapshots. Guarded by this.
+   */
+  private AbstractHistogram[] recent;
+  private long[] recentEpoch;
+  private AbstractHistogram recentSum;
 
   final WarnThenDebugLogger callFailures;
   final WarnThenDebugLogger comparatorFailures;
@@ -236,6 +250,32 @@ final class VariantCounters {
         + outcomes[Outcome.TIMEOUT.ordinal()].sum();
   }
 
+  /** Adds {@code fresh} to the current bucket and sums the buckets of the window. Holds this. */
+  private AbstractHistogram recentWindow(Histogram fresh, long nowNanos) {
+    if (recent == null) {
+      recent = new AbstractHistogram[RECENT_BUCKETS];
+      recentEpoch = new long[RECENT_BUCKETS];
+      recentSum = new IntCountsHistogram(HIGHEST_TRACKABLE, 1);
+    }
+    long epoch = Math.floorDiv(nowNanos, BUCKET_NANOS);
+    int b = (int) Math.floorMod(epoch, (long) RECENT_BUCKETS);
+    if (recent[b] == null) {
+      recent[b] = new IntCountsHistogram(HIGHEST_TRACKABLE, 1);
+      recentEpoch[b] = epoch;
+    } else if (recentEpoch[b] != epoch) {
+      recent[b].reset();
+      recentEpoch[b] = epoch;
+    }
+    recent[b].add(fresh);
+    recentSum.reset();
+    for (int i = 0; i < RECENT_BUCKETS; i++) {
+      if (recent[i] != null && epoch - recentEpoch[i] < RECENT_BUCKETS) {
+        recentSum.add(recent[i]);
+      }
+    }
+    return recentSum;
+  }
+
   void recordLatency(long nanos) {
     latency.recordValue(Math.min(Math.max(nanos, 0), HIGHEST_TRACKABLE));
   }
@@ -249,14 +289,26 @@ final class VariantCounters {
   }
 
   RouterSnapshot.VariantStats snapshot() {
+    return snapshot(System.nanoTime());
+  }
+
+  /** The statistics now; {@code nowNanos} places the fresh latencies in the recent window. */
+  RouterSnapshot.VariantStats snapshot(long nowNanos) {
     long count;
     long p50;
     long p90;
     long p99;
     long max;
+    long recentCount;
+    long recentP50;
+    long recentP99;
     synchronized (this) { // snapshots are rare; recording never takes this lock
       interval = latency.getIntervalHistogram(interval);
       cumulative.add(interval);
+      AbstractHistogram window = recentWindow(interval, nowNanos);
+      recentCount = window.getTotalCount();
+      recentP50 = recentCount == 0 ? 0 : window.getValueAtPercentile(50);
+      recentP99 = recentCount == 0 ? 0 : window.getValueAtPercentile(99);
       count = cumulative.getTotalCount();
       p50 = count == 0 ? 0 : cumulative.getValueAtPercentile(50);
       p90 = count == 0 ? 0 : cumulative.getValueAtPercentile(90);
@@ -269,6 +321,7 @@ final class VariantCounters {
         .comparisons(matches.sum(), mismatches.sum(), notCompared.sum(), comparatorErrors.sum())
         .inFlight(inFlight.get())
         .latency(count, p50, p90, p99, max)
+        .recentLatency(recentCount, recentP50, recentP99)
         .health(abandonedThreads.get(), saturated, timingOut, quarantined);
     for (Outcome o : Outcome.values()) {
       if (o != Outcome.REJECTED) {

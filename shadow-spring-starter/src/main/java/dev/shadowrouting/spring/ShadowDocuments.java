@@ -131,6 +131,11 @@ final class ShadowDocuments {
     latency.put("p99Nanos", v.p99Nanos());
     latency.put("maxNanos", v.maxNanos());
     doc.put("latency", latency);
+    Map<String, Object> recent = new LinkedHashMap<>();
+    recent.put("count", v.recentLatencyCount());
+    recent.put("p50Nanos", v.recentP50Nanos());
+    recent.put("p99Nanos", v.recentP99Nanos());
+    doc.put("recentLatency", recent);
     doc.put("matches", v.matches());
     doc.put("mismatches", v.mismatches());
     doc.put("notCompared", v.notCompared());

@@ -120,7 +120,7 @@
         section.className = 'endpoint';
         section.setAttribute('data-endpoint', name);
         section.innerHTML = '<h2>' + esc(name) + '</h2><div class="meta"></div><div class="variants"></div>' +
-          '<div class="chart"><h4>Latency p50 / p99 (ms)</h4><div class="plot"></div></div><div class="tests"></div>';
+          '<div class="chart"><h4>Latency p50 / p99 (ms, last 30 s)</h4><div class="plot"></div></div><div class="tests"></div>';
         main.appendChild(section);
       }
       renderEndpoint(section, name, doc.endpoints[name], record);
@@ -188,9 +188,11 @@
     });
     if (record) Object.keys(h.series).forEach(function (vn) {
       var v = ep.variants[vn];
-      var has = v && v.active && v.latency && v.latency.count > 0;
-      h.series[vn].p50.push(has ? v.latency.p50Nanos / 1e6 : null);
-      h.series[vn].p99.push(has ? v.latency.p99Nanos / 1e6 : null);
+      // the recent window (about the last 30 s), so the chart moves when latency does; the
+      // cumulative percentiles flatten out over a long run
+      var recent = v && v.active && v.recentLatency && v.recentLatency.count > 0;
+      h.series[vn].p50.push(recent ? v.recentLatency.p50Nanos / 1e6 : null);
+      h.series[vn].p99.push(recent ? v.recentLatency.p99Nanos / 1e6 : null);
     });
     if (h.t.length > HISTORY) {
       h.t.shift();
