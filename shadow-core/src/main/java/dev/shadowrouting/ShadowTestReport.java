@@ -107,7 +107,7 @@ public final class ShadowTestReport {
     return reasons;
   }
 
-  /** The checks, in order latency, errors, agreement (those reported; see {@link Check#enabled()}). */
+  /** The enabled checks, in order latency, errors, agreement. */
   public List<Check> checks() {
     return checks;
   }
@@ -333,7 +333,6 @@ public final class ShadowTestReport {
    */
   public static final class Check {
     private final String name;
-    private final boolean enabled;
     private final Verdict verdict;
     private final double estimate;
     private final double lower;
@@ -345,7 +344,6 @@ public final class ShadowTestReport {
 
     private Check(CheckBuilder b) {
       this.name = Objects.requireNonNull(b.name, "name");
-      this.enabled = b.enabled;
       this.verdict = Objects.requireNonNull(b.verdict, "verdict");
       this.estimate = b.estimate;
       this.lower = b.lower;
@@ -363,11 +361,6 @@ public final class ShadowTestReport {
     /** {@code latency}, {@code errors} or {@code agreement}. */
     public String name() {
       return name;
-    }
-
-    /** False if the spec left this check out of the verdict (it is reported all the same). */
-    public boolean enabled() {
-      return enabled;
     }
 
     public Verdict verdict() {
@@ -416,7 +409,6 @@ public final class ShadowTestReport {
   /** Builder for {@link Check}. Not thread-safe. */
   public static final class CheckBuilder {
     private final String name;
-    private boolean enabled = true;
     private Verdict verdict = Verdict.INCONCLUSIVE;
     private double estimate = Double.NaN;
     private double lower = Double.NaN;
@@ -428,11 +420,6 @@ public final class ShadowTestReport {
 
     private CheckBuilder(String name) {
       this.name = name;
-    }
-
-    public CheckBuilder enabled(boolean enabled) {
-      this.enabled = enabled;
-      return this;
     }
 
     public CheckBuilder verdict(Verdict verdict) {

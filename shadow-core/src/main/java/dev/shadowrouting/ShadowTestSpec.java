@@ -305,7 +305,7 @@ public final class ShadowTestSpec<I, O> {
       return this;
     }
 
-    /** Leaves a check out of the verdict (it is still reported). */
+    /** Leaves a check out of the verdict and the report. */
     public Builder<I, O> withoutCheck(Check check) {
       checks.remove(Objects.requireNonNull(check, "check"));
       return this;

@@ -50,7 +50,6 @@ final class ReportJson {
       for (Check c : r.checks()) {
         g.writeStartObject();
         g.writeStringField("name", c.name());
-        g.writeBooleanField("enabled", c.enabled());
         g.writeStringField("verdict", c.verdict().name());
         number(g, "estimate", c.estimate());
         number(g, "lower", c.lower());
