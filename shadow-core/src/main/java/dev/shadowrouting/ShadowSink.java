@@ -15,6 +15,14 @@ import java.util.function.Supplier;
  * or blocks only fills its own buffer: further records for it are dropped and counted, nothing
  * waits. A sink that throws is counted (the record as dropped) and logged once at WARN, then at
  * DEBUG; it keeps receiving records.
+ *
+ * <p>The contract the router relies on (and {@code shadow-tck}'s {@code
+ * ShadowSinkCompatibilityKit} checks): {@link #accept} and {@link #flush} are thread-safe, may be
+ * called before any record was accepted and after {@code flush}, never block indefinitely, and
+ * leave the calling thread's interrupt status as they found it (the router interrupts a delivery
+ * thread still busy at its close deadline); {@link #toString()} and {@link #name()} never contain
+ * payloads. Closing a sink that owns resources is its owner's business ({@code AutoCloseable}
+ * sinks such as the JSON Lines sink): the router only flushes and detaches.
  */
 public interface ShadowSink {
 
