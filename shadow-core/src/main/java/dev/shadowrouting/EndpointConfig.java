@@ -16,7 +16,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>Resources are bounded by this configuration whatever the shadows do: at most
  * {@code workerThreads} pool threads plus, while shadows hang past their timeout, one replacement
- * per abandoned call (each variant can hold at most {@code maxConcurrency} calls); at most
+ * per abandoned call (each variant abandons at most {@code maxAbandonedThreads}, then it is
+ * quarantined); at most
  * {@code queueCapacity} queued copies; at most {@code sinkBufferCapacity} records waiting per sink.
  *
  * <p>Immutable and thread-safe; validated in {@link Builder#build()}, which reports every error at

@@ -12,9 +12,9 @@ import dev.shadowrouting.internal.DefaultShadowRouter;
  * weight) and calls it <em>on the caller's thread</em>. Its result, or its exception (the same
  * instance), reaches the caller unchanged. The caller never waits for a shadow, a comparator or a
  * sink, and none of their failures reaches it: handing a copy to the pool is a lock-free offer to a
- * bounded queue that never wakes a thread (workers find work themselves), and a full queue, a
- * variant at its {@code maxConcurrency} or a closed router drops the copy as
- * {@link Outcome#REJECTED}.
+ * bounded queue that wakes a thread only after an idle period (one volatile read otherwise), and a
+ * full queue, a variant at its {@code maxConcurrency}, a quarantined variant or a closed router
+ * drops the copy as {@link Outcome#REJECTED}.
  *
  * <h2>Sampling</h2>
  * Per shadow variant, with its {@link Variant#samplingRate()} {@code r}. Without a sampling key the
@@ -28,10 +28,13 @@ import dev.shadowrouting.internal.DefaultShadowRouter;
  * Run on the router's pool ({@link EndpointConfig#workerThreads()} named daemon threads
  * {@code shadow-<endpoint>-worker-<n>}) with {@link ShadowContext#isShadow()} true, the caller's
  * context restored ({@link ContextPropagator}), and a timeout: a call that exceeds it ends as
- * {@link Outcome#TIMEOUT} within about a millisecond, its thread is interrupted, and if it keeps running it is
- * abandoned and replaced, so a hung shadow never starves the others. Then the output is compared
- * with production's ({@link OutputComparator}) and records go to the sinks. Every sampled copy
- * ends in exactly one record, and the counts in {@link #snapshot()} prove it.
+ * {@link Outcome#TIMEOUT} within about a millisecond (its slot freed), its thread is interrupted,
+ * and if it keeps running past a short grace period it is abandoned and replaced, so a hung shadow
+ * never starves the others; a variant with {@link Variant#maxAbandonedThreads()} abandoned threads
+ * is quarantined ({@link RejectReason#QUARANTINED}) until one returns. Then the output is
+ * compared with production's ({@link OutputComparator}) and records go to the sinks. Every sampled
+ * copy ends in exactly one outcome (copies refused on the caller's thread are recorded in
+ * aggregate, {@link ShadowRecord#count()}), and the counts in {@link #snapshot()} prove it.
  *
  * <p>Thread-safe: every method may be called from any number of threads.
  *
