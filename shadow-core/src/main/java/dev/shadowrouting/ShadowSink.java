@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * ShadowSinkCompatibilityKit} checks): {@link #accept} and {@link #flush} are thread-safe, may be
  * called before any record was accepted and after {@code flush}, never block indefinitely, and
  * leave the calling thread's interrupt status as they found it (the router interrupts a delivery
- * thread still busy at its close deadline); {@link #toString()} and {@link #name()} never contain
+ * thread still busy at its close deadline); {@code toString()} and {@link #name()} never contain
  * payloads. Closing a sink that owns resources is its owner's business ({@code AutoCloseable}
  * sinks such as the JSON Lines sink): the router only flushes and detaches.
  */
