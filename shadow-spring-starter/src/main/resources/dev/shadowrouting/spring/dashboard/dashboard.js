@@ -287,7 +287,7 @@
         '<th>errors</th><th class="opt">timeouts</th><th class="opt">rejected</th><th>agreement</th></tr></thead><tbody>' +
         row(esc(prod.name) + ' (production)', prod, false) + row(esc(cand.name) + ' (candidate)', cand, true) + '</tbody></table></div>';
     }
-    html += '<ul class="reasons" data-field="reasons">' + (t.checks || []).filter(function (c) { return c.enabled; }).map(function (c) {
+    html += '<ul class="reasons" data-field="reasons">' + (t.checks || []).map(function (c) {
       return '<li class="' + esc(c.verdict) + '">' + esc(c.reason) + '</li>';
     }).join('') + '</ul>';
     if (state.access === 'UNRESTRICTED' && t.decision === 'NONE') {
