@@ -170,6 +170,26 @@ class ShadowTestLifecycleTest {
   }
 
   @Test
+  void failuresBeforeGuardMinCallsStillTripTheGuardOnceEnoughCallsCame() throws Exception {
+    ShadowTest test = router.startTest(spec("v2", in -> {
+      if (in < 15) {
+        throw new IllegalStateException("cold start");
+      }
+      return in;
+    }).stopIfErrorRateAbove(0.5).guardMinCalls(20).build());
+    traffic(15); // 15 failures, but fewer calls than guardMinCalls
+    Fixtures.awaitQuiescentShadows(router);
+    assertThat(test.status()).isEqualTo(ShadowTest.Status.RUNNING);
+    for (int i = 15; i < 20; i++) { // successes only from here on
+      router.predict(i);
+    }
+    Fixtures.awaitQuiescentShadows(router);
+
+    assertThat(test.status()).isEqualTo(ShadowTest.Status.FAILED); // 15 of 20 > 50%
+    assertThat(test.report().endReason()).contains("error rate 75.0% (15 of 20 calls)");
+  }
+
+  @Test
   void theTimeoutGuardFailsTheTest() throws Exception {
     ShadowTest test = router.startTest(ShadowTestSpec.builder(
             Variant.<Integer, Integer>builder("slow", in -> {

@@ -222,26 +222,37 @@ final class TestRun<I, O> implements ShadowTest {
           new Joined(productionFailed ? null : ex.output, candidateFailed ? null : output));
     }
     calls.increment();
-    long n = calls.sum();
-    long failures = side.errors.sum();
-    long timeouts = side.timeouts.sum();
-    if (n >= spec.guardMinCalls()) {
-      if (failures > spec.stopIfErrorRateAbove() * n) {
-        end(Status.FAILED, String.format(java.util.Locale.ROOT,
-            "guard: candidate error rate %.1f%% (%d of %d calls) above %.1f%%",
-            100.0 * failures / n, failures, n, 100 * spec.stopIfErrorRateAbove()));
-        return;
-      }
-      if (timeouts > spec.stopIfTimeoutRateAbove() * n) {
-        end(Status.FAILED, String.format(java.util.Locale.ROOT,
-            "guard: candidate timeout rate %.1f%% (%d of %d calls) above %.1f%%",
-            100.0 * timeouts / n, timeouts, n, 100 * spec.stopIfTimeoutRateAbove()));
-        return;
-      }
+    // The sums are read only when they can change a decision: a success lowers the error and
+    // timeout rates, so the guards need a look after a failure (and at each supervisor tick); the
+    // budget needs the count on every call. A healthy copy of a test without a budget reads no
+    // counter another thread writes.
+    if (candidateFailed && guardsTrip()) {
+      return;
     }
-    if (spec.maxRequests() > 0 && n >= spec.maxRequests()) {
+    if (spec.maxRequests() > 0 && calls.sum() >= spec.maxRequests()) {
       end(Status.COMPLETED, "request budget of " + spec.maxRequests() + " calls spent");
     }
+  }
+
+  /** Ends the test as FAILED if the error or timeout guard trips; true if it did. */
+  private boolean guardsTrip() {
+    long n = calls.sum();
+    if (n < spec.guardMinCalls()) {
+      return false;
+    }
+    long failures = candidateSide.errors.sum();
+    long timeouts = candidateSide.timeouts.sum();
+    if (failures > spec.stopIfErrorRateAbove() * n) {
+      return end(Status.FAILED, String.format(java.util.Locale.ROOT,
+          "guard: candidate error rate %.1f%% (%d of %d calls) above %.1f%%",
+          100.0 * failures / n, failures, n, 100 * spec.stopIfErrorRateAbove()));
+    }
+    if (timeouts > spec.stopIfTimeoutRateAbove() * n) {
+      return end(Status.FAILED, String.format(java.util.Locale.ROOT,
+          "guard: candidate timeout rate %.1f%% (%d of %d calls) above %.1f%%",
+          100.0 * timeouts / n, timeouts, n, 100 * spec.stopIfTimeoutRateAbove()));
+    }
+    return false;
   }
 
   private static long clamp(long nanos) {
@@ -320,6 +331,9 @@ final class TestRun<I, O> implements ShadowTest {
     }
     if (clock.millis() >= deadlineMillis) {
       end(Status.COMPLETED, "deadline reached after " + spec.duration());
+      return;
+    }
+    if (guardsTrip()) { // e.g. failures that came before guardMinCalls, then only successes
       return;
     }
     long rejected = rejected(candidateCounters, candidateRejectedBaseline);
