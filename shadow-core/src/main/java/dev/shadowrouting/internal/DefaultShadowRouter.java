@@ -103,7 +103,7 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
       channels[i] = new SinkChannel(name, sink, sinkName, config.sinkBufferCapacity());
     }
     this.executor = new ShadowExecutor(name, config.workerThreads(), config.queueCapacity(), this);
-    this.supervisor = new TestSupervisor(name, this::runningTests);
+    this.supervisor = new TestSupervisor(name, () -> running);
     for (SinkChannel c : channels) {
       try {
         c.sink().onAttach(c.context(this::snapshot));
@@ -146,8 +146,7 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     // Statistics retire with their variant (each holds histograms of ~100 KB): a removed variant
     // stays listed only while copies of it still run or hang; copies that end later count into
     // the retired object, which goes when they do. A shadow test keeps its candidate's numbers.
-    counters.values().removeIf(c -> !c.active && c.inFlight.get() == 0
-        && c.abandonedThreads() == 0);
+    counters.values().removeIf(VariantCounters::retired);
     counterList = List.copyOf(counters.values());
     return compiled;
   }
@@ -240,11 +239,15 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
       return out;
     } finally {
       for (long m = mask & ~handedOff; m != 0; m &= m - 1) {
-        VariantCounters c = r.shadows[Long.numberOfTrailingZeros(m)].counters;
-        c.inFlight.decrementAndGet();
-        rejectedOnCaller(c, RejectReason.QUEUE_FULL); // could not be queued
+        refuseAdmitted(r.shadows[Long.numberOfTrailingZeros(m)].counters, RejectReason.QUEUE_FULL);
       }
     }
+  }
+
+  /** A copy that holds a slot but was never queued: frees the slot and counts the rejection. */
+  private void refuseAdmitted(VariantCounters c, RejectReason reason) {
+    c.inFlight.decrementAndGet();
+    rejectedOnCaller(c, reason);
   }
 
   /** A copy refused on the caller's thread: counters only; housekeeping records it. */
@@ -287,8 +290,7 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
       reason = executor.submit(task);
     }
     if (reason != null && task.end(ShadowTask.QUEUED)) { // never queued: nobody else can end it
-      task.lane.counters.inFlight.decrementAndGet();
-      rejectedOnCaller(task.lane.counters, reason);
+      refuseAdmitted(task.lane.counters, reason);
     }
   }
 
@@ -311,16 +313,27 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     }
     O out = null;
     Throwable error = null;
-    restore(ex);
     try {
       Predictor<I, O> predictor = lane.replaysProduction ? ex.production.predictor : lane.predictor;
-      out = ShadowContext.callAsShadow(lane.name, () -> predictor.predict(ex.input));
+      out = asShadow(ex, lane, () -> predictor.predict(ex.input));
     } catch (Throwable e) {
       error = e;
+    }
+    finish(task, out, error, System.nanoTime() - task.startNanos);
+  }
+
+  /**
+   * Runs user code of a shadow call on this worker: the caller's context restored,
+   * {@link ShadowContext#isShadow()} true, the context cleared afterwards.
+   */
+  private <R> R asShadow(Exchange<I, O> ex, ShadowLane<I, O> lane,
+      java.util.concurrent.Callable<R> call) throws Exception {
+    restore(ex);
+    try {
+      return ShadowContext.callAsShadow(lane.name, call);
     } finally {
       clear(ex);
     }
-    finish(task, out, error, System.nanoTime() - task.startNanos);
   }
 
   /**
@@ -332,17 +345,14 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     Exchange<I, O> ex = task.exchange;
     ShadowLane<I, O> lane = task.lane;
     java.util.concurrent.CompletionStage<O> stage;
-    restore(ex);
     try {
-      stage = ShadowContext.callAsShadow(lane.name, () -> lane.asyncPredictor.predictAsync(ex.input));
+      stage = asShadow(ex, lane, () -> lane.asyncPredictor.predictAsync(ex.input));
       if (stage == null) {
         throw new NullPointerException("AsyncPredictor returned null");
       }
     } catch (Throwable e) {
       finish(task, null, e, System.nanoTime() - task.startNanos);
       return;
-    } finally {
-      clear(ex);
     }
     try {
       task.future = stage.toCompletableFuture(); // to cancel it at the timeout
@@ -848,10 +858,6 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     running = List.copyOf(new java.util.LinkedHashSet<>(testLanes.values()));
   }
 
-  private List<? extends TestRun<?, ?>> runningTests() {
-    return running;
-  }
-
   /** Removes the lanes of a test that ended. */
   void removeTest(TestRun<I, O> t) {
     synchronized (updateLock) {
@@ -951,11 +957,11 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
   }
 
   private boolean idle() {
-    if (executor.queueDepth() != 0) {
+    if (executor.queueDepth() != 0 || !copiesEnded()) {
       return false;
     }
     for (VariantCounters c : counterList) {
-      if (c.inFlight.get() != 0 || channels.length > 0 && !c.rejectionsAllRecorded()) {
+      if (channels.length > 0 && !c.rejectionsAllRecorded()) {
         return false;
       }
     }
@@ -1033,7 +1039,7 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
   public RouterSnapshot snapshot() {
     List<RouterSnapshot.VariantStats> variants = new ArrayList<>();
     for (VariantCounters c : counterList) {
-      if (c.active || c.inFlight.get() > 0 || c.abandonedThreads() > 0) { // else retired
+      if (!c.retired()) {
         variants.add(c.snapshot());
       }
     }

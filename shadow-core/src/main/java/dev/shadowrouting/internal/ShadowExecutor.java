@@ -355,23 +355,8 @@ final class ShadowExecutor {
       Backoff backoff = new Backoff(idleWorkers);
       try {
         while (true) {
-          ShadowTask<?, ?> completed = completions.poll();
-          if (completed != null) {
-            backoff.reset();
-            current = completed; // the comparison runs under the copy's timeout too
-            guarded(() -> handler.completeAsync(completed));
-            synchronized (this) {
-              current = null;
-              Thread.interrupted();
-            }
-            if (abandoned) {
-              ShadowExecutor.this.abandoned.decrementAndGet();
-              guarded(() -> handler.abandonedReturned(completed));
-              return;
-            }
-            continue;
-          }
-          ShadowTask<?, ?> task = queue.poll();
+          ShadowTask<?, ?> completed = completions.poll(); // async results first: they hold slots
+          ShadowTask<?, ?> task = completed != null ? completed : queue.poll();
           if (task == null) {
             if (stopping) {
               return;
@@ -380,8 +365,12 @@ final class ShadowExecutor {
             continue;
           }
           backoff.reset();
+          // Published before the work starts, so close and the watchdog see it (a completion's
+          // comparison runs under the copy's timeout too).
           current = task;
-          if (drained) {
+          if (completed != null) {
+            guarded(() -> handler.completeAsync(completed));
+          } else if (drained) {
             guarded(() -> handler.reject(task, RejectReason.CLOSED));
           } else if (task.start()) {
             idleWatchdog.wakeOne();

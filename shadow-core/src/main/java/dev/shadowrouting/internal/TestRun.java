@@ -82,8 +82,8 @@ final class TestRun<I, O> implements ShadowTest {
   private final Stripe[] stripes = new Stripe[STRIPES];
   /** Candidate calls, errors and timeouts: striped sums, exact enough for budget and guards. */
   private final LongAdder calls = new LongAdder();
-  private final Side2 candidateSide = new Side2();
-  private final Side2 noiseSide = new Side2();
+  private final SideCounters candidateSide = new SideCounters();
+  private final SideCounters noiseSide = new SideCounters();
 
   private final Cache<String, Joined> groundTruth;
   @SuppressWarnings("rawtypes")
@@ -205,7 +205,7 @@ final class TestRun<I, O> implements ShadowTest {
     } finally {
       s.release();
     }
-    Side2 side = noise ? noiseSide : candidateSide;
+    SideCounters side = noise ? noiseSide : candidateSide;
     if (outcome == Outcome.ERROR) {
       side.errors.increment();
     } else if (outcome == Outcome.TIMEOUT) {
@@ -644,7 +644,7 @@ final class TestRun<I, O> implements ShadowTest {
   }
 
   /** Per-side counters that are not paired statistics: outcomes, latencies, mismatches. */
-  private static final class Side2 {
+  private static final class SideCounters {
     final LongAdder errors = new LongAdder();
     final LongAdder timeouts = new LongAdder();
     final AtomicReferenceArray<String> samples = new AtomicReferenceArray<>(MISMATCH_SAMPLES);

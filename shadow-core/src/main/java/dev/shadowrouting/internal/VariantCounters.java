@@ -221,6 +221,14 @@ final class VariantCounters {
   }
 
   /**
+   * Removed from the configuration with nothing of it still running or hanging: its statistics
+   * retire (left out of snapshots, dropped at the next configuration change).
+   */
+  boolean retired() {
+    return !active && inFlight.get() == 0 && abandonedThreads.get() == 0;
+  }
+
+  /**
    * Takes one of the variant's {@code max} slots. A saturated (e.g. hung) variant is refused with a
    * plain read: no write, so callers do not bounce the counter's cache line between cores.
    */

@@ -303,10 +303,15 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
     if (cause != null) {
       failureLog.log(cause);
     }
+    report(endpoint, cause, records);
+  }
+
+  /** Tells the router of {@code endpoint}, if one is attached, that records were lost. */
+  private void report(String endpoint, Exception cause, long records) {
     ShadowSink.Context context = contexts.get(endpoint);
     if (context != null) {
       try {
-        context.failed(cause != null ? cause : new IOException("record not written"), records);
+        context.failed(cause != null ? cause : new IOException("records not written"), records);
       } catch (RuntimeException ignored) {
         // the router's accounting must never break the sink
       }
@@ -316,17 +321,7 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
   /** Every buffered record is lost (the file could not be opened or written). */
   private void failBuffered(Exception cause) {
     failures.add(bufferedRecords);
-    for (Map.Entry<String, Integer> e : bufferedByEndpoint.entrySet()) {
-      ShadowSink.Context context = contexts.get(e.getKey());
-      if (context != null) {
-        try {
-          context.failed(cause != null ? cause : new IOException("records not written"),
-              e.getValue());
-        } catch (RuntimeException ignored) {
-          // the router's accounting must never break the sink
-        }
-      }
-    }
+    bufferedByEndpoint.forEach((endpoint, n) -> report(endpoint, cause, n));
     if (cause != null && cause != openFailure) {
       failureLog.log(cause);
     }
