@@ -93,7 +93,9 @@ class BoundedExecutionTest {
         EndpointConfig.<Integer, Integer>builder("slow")
             .production(Variant.<Integer, Integer>builder("prod", in -> in).build())
             .shadow(Variant.<Integer, Integer>builder("sleeps", in -> {
-              Thread.sleep(60_000); // interrupted by the timeout: returns at once
+              // the slow call under test (not a synchronisation): the timeout interrupts it and
+              // it returns at once, as a well-behaved slow shadow does
+              Thread.sleep(60_000);
               return in;
             }).timeout(Duration.ofMillis(2)).build())
             .workerThreads(2)

@@ -193,7 +193,8 @@ class ShadowTestLifecycleTest {
   void theTimeoutGuardFailsTheTest() throws Exception {
     ShadowTest test = router.startTest(ShadowTestSpec.builder(
             Variant.<Integer, Integer>builder("slow", in -> {
-              Thread.sleep(10_000); // interrupted by the timeout
+              // the slow call under test (not a synchronisation): the 1 ms timeout interrupts it
+              Thread.sleep(10_000);
               return in;
             }).timeout(Duration.ofMillis(1)).build())
         .guardMinCalls(5).clock(clock).build());

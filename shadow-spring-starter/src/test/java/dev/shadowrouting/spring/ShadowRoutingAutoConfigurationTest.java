@@ -330,7 +330,8 @@ class ShadowRoutingAutoConfigurationTest {
     @Bean
     Predictor<Txn, Score> slowModel() {
       return t -> {
-        Thread.sleep(300);
+        Thread.sleep(300); // the slow shadow call under test, which shutdown must drain
+
         return new Score(0, false);
       };
     }

@@ -60,7 +60,12 @@ class DashboardBrowserTest extends BrowserTestBase {
       }
     });
     traffic.start();
-    Thread.sleep(6_000);
+    // six polls of the page while traffic flows (each changes its "updated" time)
+    java.util.Set<String> polls = new java.util.HashSet<>();
+    new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> {
+      polls.add(d.findElement(By.id("updated")).getText());
+      return polls.size() > 6;
+    });
     sending.set(false);
     traffic.join();
     assertThat(router.awaitIdle(Duration.ofSeconds(10))).isTrue();
@@ -108,10 +113,10 @@ class DashboardBrowserTest extends BrowserTestBase {
 
     Browser.fullPage(driver, "dashboard-desktop");
     Browser.phone(driver, 390, 844);
-    Thread.sleep(1_500); // a poll re-lays the chart out at the new width
+    wait.until(d -> chartWidth() <= 390); // a poll re-lays the chart out at the new width
     Browser.fullPage(driver, "dashboard-phone");
     Browser.desktop(driver);
-    Thread.sleep(1_200);
+    wait.until(d -> chartWidth() > 390);
 
     // "Stop test": the test stops, the page says so and hides the button
     wait.until(d -> {
@@ -169,10 +174,16 @@ class DashboardBrowserTest extends BrowserTestBase {
       if (r.statusCode() != 200) {
         throw new IllegalStateException("POST /predict answered " + r.statusCode() + ": " + r.body());
       }
-      Thread.sleep(3);
+      Thread.sleep(3); // paces the load (a few hundred requests/s): not a synchronisation
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
+  /** The width, in CSS pixels, of the endpoint's latency chart as laid out now. */
+  double chartWidth() {
+    Object w = driver.executeScript("return document.querySelector("
+        + "\"section[data-endpoint='fraud'] .uplot\").getBoundingClientRect().width;");
+    return ((Number) w).doubleValue();
+  }
 }
