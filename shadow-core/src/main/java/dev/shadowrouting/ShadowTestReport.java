@@ -518,9 +518,11 @@ public final class ShadowTestReport {
   }
 
   /**
-   * One variant's side of the test. {@link #runTime()} is the call alone; for the candidate and
-   * the noise copy {@link #queueWait()} is the time the copy waited for a worker (production's is
-   * empty: it runs on the caller's thread). Immutable and thread-safe.
+   * One variant's side of the test. {@link #runTime()} is the predictor call alone, timed the same
+   * way on both sides (an async predictor: from the call to its stage's completion), so it is what
+   * the latency check compares; for the candidate and the noise copy {@link #queueWait()} is the
+   * time the copy waited for a worker and {@link #routerTime()} the worker's own time on it around
+   * the call (production's are empty: it runs on the caller's thread). Immutable and thread-safe.
    */
   public static final class VariantReport {
     private final String name;
@@ -531,6 +533,7 @@ public final class ShadowTestReport {
     private final long rejected;
     private final LatencySummary runTime;
     private final LatencySummary queueWait;
+    private final LatencySummary routerTime;
     private final long compared;
     private final long mismatches;
     private final double agreementLower;
@@ -551,6 +554,7 @@ public final class ShadowTestReport {
       this.rejected = b.rejected;
       this.runTime = Objects.requireNonNull(b.runTime, "runTime");
       this.queueWait = Objects.requireNonNull(b.queueWait, "queueWait");
+      this.routerTime = Objects.requireNonNull(b.routerTime, "routerTime");
       this.compared = b.compared;
       this.mismatches = b.mismatches;
       this.agreementLower = b.agreementLower;
@@ -603,9 +607,18 @@ public final class ShadowTestReport {
       return runTime;
     }
 
-    /** Time between production's answer and the start of this copy's call. */
+    /** Time between production's answer and a worker taking this copy. */
     public LatencySummary queueWait() {
       return queueWait;
+    }
+
+    /**
+     * The worker's time on a copy outside its predictor call: restoring the caller's context,
+     * waking the timeout watchdog, an async result waiting for a worker, comparison and redaction.
+     * The router's cost, never charged to the candidate's {@link #runTime()}.
+     */
+    public LatencySummary routerTime() {
+      return routerTime;
     }
 
     /** Pairs whose outputs were compared (both sides succeeded). */
@@ -682,6 +695,7 @@ public final class ShadowTestReport {
     private long rejected;
     private LatencySummary runTime = LatencySummary.EMPTY;
     private LatencySummary queueWait = LatencySummary.EMPTY;
+    private LatencySummary routerTime = LatencySummary.EMPTY;
     private long compared;
     private long mismatches;
     private double agreementLower = Double.NaN;
@@ -713,6 +727,11 @@ public final class ShadowTestReport {
 
     public VariantBuilder queueWait(LatencySummary queueWait) {
       this.queueWait = queueWait;
+      return this;
+    }
+
+    public VariantBuilder routerTime(LatencySummary routerTime) {
+      this.routerTime = routerTime;
       return this;
     }
 

@@ -1,10 +1,9 @@
 package dev.shadowrouting;
 
 import org.jspecify.annotations.Nullable;
+import dev.shadowrouting.internal.AsyncCalls;
 import dev.shadowrouting.internal.ConfigErrors;
 import java.time.Duration;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.Objects;
 
 /**
@@ -96,22 +95,7 @@ public final class Variant<I, O> {
     return new Predictor<>() {
       @Override
       public O predict(I input) throws Exception {
-        CompletionStage<O> stage = async.predictAsync(input);
-        if (stage == null) {
-          throw new NullPointerException("AsyncPredictor returned null");
-        }
-        try {
-          return stage.toCompletableFuture().get();
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause() == null ? e : e.getCause();
-          if (cause instanceof Exception ex) {
-            throw ex; // the same instance the stage failed with
-          }
-          if (cause instanceof Error err) {
-            throw err;
-          }
-          throw e;
-        }
+        return AsyncCalls.await(async.predictAsync(input));
       }
 
       @Override

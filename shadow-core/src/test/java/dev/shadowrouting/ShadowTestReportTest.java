@@ -50,6 +50,7 @@ class ShadowTestReportTest {
                 .runTime(LatencySummary.ofNanos(2000, 150_000, 200_000, 400_000, 1_000_000,
                     2_000_000))
                 .queueWait(LatencySummary.ofNanos(2000, 1_000, 2_000, 5_000, 9_000, 10_000))
+                .routerTime(LatencySummary.ofNanos(2000, 2_000, 3_000, 6_000, 9_000, 12_000))
                 .agreement(1994, 6, 0.99, 0.999)
                 .mismatchSamples(List.of("r7", "r9"))
                 .fieldMismatches(Map.of("score", 6L))
@@ -78,7 +79,9 @@ class ShadowTestReportTest {
         + "\"timeouts\":0,\"rejected\":0,\"runTime\":{\"count\":2000,\"p50Nanos\":100000,"
         + "\"p90Nanos\":150000,\"p99Nanos\":300000,\"p999Nanos\":900000,\"maxNanos\":1000000},"
         + "\"queueWait\":{\"count\":0,\"p50Nanos\":0,\"p90Nanos\":0,\"p99Nanos\":0,"
-        + "\"p999Nanos\":0,\"maxNanos\":0},\"compared\":0,\"mismatches\":0,\"agreement\":null,"
+        + "\"p999Nanos\":0,\"maxNanos\":0},\"routerTime\":{\"count\":0,\"p50Nanos\":0,"
+        + "\"p90Nanos\":0,\"p99Nanos\":0,\"p999Nanos\":0,\"maxNanos\":0},"
+        + "\"compared\":0,\"mismatches\":0,\"agreement\":null,"
         + "\"agreementLower\":null,\"agreementUpper\":null,\"mismatchSamples\":[],"
         + "\"fieldMismatches\":{},\"qualityMetric\":\"accuracy\",\"quality\":0.9,\"labels\":100,"
         + "\"throughputPerSecond\":0.5},"
@@ -86,7 +89,9 @@ class ShadowTestReportTest {
         + "\"timeouts\":2,\"rejected\":7,\"runTime\":{\"count\":2000,\"p50Nanos\":150000,"
         + "\"p90Nanos\":200000,\"p99Nanos\":400000,\"p999Nanos\":1000000,\"maxNanos\":2000000},"
         + "\"queueWait\":{\"count\":2000,\"p50Nanos\":1000,\"p90Nanos\":2000,\"p99Nanos\":5000,"
-        + "\"p999Nanos\":9000,\"maxNanos\":10000},\"compared\":1994,\"mismatches\":6,"
+        + "\"p999Nanos\":9000,\"maxNanos\":10000},\"routerTime\":{\"count\":2000,"
+        + "\"p50Nanos\":2000,\"p90Nanos\":3000,\"p99Nanos\":6000,\"p999Nanos\":9000,"
+        + "\"maxNanos\":12000},\"compared\":1994,\"mismatches\":6,"
         + "\"agreement\":0.9969909729187563,\"agreementLower\":0.99,\"agreementUpper\":0.999,"
         + "\"mismatchSamples\":[\"r7\",\"r9\"],\"fieldMismatches\":{\"score\":6},"
         + "\"qualityMetric\":\"accuracy\",\"quality\":null,\"labels\":0,"

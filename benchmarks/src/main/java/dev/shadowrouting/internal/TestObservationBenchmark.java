@@ -80,8 +80,11 @@ public class TestObservationBenchmark {
     java.util.SplittableRandom random = new java.util.SplittableRandom(1);
     for (int i = 0; i < EXCHANGES; i++) {
       long production = 200_000 + random.nextInt(100_000);
-      exchanges[i] = new Exchange<>(routing, lane, i, i, random.nextInt(1000) == 0
-          ? new IllegalStateException() : null, 0, production, null, "req-" + i);
+      Exchange<Integer, Integer> ex = new Exchange<>(routing, lane, i, null, "req-" + i);
+      ex.output = i;
+      ex.error = random.nextInt(1000) == 0 ? new IllegalStateException() : null;
+      ex.latencyNanos = production;
+      exchanges[i] = ex;
       runNanos[i] = 220_000 + random.nextInt(100_000);
       comparisons[i] = random.nextInt(100) == 0
           ? Comparison.mismatch(List.of("score")) : Comparison.match();
@@ -106,7 +109,8 @@ public class TestObservationBenchmark {
   public Object observe() {
     int i = next.getAndIncrement() & (EXCHANGES - 1);
     Exchange<Integer, Integer> ex = exchanges[i];
-    test.observe(ex, false, Outcome.SUCCESS, runNanos[i], 5_000, comparisons[i], ex.input);
+    test.observe(ex, false, Outcome.SUCCESS, runNanos[i], 5_000, 2_000, comparisons[i],
+        ex.input);
     return ex;
   }
 }

@@ -212,19 +212,11 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     long handedOff = 0;
     try {
       Object[] contexts = r.propagators.length == 0 ? null : capture(r.propagators);
-      long start = System.nanoTime();
-      O out = null;
-      Throwable error = null;
-      try {
-        out = lane.predictor.predict(input);
-      } catch (Throwable t) {
-        error = t;
-      }
-      long latency = System.nanoTime() - start;
+      Exchange<I, O> ex = new Exchange<>(r, lane, input, contexts, requestId);
+      ex.callProduction();
+      Throwable error = ex.error;
       lane.counters.count(error == null ? Outcome.SUCCESS : Outcome.ERROR);
       try {
-        Exchange<I, O> ex = new Exchange<>(r, lane, input, out, error, start, latency, contexts,
-            requestId);
         for (long m = mask; m != 0; m &= m - 1) {
           ShadowLane<I, O> shadow = r.shadows[Long.numberOfTrailingZeros(m)];
           submit(r, new ShadowTask<>(ex, shadow));
@@ -236,7 +228,7 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
       if (error != null) {
         throw Rethrow.<RuntimeException>sneaky(error); // the same instance, whatever its type
       }
-      return out;
+      return ex.output;
     } finally {
       for (long m = mask & ~handedOff; m != 0; m &= m - 1) {
         refuseAdmitted(r.shadows[Long.numberOfTrailingZeros(m)].counters, RejectReason.QUEUE_FULL);
@@ -307,19 +299,18 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
           Comparison.notCompared(), null, null, null);
       return;
     }
-    if (lane.asyncPredictor != null) {
+    if (task.asyncPredictor() != null) {
       startAsync(task);
       return;
     }
     O out = null;
     Throwable error = null;
     try {
-      Predictor<I, O> predictor = lane.replaysProduction ? ex.production.predictor : lane.predictor;
-      out = asShadow(ex, lane, () -> predictor.predict(ex.input));
+      out = asShadow(ex, lane, task); // the task times exactly its predictor call
     } catch (Throwable e) {
       error = e;
     }
-    finish(task, out, error, System.nanoTime() - task.startNanos);
+    finish(task, out, error);
   }
 
   /**
@@ -342,29 +333,16 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
    * through the executor to a worker ({@link #completeAsync}).
    */
   private void startAsync(ShadowTask<I, O> task) {
-    Exchange<I, O> ex = task.exchange;
-    ShadowLane<I, O> lane = task.lane;
     java.util.concurrent.CompletionStage<O> stage;
     try {
-      stage = asShadow(ex, lane, () -> lane.asyncPredictor.predictAsync(ex.input));
-      if (stage == null) {
-        throw new NullPointerException("AsyncPredictor returned null");
-      }
+      stage = asShadow(task.exchange, task.lane, task::callAsync);
     } catch (Throwable e) {
-      finish(task, null, e, System.nanoTime() - task.startNanos);
+      finish(task, null, e);
       return;
-    }
-    try {
-      task.future = stage.toCompletableFuture(); // to cancel it at the timeout
-    } catch (UnsupportedOperationException e) {
-      // a stage without a future: the timeout still ends the copy, it just cannot cancel
     }
     executor.asyncStarted(task);
     stage.whenComplete((out, err) -> {
-      task.asyncEndNanos = System.nanoTime();
-      task.asyncOutput = out;
-      task.asyncError = err instanceof java.util.concurrent.CompletionException && err.getCause()
-          != null ? err.getCause() : err;
+      task.asyncCompleted(out, err);
       executor.asyncCompleted(task); // publishes the fields through the completion queue
     });
   }
@@ -373,11 +351,11 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
   public void completeAsync(ShadowTask<?, ?> t) {
     @SuppressWarnings("unchecked")
     ShadowTask<I, O> task = (ShadowTask<I, O>) t;
-    finish(task, task.asyncOutput, task.asyncError, task.asyncEndNanos - task.startNanos);
+    finish(task, task.asyncOutput, task.asyncError);
   }
 
   /** A call returned (or its stage completed): compare, redact and end the copy. */
-  private void finish(ShadowTask<I, O> task, O out, Throwable error, long latency) {
+  private void finish(ShadowTask<I, O> task, O out, Throwable error) {
     Exchange<I, O> ex = task.exchange;
     ShadowLane<I, O> lane = task.lane;
     if (!task.isRunning()) {
@@ -389,7 +367,7 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
     Object[] payloads = lane.capturePayloads && channels.length > 0
         ? payloads(ex.routing.redactor, lane.counters, ex.input, out) : null;
     endCopy(task, ShadowTask.RUNNING, error == null ? Outcome.SUCCESS : Outcome.ERROR, null,
-        latency, comparison, out, error, payloads);
+        task.callNanos(), comparison, out, error, payloads);
   }
 
   @Override
@@ -452,7 +430,12 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
               + name + "' failed (error details opted in)", error);
         }
       }
-      observe(lane, ex, outcome, latency, task.startNanos - ex.queuedAtNanos(), comparison, out);
+      // The worker's time on the copy outside the predictor call (its context, the watchdog's
+      // wake-up, comparison, redaction): the router's, reported apart from the candidate's.
+      long routerNanos = outcome == Outcome.TIMEOUT ? -1
+          : System.nanoTime() - task.startNanos - latency;
+      observe(lane, ex, outcome, latency, task.startNanos - ex.queuedAtNanos(), routerNanos,
+          comparison, out);
     }
     try {
       recordProduction(ex);
@@ -501,12 +484,12 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O>, Shad
 
   /** Feeds a shadow test's statistics; a failure there never touches the copy's accounting. */
   private void observe(ShadowLane<I, O> lane, Exchange<I, O> ex, Outcome outcome, long runNanos,
-      long queueWaitNanos, Comparison comparison, O out) {
+      long queueWaitNanos, long routerNanos, Comparison comparison, O out) {
     TestRun<I, O> test = lane.test;
     if (test != null) {
       try {
-        test.observe(ex, lane.replaysProduction, outcome, runNanos, queueWaitNanos, comparison,
-            out);
+        test.observe(ex, lane.replaysProduction, outcome, runNanos, queueWaitNanos, routerNanos,
+            comparison, out);
       } catch (Throwable t) {
         internalFailure(t);
       }

@@ -9,12 +9,15 @@ final class ProductionLane<I, O> {
   final Variant<I, O> variant;
   final String name;
   final Predictor<I, O> predictor;
+  /** Non-null for an async production variant (timed to its stage's completion when sampled). */
+  final dev.shadowrouting.AsyncPredictor<I, O> asyncPredictor;
   final VariantCounters counters;
 
   ProductionLane(Variant<I, O> variant, VariantCounters counters) {
     this.variant = variant;
     this.name = variant.name();
     this.predictor = variant.predictor();
+    this.asyncPredictor = variant.asyncPredictor();
     this.counters = counters;
   }
 

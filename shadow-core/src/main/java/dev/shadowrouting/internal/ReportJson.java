@@ -83,6 +83,7 @@ final class ReportJson {
     g.writeNumberField("rejected", v.rejected());
     latency(g, "runTime", v.runTime());
     latency(g, "queueWait", v.queueWait());
+    latency(g, "routerTime", v.routerTime());
     g.writeNumberField("compared", v.compared());
     g.writeNumberField("mismatches", v.mismatches());
     number(g, "agreement", v.agreement().isPresent() ? v.agreement().getAsDouble() : Double.NaN);

@@ -1,5 +1,6 @@
 package dev.shadowrouting.internal;
 
+import dev.shadowrouting.Predictor;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * record the copy ({@link DefaultShadowRouter}'s {@code endCopy}), which is what makes "every copy
  * ends in exactly one outcome" hold by construction. Thread-safe.
  */
-final class ShadowTask<I, O> {
+final class ShadowTask<I, O> implements java.util.concurrent.Callable<O> {
   static final int QUEUED = 0;
   static final int RUNNING = 1;
   static final int DONE = 2;
@@ -21,13 +22,26 @@ final class ShadowTask<I, O> {
   final Exchange<I, O> exchange;
   final ShadowLane<I, O> lane;
   private volatile int state = QUEUED;
-  /** System.nanoTime() when the call started; written before the state becomes RUNNING. */
+  /**
+   * System.nanoTime() when a worker took the copy; written before the state becomes RUNNING. The
+   * timeout counts from here (it covers the comparison too), the latency does not.
+   */
   volatile long startNanos;
-  /** An async call's future (to cancel it at the timeout), its result and its end time. */
+  /**
+   * The predictor call's window, taken immediately around it on the worker (an async call: from
+   * the call to its stage's completion). Only this window is the copy's latency: the worker's
+   * wake-up, the watchdog's, context restore and comparison are the router's own time, reported
+   * apart, so a candidate identical to production measures the same as production. Written and
+   * read by the thread that runs the copy, or published to the completing worker through the
+   * executor's completion queue.
+   */
+  long callStartNanos;
+  long callEndNanos;
+  /** An async call's future (to cancel it at the timeout) and its result. */
   volatile java.util.concurrent.Future<?> future;
   O asyncOutput;
   Throwable asyncError;
-  long asyncEndNanos;
+  private boolean doneAtReturn;
 
   ShadowTask(Exchange<I, O> exchange, ShadowLane<I, O> lane) {
     this.exchange = exchange;
@@ -36,8 +50,71 @@ final class ShadowTask<I, O> {
 
   /** Starts the call now; false if the copy was already ended (e.g. claimed by close). */
   boolean start() {
-    startNanos = System.nanoTime();
+    long now = System.nanoTime();
+    startNanos = now;
+    callStartNanos = now; // until the call starts: a copy that never called has no window
+    callEndNanos = now;
     return STATE.compareAndSet(this, QUEUED, RUNNING);
+  }
+
+  /**
+   * The blocking predictor call, timed exactly: the lane's predictor, or for an A/A noise copy the
+   * production variant that answered. Runs inside the shadow context the router set up.
+   */
+  @Override
+  public O call() throws Exception {
+    Predictor<I, O> predictor = lane.replaysProduction ? exchange.production.predictor
+        : lane.predictor;
+    callStartNanos = System.nanoTime();
+    try {
+      return predictor.predict(exchange.input);
+    } finally {
+      callEndNanos = System.nanoTime();
+    }
+  }
+
+  /** The async predictor this copy calls (the answering production variant's for an A/A copy). */
+  dev.shadowrouting.AsyncPredictor<I, O> asyncPredictor() {
+    return lane.replaysProduction ? exchange.production.asyncPredictor : lane.asyncPredictor;
+  }
+
+  /**
+   * Starts the async call, timed from the call: the window ends when its stage completes
+   * ({@link #asyncCompleted}), or here if the stage was already complete when the call returned,
+   * so registering the completion (which may wake the watchdog first) is never charged to it.
+   */
+  java.util.concurrent.CompletionStage<O> callAsync() throws Exception {
+    callStartNanos = System.nanoTime();
+    java.util.concurrent.CompletionStage<O> stage = asyncPredictor().predictAsync(exchange.input);
+    long returned = System.nanoTime();
+    callEndNanos = returned;
+    if (stage == null) {
+      throw new NullPointerException("AsyncPredictor returned null");
+    }
+    java.util.concurrent.CompletableFuture<O> f;
+    try {
+      f = stage.toCompletableFuture();
+    } catch (UnsupportedOperationException e) {
+      return stage; // a stage without a future: its completion time is taken when it completes
+    }
+    future = f; // to cancel it at the timeout
+    doneAtReturn = f.isDone();
+    return stage;
+  }
+
+  /** On the completing thread: the call's window ends now unless it ended when the call returned. */
+  void asyncCompleted(O output, Throwable error) {
+    if (!doneAtReturn) {
+      callEndNanos = System.nanoTime();
+    }
+    asyncOutput = output;
+    asyncError = error instanceof java.util.concurrent.CompletionException
+        && error.getCause() != null ? error.getCause() : error;
+  }
+
+  /** The predictor call's duration (0 if it never started). */
+  long callNanos() {
+    return callEndNanos - callStartNanos;
   }
 
   /** Claims the right to end this copy from {@code expected}; true for one caller only. */

@@ -181,7 +181,7 @@ final class TestRun<I, O> implements ShadowTest {
    * {@code outcome} (SUCCESS, ERROR or TIMEOUT).
    */
   void observe(Exchange<I, O> ex, boolean noise, Outcome outcome, long runNanos,
-      long queueWaitNanos, Comparison comparison, O output) {
+      long queueWaitNanos, long routerNanos, Comparison comparison, O output) {
     if (status.get() != Status.RUNNING) {
       return;
     }
@@ -200,7 +200,7 @@ final class TestRun<I, O> implements ShadowTest {
       if (result != Comparison.Result.NOT_COMPARED) {
         p.comparison(result == Comparison.Result.MISMATCH);
       }
-      s.histograms().record(noise, clamp(runNanos), clamp(queueWaitNanos),
+      s.histograms().record(noise, clamp(runNanos), clamp(queueWaitNanos), routerNanos,
           clamp(ex.latencyNanos));
     } finally {
       s.release();
@@ -502,7 +502,8 @@ final class TestRun<I, O> implements ShadowTest {
     Evaluation noiseEvaluation = noiseName == null ? null : verdicts.evaluate(n, null);
     return new Frozen(c, n, evaluation, noiseEvaluation,
         summary(all.production), summary(all.candidateRun), summary(all.candidateWait),
-        summary(all.noiseRun), summary(all.noiseWait),
+        summary(all.candidateRouter), summary(all.noiseRun), summary(all.noiseWait),
+        summary(all.noiseRouter),
         candidateSide.report(), noiseSide.report(),
         rejected(candidateCounters, candidateRejectedBaseline),
         rejected(noiseCounters, noiseRejectedBaseline));
@@ -529,11 +530,11 @@ final class TestRun<I, O> implements ShadowTest {
         .throughputPerSecond(c.pairs() / seconds)
         .build());
     variants.add(side(candidateName, Side.CANDIDATE, c, f.candidateRun, f.candidateWait,
-        f.candidateMismatches, f.candidateRejected, agreementCheck(f.evaluation), seconds)
+        f.candidateRouter, f.candidateMismatches, f.candidateRejected, agreementCheck(f.evaluation), seconds)
         .quality(metricName, candidateQuality.mean(), candidateQuality.count.sum())
         .build());
     if (noiseName != null) {
-      variants.add(side(noiseName, Side.NOISE, f.noise, f.noiseRun, f.noiseWait,
+      variants.add(side(noiseName, Side.NOISE, f.noise, f.noiseRun, f.noiseWait, f.noiseRouter,
           f.noiseMismatches, f.noiseRejected, agreementCheck(f.noiseEvaluation), seconds)
           .build());
     }
@@ -584,7 +585,8 @@ final class TestRun<I, O> implements ShadowTest {
   }
 
   private static ShadowTestReport.VariantBuilder side(String name, Side side, PairedSample p,
-      LatencySummary run, LatencySummary wait, SideReport mismatches, long rejected,
+      LatencySummary run, LatencySummary wait, LatencySummary router, SideReport mismatches,
+      long rejected,
       CheckResult agreement, double seconds) {
     double lower = Double.NaN;
     double upper = Double.NaN;
@@ -596,6 +598,7 @@ final class TestRun<I, O> implements ShadowTest {
         .counts(p.pairs(), mismatches.errors, mismatches.timeouts, rejected)
         .runTime(run)
         .queueWait(wait)
+        .routerTime(router)
         .agreement(p.compared(), p.mismatches(), lower, upper)
         .mismatchSamples(mismatches.samples)
         .fieldMismatches(mismatches.fields)
@@ -692,8 +695,11 @@ final class TestRun<I, O> implements ShadowTest {
     final AbstractHistogram candidateWait = new IntCountsHistogram(HIGHEST_TRACKABLE, 2);
     final AbstractHistogram noiseRun = new IntCountsHistogram(HIGHEST_TRACKABLE, 2);
     final AbstractHistogram noiseWait = new IntCountsHistogram(HIGHEST_TRACKABLE, 2);
+    final AbstractHistogram candidateRouter = new IntCountsHistogram(HIGHEST_TRACKABLE, 2);
+    final AbstractHistogram noiseRouter = new IntCountsHistogram(HIGHEST_TRACKABLE, 2);
 
-    void record(boolean noise, long run, long wait, long production) {
+    /** {@code router} is negative where there is none (a timeout: the call never returned). */
+    void record(boolean noise, long run, long wait, long router, long production) {
       if (noise) {
         noiseRun.recordValue(run);
         noiseWait.recordValue(wait);
@@ -701,6 +707,9 @@ final class TestRun<I, O> implements ShadowTest {
         candidateRun.recordValue(run);
         candidateWait.recordValue(wait);
         this.production.recordValue(production);
+      }
+      if (router >= 0) {
+        (noise ? noiseRouter : candidateRouter).recordValue(clamp(router));
       }
     }
 
@@ -710,6 +719,8 @@ final class TestRun<I, O> implements ShadowTest {
       candidateWait.add(other.candidateWait);
       noiseRun.add(other.noiseRun);
       noiseWait.add(other.noiseWait);
+      candidateRouter.add(other.candidateRouter);
+      noiseRouter.add(other.noiseRouter);
     }
   }
 
@@ -728,7 +739,8 @@ final class TestRun<I, O> implements ShadowTest {
 
   private record Frozen(PairedSample candidate, PairedSample noise, Evaluation evaluation,
       Evaluation noiseEvaluation, LatencySummary productionRun, LatencySummary candidateRun,
-      LatencySummary candidateWait, LatencySummary noiseRun, LatencySummary noiseWait,
+      LatencySummary candidateWait, LatencySummary candidateRouter, LatencySummary noiseRun,
+      LatencySummary noiseWait, LatencySummary noiseRouter,
       SideReport candidateMismatches, SideReport noiseMismatches, long candidateRejected,
       long noiseRejected) {}
 }
