@@ -88,6 +88,33 @@ public interface ShadowRouter<I, O> extends AutoCloseable {
   void promote(String shadowVariant);
 
   /**
+   * Removes a shadow variant from the endpoint (the counterpart of {@link #promote}); copies in
+   * flight finish. A shadow test's candidate is discarded through its test instead.
+   *
+   * @throws IllegalArgumentException if there is no shadow variant of that name
+   * @throws IllegalStateException if it is the candidate of a running shadow test
+   */
+  void discard(String shadowVariant);
+
+  /**
+   * Changes a shadow variant's sampling rate atomically (a running test's candidate changes
+   * through {@link ShadowTest#setSamplingRate}).
+   *
+   * @throws IllegalArgumentException if there is no shadow variant of that name, or {@code rate}
+   *     is out of [0, 1]
+   * @throws IllegalStateException if it is the candidate of a running shadow test
+   */
+  void setSamplingRate(String shadowVariant, double rate);
+
+  /**
+   * The operations a person (or a fleet command) runs on this endpoint by name, answering with
+   * structured results instead of exceptions.
+   */
+  default ShadowOperations<I, O> operations() {
+    return new ShadowOperations<>(this);
+  }
+
+  /**
    * Starts a time-boxed shadow test of {@code spec}'s candidate: it is added as a shadow variant
    * now (and, with a noise baseline, production's A/A copy {@code <candidate>~noise}), and removed
    * when the test ends. Returns at once. Several tests may run at once, one per candidate. While

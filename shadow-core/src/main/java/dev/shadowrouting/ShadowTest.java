@@ -54,7 +54,10 @@ public interface ShadowTest {
   /** The specification the test runs under (with the sampling rate it started with). */
   ShadowTestSpec<?, ?> spec();
 
-  /** The current status (a test past its deadline is ended when this is read). */
+  /**
+   * The current status. Reading it changes nothing: a test past its deadline is ended by the
+   * router's housekeeping within about 20 ms, not by being read.
+   */
   Status status();
 
   /** What was decided about the candidate. */
@@ -81,7 +84,17 @@ public interface ShadowTest {
    * @throws IllegalStateException if the test has ended
    * @throws IllegalArgumentException if {@code rate} is out of range
    */
-  void samplingRate(double rate);
+  void setSamplingRate(double rate);
+
+  /**
+   * The old name of {@link #setSamplingRate}.
+   *
+   * @deprecated use {@link #setSamplingRate(double)}; kept for code written against 0.1
+   */
+  @Deprecated
+  default void samplingRate(double rate) {
+    setSamplingRate(rate);
+  }
 
   /** Ends the test now ({@link Status#STOPPED}) and keeps its final report. Idempotent. */
   void stop();

@@ -52,7 +52,7 @@ class ShadowTestGroundTruthTest {
             Variant.<Integer, Integer>builder("v2", in -> in % 2).build())
         .samplingRate(0.0).qualityMetric(QualityMetric.accuracy()).build());
     router.predict(1, Request.builder().requestId("unsampled").build());
-    test.samplingRate(1.0);
+    test.setSamplingRate(1.0);
     router.predict(2); // sampled, but the caller cannot know its id
     Fixtures.awaitQuiescentShadows(router);
     router.recordOutcome("unsampled", 1);

@@ -72,7 +72,7 @@ public class TestObservationBenchmark {
     }
     test = (TestRun<Integer, Integer>) router.startTest(spec.build());
     Routing<Integer, Integer> routing = new Routing<>(config,
-        name -> new VariantCounters("bench", name, Role.PRODUCTION), name -> null);
+        name -> new VariantLedger("bench", name, Role.PRODUCTION), name -> null);
     ProductionLane<Integer, Integer> lane = routing.production[0];
     exchanges = new Exchange[EXCHANGES];
     runNanos = new long[EXCHANGES];

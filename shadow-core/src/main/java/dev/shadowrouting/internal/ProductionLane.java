@@ -4,21 +4,21 @@ import dev.shadowrouting.Outcome;
 import dev.shadowrouting.Predictor;
 import dev.shadowrouting.Variant;
 
-/** A production variant compiled for the hot path. Immutable; its counters are thread-safe. */
+/** A production variant compiled for the hot path. Immutable; its ledger is thread-safe. */
 final class ProductionLane<I, O> {
   final Variant<I, O> variant;
   final String name;
   final Predictor<I, O> predictor;
   /** Non-null for an async production variant (timed to its stage's completion when sampled). */
   final dev.shadowrouting.AsyncPredictor<I, O> asyncPredictor;
-  final VariantCounters counters;
+  final VariantLedger ledger;
 
-  ProductionLane(Variant<I, O> variant, VariantCounters counters) {
+  ProductionLane(Variant<I, O> variant, VariantLedger ledger) {
     this.variant = variant;
     this.name = variant.name();
     this.predictor = variant.predictor();
     this.asyncPredictor = variant.asyncPredictor();
-    this.counters = counters;
+    this.ledger = ledger;
   }
 
   /** The path of a request no shadow sampled: the call, one counter, nothing else. */
@@ -27,10 +27,10 @@ final class ProductionLane<I, O> {
     try {
       out = predictor.predict(input);
     } catch (Throwable t) {
-      counters.count(Outcome.ERROR);
+      ledger.countCall(Outcome.ERROR);
       throw t; // precise rethrow: the same instance, Exception or unchecked
     }
-    counters.count(Outcome.SUCCESS);
+    ledger.countCall(Outcome.SUCCESS);
     return out;
   }
 }

@@ -38,7 +38,7 @@ final class Routing<I, O> {
   final boolean testMode;
 
   @SuppressWarnings("unchecked")
-  Routing(EndpointConfig<I, O> config, Function<String, VariantCounters> counters,
+  Routing(EndpointConfig<I, O> config, Function<String, VariantLedger> ledgers,
       Function<String, TestRun<I, O>> tests) {
     this.config = config;
     List<Variant<I, O>> prod = config.productionVariants();
@@ -55,7 +55,7 @@ final class Routing<I, O> {
     int last = 0;
     for (int i = 0; i < prod.size(); i++) {
       Variant<I, O> v = prod.get(i);
-      production[i] = new ProductionLane<>(v, counters.apply(v.name()));
+      production[i] = new ProductionLane<>(v, ledgers.apply(v.name()));
       byName.put(v.name(), production[i]);
       sum += max > 0 ? v.weight() / max : 0;
       cumulative[i] = sum;
@@ -72,7 +72,7 @@ final class Routing<I, O> {
     for (int i = 0; i < sh.size(); i++) {
       String name = sh.get(i).name();
       TestRun<I, O> test = tests.apply(name);
-      shadows[i] = new ShadowLane<>(sh.get(i), config.comparator(), counters.apply(name), test);
+      shadows[i] = new ShadowLane<>(sh.get(i), config.comparator(), ledgers.apply(name), test);
       index.put(name, i);
       if (shadows[i].replaysProduction && test != null) {
         Integer candidate = index.get(test.candidateName());

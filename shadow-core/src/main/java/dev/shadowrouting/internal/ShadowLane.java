@@ -7,7 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A shadow variant compiled for the hot path: its sampling threshold, its keyed hash and its
- * resolved comparator. Immutable; its counters are thread-safe.
+ * resolved comparator. Immutable; its ledger is thread-safe.
  *
  * <p>Sampling is {@code h < rate * 2^32} with {@code h} an unsigned 32-bit hash: for a sampling key
  * {@code h = murmur3_32_x86(seed, utf8(key))} where {@code seed = murmur3_32_x86(0,
@@ -27,7 +27,7 @@ final class ShadowLane<I, O> {
   final int maxConcurrency;
   final int maxAbandonedThreads;
   final boolean capturePayloads;
-  final VariantCounters counters;
+  final VariantLedger ledger;
   /** The shadow test this lane belongs to (its candidate or its A/A copy), or null. */
   final TestRun<I, O> test;
   /** True for a test's A/A noise copy: it calls the production variant that answered. */
@@ -36,7 +36,7 @@ final class ShadowLane<I, O> {
   private final int keySeed;
 
   ShadowLane(Variant<I, O> variant, OutputComparator<O> endpointComparator,
-      VariantCounters counters, TestRun<I, O> test) {
+      VariantLedger ledger, TestRun<I, O> test) {
     this.variant = variant;
     this.name = variant.name();
     this.predictor = variant.predictor();
@@ -46,7 +46,7 @@ final class ShadowLane<I, O> {
     this.maxConcurrency = variant.maxConcurrency();
     this.maxAbandonedThreads = variant.maxAbandonedThreads();
     this.capturePayloads = variant.capturePayloads();
-    this.counters = counters;
+    this.ledger = ledger;
     this.test = test;
     this.replaysProduction = variant.predictor() instanceof ProductionReplay;
     this.threshold = thresholdOf(variant.samplingRate());

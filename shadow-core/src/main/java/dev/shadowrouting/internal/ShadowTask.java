@@ -1,6 +1,9 @@
 package dev.shadowrouting.internal;
 
+import dev.shadowrouting.Comparison;
+import dev.shadowrouting.Outcome;
 import dev.shadowrouting.Predictor;
+import dev.shadowrouting.RejectReason;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -42,6 +45,14 @@ final class ShadowTask<I, O> implements java.util.concurrent.Callable<O> {
   O asyncOutput;
   Throwable asyncError;
   private boolean doneAtReturn;
+  // How the copy ended: written once by whoever claimed its end, before the ledger counts it.
+  Outcome endOutcome;
+  RejectReason endReason;
+  long endLatency;
+  Comparison endComparison;
+  O endOutput;
+  Throwable endError;
+  Object[] endPayloads;
 
   ShadowTask(Exchange<I, O> exchange, ShadowLane<I, O> lane) {
     this.exchange = exchange;
@@ -115,6 +126,18 @@ final class ShadowTask<I, O> implements java.util.concurrent.Callable<O> {
   /** The predictor call's duration (0 if it never started). */
   long callNanos() {
     return callEndNanos - callStartNanos;
+  }
+
+  /** Notes how the copy ended; only the thread that won {@link #end} calls it. */
+  void ended(Outcome outcome, RejectReason reason, long latency, Comparison comparison, O output,
+      Throwable error, Object[] payloads) {
+    endOutcome = outcome;
+    endReason = reason;
+    endLatency = latency;
+    endComparison = comparison;
+    endOutput = output;
+    endError = error;
+    endPayloads = payloads;
   }
 
   /** Claims the right to end this copy from {@code expected}; true for one caller only. */

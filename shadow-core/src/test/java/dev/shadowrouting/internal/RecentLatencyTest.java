@@ -15,17 +15,17 @@ class RecentLatencyTest {
 
   @Test
   void theWindowKeepsTheLastThirtySecondsOfSnapshotsAndTheCumulativeKeepsAll() {
-    VariantCounters c = new VariantCounters("e", "v", Role.SHADOW);
+    VariantLedger c = new VariantLedger("e", "v", Role.PRODUCTION);
     long t0 = 1_000 * S;
     for (int i = 0; i < 100; i++) {
-      c.recordLatency(1_000_000); // 1 ms
+      c.productionSampled(1_000_000); // 1 ms
     }
     RouterSnapshot.VariantStats first = c.snapshot(t0);
     assertThat(first.recentLatencyCount()).isEqualTo(100);
     assertThat((double) first.recentP50Nanos()).isCloseTo(1e6, within(1e5)); // 1 digit: 10%
 
     for (int i = 0; i < 100; i++) {
-      c.recordLatency(10_000_000); // the variant became 10x slower
+      c.productionSampled(10_000_000); // the variant became 10x slower
     }
     RouterSnapshot.VariantStats mixed = c.snapshot(t0 + 10 * S);
     assertThat(mixed.recentLatencyCount()).isEqualTo(200);

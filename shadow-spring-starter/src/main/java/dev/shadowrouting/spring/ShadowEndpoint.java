@@ -229,7 +229,7 @@ public class ShadowEndpoint {
       double rate) {
     ShadowTest test = latestTest(router, variant);
     if (test != null && test.status() == ShadowTest.Status.RUNNING) {
-      test.samplingRate(rate);
+      test.setSamplingRate(rate);
       return "sampling rate of test candidate '" + variant + "' set to " + rate;
     }
     EndpointConfig<Object, Object> config = router.config();

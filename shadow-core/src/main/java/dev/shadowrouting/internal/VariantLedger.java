@@ -14,38 +14,56 @@ import org.HdrHistogram.IntCountsHistogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * The statistics of one variant name, kept for the router's whole life so they carry on across
- * {@code update} and {@code promote}. Counters are {@link LongAdder}s (no contention between caller
- * threads); latencies go to an HdrHistogram {@link Recorder} (wait-free recording) and are folded
- * into a cumulative histogram when a snapshot is taken. Thread-safe.
+ * The ledger of one variant name: the only place its counts change, kept for the router's whole
+ * life so they carry on across {@code update} and {@code promote}.
+ *
+ * <p>For a shadow variant every sampled copy enters through {@link #tryAdmit} (it takes a slot
+ * and counts as sampled) or {@link #refuse} (it counts as sampled and rejected), and every admitted
+ * copy leaves through {@link #refuseAdmitted} (never queued) or {@link #end} (every other end:
+ * returned, failed, timed out, rejected in the queue, closed). No other code can touch the counts
+ * those operations keep, so {@code sampled == successes + errors + timeouts + rejected + inFlight}
+ * holds by construction, at every instant where no operation is half done. Production variants
+ * count their calls ({@link #countCall}) and the sampled ones' latency ({@link #productionSampled}).
+ *
+ * <p>Counters are {@link LongAdder}s (no contention between caller threads); latencies go to an
+ * HdrHistogram {@link Recorder} (wait-free recording) and are folded into a cumulative histogram
+ * when a snapshot is taken. Thread-safe.
  */
-final class VariantCounters {
+final class VariantLedger {
   static final int RECENT_BUCKETS = 6;
   static final long BUCKET_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   /** 1 ns to 1 hour at 2 significant digits: about 40 KB per variant. */
   private static final long HIGHEST_TRACKABLE = TimeUnit.HOURS.toNanos(1);
 
-  final String name;
-  volatile Role role;
-  volatile boolean active;
+  /**
+   * What happens between counting a copy's end and freeing its slot: its record is written and a
+   * shadow test fed, so that nobody waiting for idleness sees a free slot before them.
+   */
+  interface EndOfCopy<T> {
+    void ended(T copy);
+  }
 
-  final LongAdder sampled = new LongAdder();
-  /** Indexed by outcome; the REJECTED slot stays unused (see {@link #reject}). */
+  final String name;
+  private volatile Role role;
+  private volatile boolean active;
+
+  private final LongAdder sampled = new LongAdder();
+  /** Indexed by outcome; the REJECTED slot stays unused (see {@link #rejections}). */
   private final LongAdder[] outcomes = adders(Outcome.values().length);
   private final LongAdder[] rejections = adders(RejectReason.values().length);
-  final LongAdder matches = new LongAdder();
-  final LongAdder mismatches = new LongAdder();
-  final LongAdder notCompared = new LongAdder();
-  final LongAdder comparatorErrors = new LongAdder();
+  private final LongAdder matches = new LongAdder();
+  private final LongAdder mismatches = new LongAdder();
+  private final LongAdder notCompared = new LongAdder();
+  private final LongAdder comparatorErrors = new LongAdder();
   /** Copies admitted and not ended: queued or running (a timed-out copy frees its slot). */
-  final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
   /** Threads stuck in a call of this variant past its timeout, abandoned by the pool. */
   private final AtomicInteger abandonedThreads = new AtomicInteger();
   /** Refuse copies: too many abandoned threads hang in this variant. Read on the caller's path. */
-  volatile boolean quarantined;
+  private volatile boolean quarantined;
   /** Set by callers that rejected a copy; housekeeping records and clears it. */
-  volatile boolean rejectionsPending;
+  private volatile boolean rejectionsPending;
   /** Rejections counted on the caller's thread, not yet in an aggregated record. */
   private final LongAdder[] callerRejections = adders(RejectReason.values().length);
   private final long[] recordedCallerRejections = new long[RejectReason.values().length];
@@ -76,7 +94,8 @@ final class VariantCounters {
   final WarnThenDebugLogger comparatorFailures;
   final WarnThenDebugLogger redactorFailures;
 
-  VariantCounters(String endpoint, String name, Role role) {
+
+  VariantLedger(String endpoint, String name, Role role) {
     this.name = name;
     this.role = role;
     this.active = true;
@@ -95,19 +114,124 @@ final class VariantCounters {
     return a;
   }
 
-  void count(Outcome outcome) {
+  // ---- the accounting: the only operations that change a copy's counts ------------------------
+
+  /**
+   * Admits one sampled copy if the variant has a free slot of its {@code max}: it counts as
+   * sampled and holds the slot until {@link #end} or {@link #refuseAdmitted}. A saturated (e.g.
+   * hung) variant is refused with a plain read: no write, so callers do not bounce the counter's
+   * cache line between cores. False counts nothing: the caller then {@link #refuse}s the copy.
+   */
+  boolean tryAdmit(int max) {
+    if (inFlight.get() >= max) {
+      return false;
+    }
+    if (inFlight.incrementAndGet() > max) {
+      inFlight.decrementAndGet();
+      return false;
+    }
+    sampled.increment();
+    return true;
+  }
+
+  /**
+   * A sampled copy refused before admission, on the caller's thread: counted as sampled and
+   * rejected, recorded later in aggregate by housekeeping.
+   *
+   * @return true if housekeeping had nothing pending (the caller wakes it)
+   */
+  boolean refuse(RejectReason reason) {
+    sampled.increment();
+    return rejectedOnCaller(reason);
+  }
+
+  /** An admitted copy that was never queued: its slot is freed and it counts as rejected. */
+  boolean refuseAdmitted(RejectReason reason) {
+    inFlight.decrementAndGet();
+    return rejectedOnCaller(reason);
+  }
+
+  private boolean rejectedOnCaller(RejectReason reason) {
+    rejections[reason.ordinal()].increment();
+    callerRejections[reason.ordinal()].increment();
+    if (rejectionsPending) {
+      return false;
+    }
+    rejectionsPending = true;
+    return true;
+  }
+
+  /**
+   * Ends an admitted copy: counts its outcome (a rejection in the queue with its reason; a call
+   * with its latency and comparison), runs {@code then} (its record, a test's observation), and
+   * frees its slot last, whatever {@code then} does.
+   */
+  <T> void end(T copy, Outcome outcome, RejectReason reason, long latencyNanos,
+      Comparison.Result comparison, EndOfCopy<T> then) {
+    try {
+      if (outcome == Outcome.REJECTED) {
+        rejections[reason.ordinal()].increment();
+      } else {
+        recordLatency(latencyNanos);
+        countComparison(comparison);
+        outcomes[outcome.ordinal()].increment();
+        health(outcome);
+      }
+      then.ended(copy);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  /** A production call (the caller's path, sampled or not). */
+  void countCall(Outcome outcome) {
     outcomes[outcome.ordinal()].increment();
   }
 
-  /** One counter per rejection: the REJECTED outcome is their sum, taken at snapshot time. */
-  void reject(RejectReason reason) {
-    rejections[reason.ordinal()].increment();
+  /** A production call whose request a shadow sampled: counted as sampled, its latency kept. */
+  void productionSampled(long latencyNanos) {
+    sampled.increment();
+    recordLatency(latencyNanos);
   }
 
-  /** A rejection on the caller's thread: counted, and recorded later in aggregate. */
-  void rejectOnCaller(RejectReason reason) {
-    rejections[reason.ordinal()].increment();
-    callerRejections[reason.ordinal()].increment();
+  /** A comparator threw (the copy is then not compared): counted, logged once at WARN. */
+  void comparatorFailed(Throwable failure) {
+    comparatorErrors.increment();
+    comparatorFailures.log(failure);
+  }
+
+  // ---- state ------------------------------------------------------------------------------------
+
+  /** Part of the configuration again, in {@code role}; called by the lanes' compiler only. */
+  void activate(Role role) {
+    this.role = role;
+    this.active = true;
+  }
+
+  /** Removed from the configuration; its statistics stay while copies of it still run. */
+  void deactivate() {
+    active = false;
+  }
+
+  boolean quarantined() {
+    return quarantined;
+  }
+
+  /** True if no admitted copy of this variant is queued or running. */
+  boolean idle() {
+    return inFlight.get() == 0;
+  }
+
+  /**
+   * Takes the pending flag of caller-side rejections (watchdog thread): true if some were counted
+   * since the last look.
+   */
+  boolean takeRejectionsPending() {
+    if (!rejectionsPending) {
+      return false;
+    }
+    rejectionsPending = false;
+    return true;
   }
 
   /**
@@ -143,7 +267,7 @@ final class VariantCounters {
   }
 
   /** A call ended with {@code outcome}: notes (and logs once) when the variant starts timing out. */
-  void health(Outcome outcome) {
+  private void health(Outcome outcome) {
     if (outcome == Outcome.TIMEOUT) {
       lastTimeoutNanos = System.nanoTime();
       if (!timingOut) {
@@ -228,21 +352,6 @@ final class VariantCounters {
     return !active && inFlight.get() == 0 && abandonedThreads.get() == 0;
   }
 
-  /**
-   * Takes one of the variant's {@code max} slots. A saturated (e.g. hung) variant is refused with a
-   * plain read: no write, so callers do not bounce the counter's cache line between cores.
-   */
-  boolean tryAcquire(int max) {
-    if (inFlight.get() >= max) {
-      return false;
-    }
-    if (inFlight.incrementAndGet() > max) {
-      inFlight.decrementAndGet();
-      return false;
-    }
-    return true;
-  }
-
   /** All rejections so far, whatever the reason. */
   long rejectedTotal() {
     long n = 0;
@@ -284,11 +393,11 @@ final class VariantCounters {
     return recentSum;
   }
 
-  void recordLatency(long nanos) {
+  private void recordLatency(long nanos) {
     latency.recordValue(Math.min(Math.max(nanos, 0), HIGHEST_TRACKABLE));
   }
 
-  void countComparison(Comparison.Result result) {
+  private void countComparison(Comparison.Result result) {
     switch (result) {
       case MATCH -> matches.increment();
       case MISMATCH -> mismatches.increment();

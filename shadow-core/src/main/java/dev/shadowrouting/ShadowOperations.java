@@ -1,0 +1,206 @@
+package dev.shadowrouting;
+
+import dev.shadowrouting.OperationResult.Status;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a person does to a live endpoint, by name: start and stop a shadow test, promote or
+ * discard a variant (a test's candidate or a plain shadow), set a shadow's sampling rate. Each
+ * operation returns an {@link OperationResult} instead of throwing: applied, or refused with
+ * structured {@link Problem}s (field, value, requirement) that an adapter maps onto its own names,
+ * which is how the Spring starter's Actuator endpoint and dashboard stay thin, and what a fleet of
+ * instances receives as commands. The fields are named as in the Actuator body: {@code variant},
+ * {@code candidate}, {@code force}, {@code samplingRate} and the {@link ShadowTestSpec} builder's.
+ *
+ * <p>Every operation goes through the router's own API ({@link ShadowRouter#promote},
+ * {@link ShadowRouter#discard}, {@link ShadowRouter#setSamplingRate}, {@link ShadowTest}), so
+ * there is one promote, one discard, one sampling-rate change. Thread-safe; stateless.
+ *
+ * @param <I> input type
+ * @param <O> output type
+ */
+public final class ShadowOperations<I, O> {
+  private final ShadowRouter<I, O> router;
+
+  ShadowOperations(ShadowRouter<I, O> router) {
+    this.router = Objects.requireNonNull(router, "router");
+  }
+
+  /** Starts a shadow test ({@link ShadowRouter#startTest}). */
+  public OperationResult startTest(ShadowTestSpec<I, O> spec) {
+    try {
+      ShadowTest test = router.startTest(spec);
+      return OperationResult.applied("started a shadow test of '" + test.candidate()
+          + "' on endpoint '" + router.name() + "' for " + spec.duration() + " at sampling rate "
+          + spec.samplingRate(), test);
+    } catch (IllegalStateException e) {
+      return OperationResult.refused(Status.CONFLICT,
+          new Problem("endpoint", router.name(), "open (" + e.getMessage() + ")"));
+    } catch (IllegalArgumentException e) {
+      return OperationResult.refused(Status.INVALID, new Problem("candidate",
+          spec.candidate().name(), "a name the endpoint does not use yet (" + e.getMessage()
+              + ")"));
+    }
+  }
+
+  /**
+   * Stops the running test of {@code candidate}; with {@code null}, the only running test.
+   */
+  public OperationResult stopTest(@Nullable String candidate) {
+    List<ShadowTest> running = running();
+    ShadowTest test = null;
+    for (ShadowTest t : running) {
+      if (candidate == null ? running.size() == 1 : t.candidate().equals(candidate)) {
+        test = t;
+      }
+    }
+    if (test == null) {
+      return OperationResult.refused(candidate == null ? Status.INVALID : Status.NOT_FOUND,
+          new Problem("variant", candidate, (candidate == null ? "the candidate of the test to"
+              + " stop, as " : "") + "one of the running tests' candidates "
+              + candidates(running)));
+    }
+    test.stop();
+    return OperationResult.applied("stopped the shadow test of '" + test.candidate()
+        + "' on endpoint '" + router.name() + "': " + test.status(), test);
+  }
+
+  /**
+   * Promotes {@code variant}: a test's candidate through its test (refused while it runs or
+   * after a FAIL verdict unless {@code force}), else a plain shadow variant.
+   */
+  public OperationResult promote(String variant, boolean force) {
+    ShadowTest test = router.test(variant).orElse(null);
+    if (test != null) {
+      OperationResult refused = decided(test, variant);
+      if (refused != null) {
+        return refused;
+      }
+      if (!force && test.status() == ShadowTest.Status.RUNNING) {
+        return OperationResult.refused(Status.CONFLICT, new Problem("force", false,
+            "true to promote the candidate of a running shadow test (or stop the test first)"));
+      }
+      if (!force && test.report().verdict() == Verdict.FAIL) {
+        return OperationResult.refused(Status.CONFLICT, new Problem("force", false,
+            "true to promote a candidate whose verdict is FAIL ("
+                + String.join("; ", test.report().reasons()) + ")"));
+      }
+      return act(() -> test.promote(force), "promoted '" + variant + "', the candidate of the"
+          + " shadow test, to production on endpoint '" + router.name() + "'", test);
+    }
+    if (isShadow(variant)) {
+      return act(() -> router.promote(variant), "promoted shadow variant '" + variant
+          + "' to production on endpoint '" + router.name() + "'", null);
+    }
+    return unknown(variant);
+  }
+
+  /**
+   * Discards {@code variant}: a test's candidate through its test (refused while it runs unless
+   * {@code force}), else a plain shadow variant, which is removed from the endpoint.
+   */
+  public OperationResult discard(String variant, boolean force) {
+    ShadowTest test = router.test(variant).orElse(null);
+    if (test != null) {
+      OperationResult refused = decided(test, variant);
+      if (refused != null) {
+        return refused;
+      }
+      if (!force && test.status() == ShadowTest.Status.RUNNING) {
+        return OperationResult.refused(Status.CONFLICT, new Problem("force", false,
+            "true to discard the candidate of a running shadow test (or stop the test first)"));
+      }
+      return act(() -> test.discard(force), "discarded '" + variant + "', the candidate of the"
+          + " shadow test, on endpoint '" + router.name() + "'", test);
+    }
+    if (isShadow(variant)) {
+      return act(() -> router.discard(variant), "removed shadow variant '" + variant
+          + "' from endpoint '" + router.name() + "'", null);
+    }
+    return unknown(variant);
+  }
+
+  /** Sets the sampling rate of a running test's candidate or of a plain shadow variant. */
+  public OperationResult setSamplingRate(String variant, double rate) {
+    ShadowTest test = router.test(variant).orElse(null);
+    if (test != null && test.status() == ShadowTest.Status.RUNNING) {
+      return act(() -> test.setSamplingRate(rate), "sampling rate of test candidate '" + variant
+          + "' set to " + rate, test);
+    }
+    if (isShadow(variant)) {
+      return act(() -> router.setSamplingRate(variant, rate), "sampling rate of shadow variant '"
+          + variant + "' set to " + rate, null);
+    }
+    return unknown(variant);
+  }
+
+  private List<ShadowTest> running() {
+    List<ShadowTest> running = new ArrayList<>();
+    for (ShadowTest t : router.tests()) {
+      if (t.status() == ShadowTest.Status.RUNNING) {
+        running.add(t);
+      }
+    }
+    return running;
+  }
+
+  private static @Nullable OperationResult decided(ShadowTest test, String variant) {
+    if (test.decision() == ShadowTest.Decision.NONE) {
+      return null;
+    }
+    return OperationResult.refused(Status.CONFLICT, new Problem("variant", variant,
+        "a candidate not decided yet (it was already "
+            + test.decision().name().toLowerCase(Locale.ROOT) + ")"));
+  }
+
+  private boolean isShadow(String variant) {
+    for (Variant<?, ?> v : router.config().shadowVariants()) {
+      if (v.name().equals(variant)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private OperationResult unknown(String variant) {
+    List<String> shadows = router.config().shadowVariants().stream().map(Variant::name).toList();
+    List<String> production =
+        router.config().productionVariants().stream().map(Variant::name).toList();
+    return OperationResult.refused(Status.NOT_FOUND, new Problem("variant", variant,
+        "a shadow variant or a shadow test's candidate of endpoint '" + router.name()
+            + "' (shadow variants " + shadows + ", production variants " + production
+            + ", test candidates " + candidates(router.tests()) + ")"));
+  }
+
+  private static List<String> candidates(List<ShadowTest> tests) {
+    List<String> names = new ArrayList<>();
+    for (ShadowTest t : tests) {
+      names.add(t.candidate() + " (" + t.status() + ")");
+    }
+    return names;
+  }
+
+  /**
+   * Runs an action the checks above allowed; a refusal that still comes (a race with another
+   * operator, a value out of range) becomes the result, with the builder's problems if it gave
+   * them.
+   */
+  private OperationResult act(Runnable action, String done, @Nullable ShadowTest test) {
+    try {
+      action.run();
+      return OperationResult.applied(done, test);
+    } catch (InvalidConfigurationException e) {
+      return new OperationResult(Status.INVALID, e.getMessage(), e.problems(), test);
+    } catch (IllegalArgumentException e) {
+      return OperationResult.refused(Status.INVALID,
+          new Problem("request", null, "valid (" + e.getMessage() + ")"));
+    } catch (IllegalStateException e) {
+      return OperationResult.refused(Status.CONFLICT,
+          new Problem("state", null, "one that allows it (" + e.getMessage() + ")"));
+    }
+  }
+}
