@@ -1,12 +1,10 @@
 package dev.shadowrouting.spring;
 
-import dev.shadowrouting.EndpointConfig;
+import dev.shadowrouting.OperationResult;
 import dev.shadowrouting.Predictor;
+import dev.shadowrouting.ShadowOperations;
 import dev.shadowrouting.ShadowRouter;
-import dev.shadowrouting.ShadowTest;
-import dev.shadowrouting.Variant;
-import java.time.Duration;
-import java.util.ArrayList;
+import dev.shadowrouting.ShadowTestSpec;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,29 +106,38 @@ public class ShadowEndpoint {
           + ACTIONS);
     }
     boolean forced = bool("force", force);
-    String result;
-    try {
-      switch (action.toLowerCase(Locale.ROOT)) {
-        case "promote" -> result = promote(router, required("variant", variant), forced);
-        case "discard" -> result = discard(router, required("variant", variant), forced);
-        case "stop-test" -> result = stopTest(router, variant != null ? variant : candidate);
-        case "sampling-rate" -> result = samplingRate(router, required("variant", variant),
-            number("samplingRate", required("samplingRate", samplingRate)));
-        case "start-test" -> result = startTest(endpoint, router, required("candidate", candidate),
-            required("predictor", predictor), samplingRate, duration, maxRequests,
-            maxLatencyIncrease, maxErrorRateIncrease, minAgreement, minSamples);
-        default -> throw new ShadowEndpointException(BAD_REQUEST, "unknown action \"" + action
-            + "\": the actions are " + ACTIONS);
-      }
-    } catch (IllegalArgumentException e) {
-      throw new ShadowEndpointException(BAD_REQUEST, e.getMessage());
-    } catch (IllegalStateException e) {
-      throw new ShadowEndpointException(CONFLICT, e.getMessage());
+    ShadowOperations<Object, Object> ops = router.operations();
+    OperationResult result = switch (action.toLowerCase(Locale.ROOT)) {
+      case "promote" -> ops.promote(required("variant", variant), forced);
+      case "discard" -> ops.discard(required("variant", variant), forced);
+      case "stop-test" -> ops.stopTest(variant != null ? variant : candidate);
+      case "sampling-rate" -> ops.setSamplingRate(required("variant", variant),
+          number("samplingRate", required("samplingRate", samplingRate)));
+      case "start-test" -> ops.startTest(spec(endpoint, required("candidate", candidate),
+          required("predictor", predictor), samplingRate, duration, maxRequests,
+          maxLatencyIncrease, maxErrorRateIncrease, minAgreement, minSamples));
+      default -> throw new ShadowEndpointException(BAD_REQUEST, "unknown action \"" + action
+          + "\": the actions are " + ACTIONS);
+    };
+    if (!result.applied()) {
+      throw new ShadowEndpointException(status(result.status()), result.message());
     }
     Map<String, Object> doc = header();
-    doc.put("result", result);
+    doc.put("result", result.message());
     doc.put("endpoint", ShadowDocuments.endpoint(router));
     return doc;
+  }
+
+  /**
+   * The HTTP status of a refused operation. A variant the endpoint lacks is a bad request here
+   * (400): the URL names the endpoint, which exists, and the variant is a field of the body.
+   */
+  private static int status(OperationResult.Status status) {
+    return switch (status) {
+      case CONFLICT -> CONFLICT;
+      case INVALID, NOT_FOUND -> BAD_REQUEST;
+      case APPLIED -> throw new IllegalArgumentException("applied is not a refusal");
+    };
   }
 
   static final List<String> ACTIONS =
@@ -159,99 +166,8 @@ public class ShadowEndpoint {
     return routers.get(endpoint);
   }
 
-  private static String promote(ShadowRouter<Object, Object> router, String variant,
-      boolean force) {
-    ShadowTest test = latestTest(router, variant);
-    if (test != null) {
-      test.promote(force);
-      return "promoted '" + variant + "', the candidate of the shadow test, to production on"
-          + " endpoint '" + router.name() + "'";
-    }
-    router.promote(variant);
-    return "promoted shadow variant '" + variant + "' to production on endpoint '"
-        + router.name() + "'";
-  }
-
-  private static String discard(ShadowRouter<Object, Object> router, String variant,
-      boolean force) {
-    ShadowTest test = latestTest(router, variant);
-    if (test != null) {
-      test.discard(force);
-      return "discarded '" + variant + "', the candidate of the shadow test, on endpoint '"
-          + router.name() + "'";
-    }
-    EndpointConfig<Object, Object> config = router.config();
-    List<Variant<Object, Object>> remaining = new ArrayList<>();
-    for (Variant<Object, Object> v : config.shadowVariants()) {
-      if (!v.name().equals(variant)) {
-        remaining.add(v);
-      }
-    }
-    if (remaining.size() == config.shadowVariants().size()) {
-      throw new IllegalArgumentException(unknownVariant(router, variant, "discard"));
-    }
-    router.update(config.toBuilder().shadowVariants(remaining).build());
-    return "removed shadow variant '" + variant + "' from endpoint '" + router.name() + "'";
-  }
-
-  private static String stopTest(ShadowRouter<Object, Object> router, String candidate) {
-    List<ShadowTest> running = new ArrayList<>();
-    for (ShadowTest t : router.tests()) {
-      if (t.status() == ShadowTest.Status.RUNNING) {
-        running.add(t);
-      }
-    }
-    ShadowTest test = null;
-    if (candidate == null) {
-      if (running.size() != 1) {
-        throw new IllegalArgumentException("name the test to stop with \"variant\" (its"
-            + " candidate): running tests on endpoint '" + router.name() + "': "
-            + candidates(running));
-      }
-      test = running.get(0);
-    } else {
-      for (ShadowTest t : running) {
-        if (t.candidate().equals(candidate)) {
-          test = t;
-        }
-      }
-      if (test == null) {
-        throw new IllegalArgumentException("no shadow test of '" + candidate + "' is running on"
-            + " endpoint '" + router.name() + "'; running tests: " + candidates(running));
-      }
-    }
-    test.stop();
-    return "stopped the shadow test of '" + test.candidate() + "' on endpoint '" + router.name()
-        + "': " + test.status();
-  }
-
-  private static String samplingRate(ShadowRouter<Object, Object> router, String variant,
-      double rate) {
-    ShadowTest test = latestTest(router, variant);
-    if (test != null && test.status() == ShadowTest.Status.RUNNING) {
-      test.setSamplingRate(rate);
-      return "sampling rate of test candidate '" + variant + "' set to " + rate;
-    }
-    EndpointConfig<Object, Object> config = router.config();
-    List<Variant<Object, Object>> shadows = new ArrayList<>();
-    boolean found = false;
-    for (Variant<Object, Object> v : config.shadowVariants()) {
-      if (v.name().equals(variant)) {
-        shadows.add(v.toBuilder().samplingRate(rate).build());
-        found = true;
-      } else {
-        shadows.add(v);
-      }
-    }
-    if (!found) {
-      throw new IllegalArgumentException(unknownVariant(router, variant, "change the sampling"
-          + " rate of"));
-    }
-    router.update(config.toBuilder().shadowVariants(shadows).build());
-    return "sampling rate of shadow variant '" + variant + "' set to " + rate;
-  }
-
-  private String startTest(String endpoint, ShadowRouter<Object, Object> router, String candidate,
+  /** The spec of a start-test body: the candidate from a predictor bean of the endpoint's type. */
+  private ShadowTestSpec<Object, Object> spec(String endpoint, String candidate,
       String predictorBean, String samplingRate, String duration, String maxRequests,
       String maxLatencyIncrease, String maxErrorRateIncrease, String minAgreement,
       String minSamples) {
@@ -259,7 +175,7 @@ public class ShadowEndpoint {
     if (!beans.containsBean(predictorBean) || !beans.isTypeMatch(predictorBean, type)) {
       String[] names = beans.getBeanNamesForType(type, true, false);
       Arrays.sort(names);
-      throw new IllegalArgumentException((beans.containsBean(predictorBean)
+      throw new ShadowEndpointException(BAD_REQUEST, (beans.containsBean(predictorBean)
           ? "bean '" + predictorBean + "' is not a " + type
           : "there is no bean named '" + predictorBean + "'")
           + "; the " + type + " beans are " + Arrays.toString(names));
@@ -274,8 +190,8 @@ public class ShadowEndpoint {
       try {
         test.setDuration(DurationStyle.detectAndParse(duration));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("duration must be a duration such as \"1h\", \"30m\""
-            + " or \"PT2H\" but was \"" + duration + "\"");
+        throw new ShadowEndpointException(BAD_REQUEST, "duration must be a duration such as"
+            + " \"1h\", \"30m\" or \"PT2H\" but was \"" + duration + "\"");
       }
     }
     if (maxRequests != null) {
@@ -294,10 +210,11 @@ public class ShadowEndpoint {
       test.setMinSamples((long) number("minSamples", minSamples));
     }
     Predictor<Object, Object> predictor = RouterFactory.predictor(beans, null, predictorBean);
-    ShadowTest started = router.startTest(RouterFactory.spec(test, predictor));
-    return "started a shadow test of '" + candidate + "' on endpoint '" + router.name() + "' for "
-        + Duration.ofMillis(started.spec().duration().toMillis()) + " at sampling rate "
-        + started.spec().samplingRate();
+    try {
+      return RouterFactory.spec(test, predictor);
+    } catch (IllegalArgumentException e) {
+      throw new ShadowEndpointException(BAD_REQUEST, e.getMessage());
+    }
   }
 
   private ResolvableType predictorType(String endpoint) {
@@ -310,40 +227,6 @@ public class ShadowEndpoint {
       }
     }
     return ResolvableType.forClass(Predictor.class);
-  }
-
-  /** The latest test of {@code candidate} (running or ended), or null. */
-  private static ShadowTest latestTest(ShadowRouter<?, ?> router, String candidate) {
-    ShadowTest latest = null;
-    for (ShadowTest t : router.tests()) {
-      if (t.candidate().equals(candidate)) {
-        latest = t;
-      }
-    }
-    return latest;
-  }
-
-  private static String unknownVariant(ShadowRouter<?, ?> router, String variant, String verb) {
-    List<String> shadows = new ArrayList<>();
-    for (Variant<?, ?> v : router.config().shadowVariants()) {
-      shadows.add(v.name());
-    }
-    List<String> production = new ArrayList<>();
-    for (Variant<?, ?> v : router.config().productionVariants()) {
-      production.add(v.name());
-    }
-    return "cannot " + verb + " '" + variant + "': it is neither a shadow variant nor the"
-        + " candidate of a shadow test on endpoint '" + router.name() + "'; shadow variants: "
-        + shadows + ", production variants: " + production + ", test candidates: "
-        + candidates(router.tests());
-  }
-
-  private static List<String> candidates(List<ShadowTest> tests) {
-    List<String> names = new ArrayList<>();
-    for (ShadowTest t : tests) {
-      names.add(t.candidate() + " (" + t.status() + ")");
-    }
-    return names;
   }
 
   private static String required(String field, String value) {
