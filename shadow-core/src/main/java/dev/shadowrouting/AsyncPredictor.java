@@ -27,4 +27,40 @@ public interface AsyncPredictor<I, O> {
    * @throws Exception a failure to start, treated like a failed stage
    */
   CompletionStage<O> predictAsync(I input) throws Exception;
+
+  /**
+   * A blocking view of {@code async}: each call waits for the stage on the calling thread, and a
+   * failed stage throws the very exception it failed with (unwrapped from
+   * {@link java.util.concurrent.ExecutionException}). What a production variant does with an
+   * async predictor. The view is thread-safe if {@code async} is.
+   */
+  static <I, O> Predictor<I, O> blocking(AsyncPredictor<I, O> async) {
+    java.util.Objects.requireNonNull(async, "async");
+    return new Predictor<>() {
+      @Override
+      public O predict(I input) throws Exception {
+        CompletionStage<O> stage = async.predictAsync(input);
+        if (stage == null) {
+          throw new NullPointerException("AsyncPredictor returned null");
+        }
+        try {
+          return stage.toCompletableFuture().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          Throwable cause = e.getCause() == null ? e : e.getCause();
+          if (cause instanceof Exception ex) {
+            throw ex; // the same instance the stage failed with
+          }
+          if (cause instanceof Error err) {
+            throw err;
+          }
+          throw e;
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "blocking(" + async + ")";
+      }
+    };
+  }
 }

@@ -1,7 +1,6 @@
 package dev.shadowrouting;
 
 import org.jspecify.annotations.Nullable;
-import dev.shadowrouting.internal.AsyncCalls;
 import dev.shadowrouting.internal.ConfigErrors;
 import java.time.Duration;
 import java.util.Objects;
@@ -67,7 +66,7 @@ public final class Variant<I, O> {
   private Variant(Builder<I, O> b) {
     this.name = b.name;
     this.asyncPredictor = b.asyncPredictor;
-    this.predictor = b.asyncPredictor != null ? blocking(b.asyncPredictor) : b.predictor;
+    this.predictor = b.asyncPredictor != null ? AsyncPredictor.blocking(b.asyncPredictor) : b.predictor;
     this.weight = b.weight;
     this.samplingRate = b.samplingRate;
     this.timeout = b.timeout;
@@ -88,21 +87,6 @@ public final class Variant<I, O> {
    */
   public static <I, O> Builder<I, O> async(String name, AsyncPredictor<I, O> predictor) {
     return new Builder<>(name, null, predictor);
-  }
-
-  /** Waits for the stage: the production path, and replays of an async production variant. */
-  private static <I, O> Predictor<I, O> blocking(AsyncPredictor<I, O> async) {
-    return new Predictor<>() {
-      @Override
-      public O predict(I input) throws Exception {
-        return AsyncCalls.await(async.predictAsync(input));
-      }
-
-      @Override
-      public String toString() {
-        return "blocking(" + async + ")";
-      }
-    };
   }
 
   /** A builder initialised with every setting of this variant. */

@@ -1,6 +1,10 @@
 package dev.shadowrouting.internal;
 
+import dev.shadowrouting.AsyncPredictor;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.BiConsumer;
 
 /**
  * One sampled request: what production received, answered and took, shared by the request's shadow
@@ -44,28 +48,33 @@ final class Exchange<I, O> {
    * failure is kept for the caller and the copies.
    */
   void callProduction() {
-    dev.shadowrouting.AsyncPredictor<I, O> async = production.asyncPredictor;
+    AsyncPredictor<I, O> async = production.asyncPredictor;
     long start = System.nanoTime();
     long end = 0;
+    CompletionTime completed = null;
     try {
       if (async == null) {
         output = production.predictor.predict(input);
       } else {
-        java.util.concurrent.CompletableFuture<O> f = AsyncCalls.future(async.predictAsync(input));
-        if (f.isDone()) {
-          end = System.nanoTime();
-          output = AsyncCalls.await(f);
-        } else {
-          AsyncCalls.CompletionTime completed = new AsyncCalls.CompletionTime();
-          try {
-            output = AsyncCalls.await(f.whenComplete(completed));
-          } finally {
-            end = completed.nanos; // 0 if the wait was interrupted before completion
+        CompletionStage<O> stage = async.predictAsync(input);
+        CompletionStage<O> timed = stage;
+        if (stage != null) {
+          CompletableFuture<O> f = stage.toCompletableFuture();
+          if (f.isDone()) {
+            end = System.nanoTime();
+          } else {
+            completed = new CompletionTime();
+            timed = f.whenComplete(completed); // completes after the time is taken
           }
         }
+        CompletionStage<O> waitFor = timed;
+        output = AsyncPredictor.blocking((I in) -> waitFor).predict(input);
       }
     } catch (Throwable t) {
       error = t;
+    }
+    if (completed != null) {
+      end = completed.nanos; // 0 if the wait was interrupted before the completion
     }
     if (end == 0) {
       end = System.nanoTime();
@@ -96,5 +105,18 @@ final class Exchange<I, O> {
   /** True for exactly one caller: the one that records production's side of this request. */
   boolean claimProductionRecord() {
     return productionRecorded == 0 && PRODUCTION_RECORDED.compareAndSet(this, 0, 1);
+  }
+
+  /**
+   * Records when a stage completed, on the completing thread: the wait on the stage returned by
+   * {@code whenComplete(this)} ends after it is set, and the waiter's own wake-up is not counted.
+   */
+  private static final class CompletionTime implements BiConsumer<Object, Throwable> {
+    volatile long nanos;
+
+    @Override
+    public void accept(Object output, Throwable error) {
+      nanos = System.nanoTime();
+    }
   }
 }
