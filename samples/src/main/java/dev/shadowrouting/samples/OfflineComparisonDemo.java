@@ -8,7 +8,6 @@ import dev.shadowrouting.Variant;
 import dev.shadowrouting.sinks.jsonl.JsonLinesSink;
 import dev.shadowrouting.sinks.jsonl.OfflineComparison;
 import dev.shadowrouting.sinks.jsonl.ShadowRecords;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

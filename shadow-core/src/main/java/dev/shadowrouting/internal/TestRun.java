@@ -8,7 +8,6 @@ import dev.shadowrouting.ShadowTestSpec;
 import dev.shadowrouting.Variant;
 import dev.shadowrouting.Verdict;
 import dev.shadowrouting.internal.TestObservations.Frozen;
-import dev.shadowrouting.internal.TestObservations.TestFacts;
 import dev.shadowrouting.internal.stats.Evaluation;
 import dev.shadowrouting.internal.stats.SequentialVerdict;
 import dev.shadowrouting.internal.stats.Thresholds;
@@ -390,7 +389,7 @@ final class TestRun<I, O> implements ShadowTest {
     Status s = status.get();
     Frozen f = s.isEnded() ? frozenAfterEnd() : freeze();
     long now = s.isEnded() ? endedAtMillis : Math.max(clock.millis(), startedAt.toEpochMilli());
-    return observations.report(f, now, new TestFacts(host.endpoint(), candidateName, noiseName,
+    return observations.report(f, now, new TestReports.Facts(host.endpoint(), candidateName, noiseName,
         s, decision.get(), startedAt, endedAtMillis, endReason, spec.duration(),
         spec.maxRequests(), candidate.samplingRate(), productionAtStart, replacedProduction,
         host.unmatchedLabels()));

@@ -5,13 +5,8 @@ import dev.shadowrouting.Outcome;
 import dev.shadowrouting.RejectReason;
 import dev.shadowrouting.Role;
 import dev.shadowrouting.RouterSnapshot;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import org.HdrHistogram.AbstractHistogram;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.IntCountsHistogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * The ledger of one variant name: the only place its counts change, kept for the router's whole
@@ -25,17 +20,10 @@ import org.HdrHistogram.Recorder;
  * holds by construction, at every instant where no operation is half done. Production variants
  * count their calls ({@link #countCall}) and the sampled ones' latency ({@link #productionSampled}).
  *
- * <p>Counters are {@link LongAdder}s (no contention between caller threads); latencies go to an
- * HdrHistogram {@link Recorder} (wait-free recording) and are folded into a cumulative histogram
- * when a snapshot is taken. Thread-safe.
+ * <p>Counters are {@link LongAdder}s (no contention between caller threads); latencies go to a
+ * {@link LatencyHistogram} (wait-free recording). Thread-safe.
  */
 final class VariantLedger {
-  static final int RECENT_BUCKETS = 6;
-  static final long BUCKET_NANOS = TimeUnit.SECONDS.toNanos(5);
-
-  /** 1 ns to 1 hour at 2 significant digits: about 40 KB per variant. */
-  private static final long HIGHEST_TRACKABLE = TimeUnit.HOURS.toNanos(1);
-
   /**
    * What happens between counting a copy's end and freeing its slot: its record is written and a
    * shadow test fed, so that nobody waiting for idleness sees a free slot before them.
@@ -77,18 +65,7 @@ final class VariantLedger {
   private final System.Logger logger;
   private final String subject;
 
-  private final Recorder latency = new Recorder(HIGHEST_TRACKABLE, 2);
-  private final Histogram cumulative = new Histogram(HIGHEST_TRACKABLE, 2);
-  private Histogram interval;
-  /**
-   * The recent window: what each snapshot folded in, in buckets of {@link #BUCKET_NANOS}, the
-   * last {@link #RECENT_BUCKETS} of them summed for percentiles a live chart can plot (the
-   * cumulative ones flatten out). One significant digit (~2 KB a bucket), allocated only once
-   * someone takes snapshots. Guarded by this.
-   */
-  private AbstractHistogram[] recent;
-  private long[] recentEpoch;
-  private AbstractHistogram recentSum;
+  private final LatencyHistogram latency = new LatencyHistogram();
 
   final WarnThenDebugLogger callFailures;
   final WarnThenDebugLogger comparatorFailures;
@@ -367,34 +344,8 @@ final class VariantLedger {
         + outcomes[Outcome.TIMEOUT.ordinal()].sum();
   }
 
-  /** Adds {@code fresh} to the current bucket and sums the buckets of the window. Holds this. */
-  private AbstractHistogram recentWindow(Histogram fresh, long nowNanos) {
-    if (recent == null) {
-      recent = new AbstractHistogram[RECENT_BUCKETS];
-      recentEpoch = new long[RECENT_BUCKETS];
-      recentSum = new IntCountsHistogram(HIGHEST_TRACKABLE, 1);
-    }
-    long epoch = Math.floorDiv(nowNanos, BUCKET_NANOS);
-    int b = (int) Math.floorMod(epoch, (long) RECENT_BUCKETS);
-    if (recent[b] == null) {
-      recent[b] = new IntCountsHistogram(HIGHEST_TRACKABLE, 1);
-      recentEpoch[b] = epoch;
-    } else if (recentEpoch[b] != epoch) {
-      recent[b].reset();
-      recentEpoch[b] = epoch;
-    }
-    recent[b].add(fresh);
-    recentSum.reset();
-    for (int i = 0; i < RECENT_BUCKETS; i++) {
-      if (recent[i] != null && epoch - recentEpoch[i] < RECENT_BUCKETS) {
-        recentSum.add(recent[i]);
-      }
-    }
-    return recentSum;
-  }
-
   private void recordLatency(long nanos) {
-    latency.recordValue(Math.min(Math.max(nanos, 0), HIGHEST_TRACKABLE));
+    latency.record(nanos);
   }
 
   private void countComparison(Comparison.Result result) {
@@ -411,34 +362,14 @@ final class VariantLedger {
 
   /** The statistics now; {@code nowNanos} places the fresh latencies in the recent window. */
   RouterSnapshot.VariantStats snapshot(long nowNanos) {
-    long count;
-    long p50;
-    long p90;
-    long p99;
-    long max;
-    long recentCount;
-    long recentP50;
-    long recentP99;
-    synchronized (this) { // snapshots are rare; recording never takes this lock
-      interval = latency.getIntervalHistogram(interval);
-      cumulative.add(interval);
-      AbstractHistogram window = recentWindow(interval, nowNanos);
-      recentCount = window.getTotalCount();
-      recentP50 = recentCount == 0 ? 0 : window.getValueAtPercentile(50);
-      recentP99 = recentCount == 0 ? 0 : window.getValueAtPercentile(99);
-      count = cumulative.getTotalCount();
-      p50 = count == 0 ? 0 : cumulative.getValueAtPercentile(50);
-      p90 = count == 0 ? 0 : cumulative.getValueAtPercentile(90);
-      p99 = count == 0 ? 0 : cumulative.getValueAtPercentile(99);
-      max = count == 0 ? 0 : cumulative.getMaxValue();
-    }
+    LatencyHistogram.Percentiles p = latency.snapshot(nowNanos);
     RouterSnapshot.StatsBuilder b = RouterSnapshot.VariantStats.builder(name, role)
         .active(active)
         .sampled(sampled.sum())
         .comparisons(matches.sum(), mismatches.sum(), notCompared.sum(), comparatorErrors.sum())
         .inFlight(inFlight.get())
-        .latency(count, p50, p90, p99, max)
-        .recentLatency(recentCount, recentP50, recentP99)
+        .latency(p.count(), p.p50(), p.p90(), p.p99(), p.max())
+        .recentLatency(p.recentCount(), p.recentP50(), p.recentP99())
         .health(abandonedThreads.get(), saturated, timingOut, quarantined);
     for (Outcome o : Outcome.values()) {
       if (o != Outcome.REJECTED) {
