@@ -220,7 +220,7 @@ final class CopyPipeline<I, O> implements ShadowExecutor.Handler,
 
   /** Feeds a shadow test's statistics; a failure there never touches the copy's accounting. */
   private void observe(ShadowTask<I, O> task) {
-    TestRun<I, O> test = task.lane.test;
+    TestLane<I, O> test = task.lane.test;
     if (test == null) {
       return;
     }

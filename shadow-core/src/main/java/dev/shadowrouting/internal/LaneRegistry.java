@@ -29,7 +29,7 @@ final class LaneRegistry<I, O> {
   private volatile List<VariantLedger> ledgerList = List.of();
   private volatile Routing<I, O> routing;
   /** Running tests by the names of their lanes (candidate and A/A copy); guarded by lock. */
-  private final Map<String, TestRun<I, O>> testLanes = new LinkedHashMap<>();
+  private final Map<String, TestLane<I, O>> testLanes = new LinkedHashMap<>();
   /** Candidates of every test started (for a helpful error); guarded by lock. */
   private final Set<String> testedCandidates = new HashSet<>();
   private boolean closed; // guarded by lock
@@ -161,7 +161,7 @@ final class LaneRegistry<I, O> {
     }
     List<Variant<I, O>> shadows = new ArrayList<>();
     for (Variant<I, O> v : next.shadowVariants()) {
-      TestRun<I, O> t = testLanes.get(v.name());
+      TestLane<I, O> t = testLanes.get(v.name());
       if (t == null) {
         shadows.add(v);
       } else if (!v.equals(v.name().equals(t.candidateName()) ? t.candidateVariant()
@@ -174,14 +174,14 @@ final class LaneRegistry<I, O> {
       throw new IllegalArgumentException("update of endpoint '" + endpoint + "' is invalid: "
           + String.join("; ", problems));
     }
-    for (TestRun<I, O> t : new java.util.LinkedHashSet<>(testLanes.values())) {
+    for (TestLane<I, O> t : new java.util.LinkedHashSet<>(testLanes.values())) {
       addLanes(shadows, t);
     }
     return next.toBuilder().shadowVariants(shadows).build();
   }
 
   /** The candidate, then its A/A copy (which follows the candidate's sampling). */
-  private static <I, O> void addLanes(List<Variant<I, O>> shadows, TestRun<I, O> t) {
+  private static <I, O> void addLanes(List<Variant<I, O>> shadows, TestLane<I, O> t) {
     shadows.add(t.candidateVariant());
     if (t.noiseVariant() != null) {
       shadows.add(t.noiseVariant());
@@ -199,7 +199,7 @@ final class LaneRegistry<I, O> {
     return shadows;
   }
 
-  private static Predicate<String> lanesOf(TestRun<?, ?> t) {
+  private static Predicate<String> lanesOf(TestLane<?, ?> t) {
     return n -> n.equals(t.candidateName()) || n.equals(t.noiseName());
   }
 
@@ -210,7 +210,7 @@ final class LaneRegistry<I, O> {
    * has. The ledgers are attached before the lanes are published, so no rejection of the
    * candidate predates its baseline.
    */
-  void addTest(TestRun<I, O> test) {
+  void addTest(TestLane<I, O> test) {
     synchronized (lock) {
       if (closed) {
         throw new IllegalStateException("endpoint '" + endpoint
@@ -258,7 +258,7 @@ final class LaneRegistry<I, O> {
   }
 
   /** Removes an ended test's lanes; nothing if they are gone already. */
-  void removeTest(TestRun<I, O> t) {
+  void removeTest(TestLane<I, O> t) {
     synchronized (lock) {
       if (testLanes.get(t.candidateName()) != t) {
         return;
@@ -268,14 +268,14 @@ final class LaneRegistry<I, O> {
     }
   }
 
-  private void forget(TestRun<I, O> t) {
+  private void forget(TestLane<I, O> t) {
     testLanes.remove(t.candidateName());
     if (t.noiseName() != null) {
       testLanes.remove(t.noiseName());
     }
   }
 
-  void changeSamplingRate(TestRun<I, O> t, double rate) {
+  void changeSamplingRate(TestLane<I, O> t, double rate) {
     synchronized (lock) {
       if (testLanes.get(t.candidateName()) != t || !t.isRunning()) {
         throw new IllegalStateException("shadow test of '" + t.candidateName()
@@ -346,7 +346,7 @@ final class LaneRegistry<I, O> {
    *
    * @return the production variants it replaced
    */
-  List<String> promote(String shadow, TestRun<I, O> test) {
+  List<String> promote(String shadow, TestLane<I, O> test) {
     synchronized (lock) {
       if (closed) {
         throw new IllegalStateException("endpoint '" + endpoint + "' is closed: cannot promote '"

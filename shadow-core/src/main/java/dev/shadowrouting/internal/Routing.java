@@ -39,7 +39,7 @@ final class Routing<I, O> {
 
   @SuppressWarnings("unchecked")
   Routing(EndpointConfig<I, O> config, Function<String, VariantLedger> ledgers,
-      Function<String, TestRun<I, O>> tests) {
+      Function<String, TestLane<I, O>> tests) {
     this.config = config;
     List<Variant<I, O>> prod = config.productionVariants();
     this.production = new ProductionLane[prod.size()];
@@ -71,7 +71,7 @@ final class Routing<I, O> {
     int[] follow = null;
     for (int i = 0; i < sh.size(); i++) {
       String name = sh.get(i).name();
-      TestRun<I, O> test = tests.apply(name);
+      TestLane<I, O> test = tests.apply(name);
       shadows[i] = new ShadowLane<>(sh.get(i), config.comparator(), ledgers.apply(name), test);
       index.put(name, i);
       if (shadows[i].replaysProduction && test != null) {

@@ -29,14 +29,14 @@ final class ShadowLane<I, O> {
   final boolean capturePayloads;
   final VariantLedger ledger;
   /** The shadow test this lane belongs to (its candidate or its A/A copy), or null. */
-  final TestRun<I, O> test;
+  final TestLane<I, O> test;
   /** True for a test's A/A noise copy: it calls the production variant that answered. */
   final boolean replaysProduction;
   private final long threshold;
   private final int keySeed;
 
   ShadowLane(Variant<I, O> variant, OutputComparator<O> endpointComparator,
-      VariantLedger ledger, TestRun<I, O> test) {
+      VariantLedger ledger, TestLane<I, O> test) {
     this.variant = variant;
     this.name = variant.name();
     this.predictor = variant.predictor();

@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link #awaitCompletion}) change nothing: a test past its deadline is ended by the next tick,
  * never by being read. The test talks to its endpoint only through {@link TestHost}. Thread-safe.
  */
-final class TestRun<I, O> implements ShadowTest {
+final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
 
   private static final System.Logger LOG = System.getLogger("dev.shadowrouting");
 
@@ -107,25 +107,30 @@ final class TestRun<I, O> implements ShadowTest {
 
   // ---- wiring (called by the lane registry under its lock) --------------------------------------
 
-  String candidateName() {
+  @Override
+  public String candidateName() {
     return candidateName;
   }
 
   /** The A/A copy's name, or null. */
-  String noiseName() {
+  @Override
+  public String noiseName() {
     return noiseName;
   }
 
-  Variant<I, O> candidateVariant() {
+  @Override
+  public Variant<I, O> candidateVariant() {
     return candidate;
   }
 
   /** The A/A copy's variant, or null. */
-  Variant<I, O> noiseVariant() {
+  @Override
+  public Variant<I, O> noiseVariant() {
     return noise;
   }
 
-  void attach(VariantLedger candidateLedger, VariantLedger noiseLedger) {
+  @Override
+  public void attach(VariantLedger candidateLedger, VariantLedger noiseLedger) {
     this.candidateLedger = candidateLedger;
     this.candidateRejectedBaseline = candidateLedger.rejectedTotal();
     this.noiseLedger = noiseLedger;
@@ -133,7 +138,8 @@ final class TestRun<I, O> implements ShadowTest {
   }
 
   /** Under the registry's lock: the new variants of a running test. */
-  void samplingRateChanged(Variant<I, O> candidate, Variant<I, O> noise) {
+  @Override
+  public void samplingRateChanged(Variant<I, O> candidate, Variant<I, O> noise) {
     this.candidate = candidate;
     this.noise = noise;
   }
@@ -149,7 +155,8 @@ final class TestRun<I, O> implements ShadowTest {
    * {@code outcome} (SUCCESS, ERROR or TIMEOUT). May end the test (budget, guard) without taking
    * any lock: the lanes go at the next housekeeping.
    */
-  void observe(Exchange<I, O> ex, boolean noise, Outcome outcome, long runNanos,
+  @Override
+  public void observe(Exchange<I, O> ex, boolean noise, Outcome outcome, long runNanos,
       long queueWaitNanos, long routerNanos, Comparison comparison, O output) {
     if (status.get() != Status.RUNNING) {
       return;
@@ -310,7 +317,8 @@ final class TestRun<I, O> implements ShadowTest {
     host.changeSamplingRate(this, rate);
   }
 
-  boolean isRunning() {
+  @Override
+  public boolean isRunning() {
     return status.get() == Status.RUNNING;
   }
 
