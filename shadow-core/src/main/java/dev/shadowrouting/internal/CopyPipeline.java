@@ -58,7 +58,7 @@ final class CopyPipeline<I, O> implements ShadowExecutor.Handler,
   // ---- running a copy ----------------------------------------------------------------------------
 
   @Override
-  public void execute(ShadowTask<?, ?> t) {
+  public void execute(PoolTask t) {
     @SuppressWarnings("unchecked")
     ShadowTask<I, O> task = (ShadowTask<I, O>) t;
     if (task.lane.ledger.quarantined()) { // queued before the quarantine: do not feed a hung variant
@@ -116,7 +116,7 @@ final class CopyPipeline<I, O> implements ShadowExecutor.Handler,
   }
 
   @Override
-  public void completeAsync(ShadowTask<?, ?> t) {
+  public void completeAsync(PoolTask t) {
     @SuppressWarnings("unchecked")
     ShadowTask<I, O> task = (ShadowTask<I, O>) t;
     finish(task, task.asyncOutput, task.asyncError);
@@ -155,7 +155,7 @@ final class CopyPipeline<I, O> implements ShadowExecutor.Handler,
   }
 
   @Override
-  public boolean timeOut(ShadowTask<?, ?> t) {
+  public boolean timeOut(PoolTask t) {
     @SuppressWarnings("unchecked")
     ShadowTask<I, O> task = (ShadowTask<I, O>) t;
     return endCopy(task, ShadowTask.RUNNING, Outcome.TIMEOUT, null,
@@ -163,7 +163,7 @@ final class CopyPipeline<I, O> implements ShadowExecutor.Handler,
   }
 
   @Override
-  public void reject(ShadowTask<?, ?> t, RejectReason reason) {
+  public void reject(PoolTask t, RejectReason reason) {
     @SuppressWarnings("unchecked")
     ShadowTask<I, O> task = (ShadowTask<I, O>) t;
     endCopy(task, ShadowTask.QUEUED, Outcome.REJECTED, reason, -1, Comparison.notCompared(), null,
@@ -251,13 +251,15 @@ final class CopyPipeline<I, O> implements ShadowExecutor.Handler,
   // ---- threads stuck in a call ---------------------------------------------------------------------
 
   @Override
-  public boolean abandon(ShadowTask<?, ?> task) {
-    return task.lane.ledger.tryAbandon(task.lane.maxAbandonedThreads);
+  public boolean abandon(PoolTask t) {
+    ShadowLane<?, ?> lane = ((ShadowTask<?, ?>) t).lane;
+    return lane.ledger.tryAbandon(lane.maxAbandonedThreads);
   }
 
   @Override
-  public void abandonedReturned(ShadowTask<?, ?> task) {
-    task.lane.ledger.abandonedReturned(task.lane.maxAbandonedThreads);
+  public void abandonedReturned(PoolTask t) {
+    ShadowLane<?, ?> lane = ((ShadowTask<?, ?>) t).lane;
+    lane.ledger.abandonedReturned(lane.maxAbandonedThreads);
   }
 
   // ---- housekeeping (the watchdog thread) ----------------------------------------------------------

@@ -35,22 +35,22 @@ final class ShadowExecutor {
   /** What the router does with a copy; every method must not throw. */
   interface Handler {
     /** Runs the copy on the current worker thread (the call, the comparison, its end). */
-    void execute(ShadowTask<?, ?> task);
+    void execute(PoolTask task);
 
     /** An async copy's stage completed (its result is in the task): compare and end it. */
-    void completeAsync(ShadowTask<?, ?> task);
+    void completeAsync(PoolTask task);
 
     /** The running copy exceeded its timeout: end it as a timeout; true if this call ended it. */
-    boolean timeOut(ShadowTask<?, ?> task);
+    boolean timeOut(PoolTask task);
 
     /** The copy will never run: end it as rejected (if nobody ended it already). */
-    void reject(ShadowTask<?, ?> task, RejectReason reason);
+    void reject(PoolTask task, RejectReason reason);
 
     /** A worker is stuck in {@code task}'s call: true if it may be abandoned and replaced. */
-    boolean abandon(ShadowTask<?, ?> task);
+    boolean abandon(PoolTask task);
 
     /** The call of an abandoned worker returned; the thread exits. */
-    void abandonedReturned(ShadowTask<?, ?> task);
+    void abandonedReturned(PoolTask task);
 
     /** Periodic work on the watchdog thread (e.g. aggregated records); must be quick. */
     void housekeeping();
@@ -69,16 +69,16 @@ final class ShadowExecutor {
   static final long ABANDON_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final Handler handler;
-  private final BoundedQueue<ShadowTask<?, ?>> queue;
+  private final BoundedQueue<PoolTask> queue;
   private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
   /** Async copies whose stage is pending: watched for timeouts, not holding a thread. */
-  private final Set<ShadowTask<?, ?>> asyncRunning = ConcurrentHashMap.newKeySet();
+  private final Set<PoolTask> asyncRunning = ConcurrentHashMap.newKeySet();
   /**
    * Async copies whose stage completed, waiting for a worker to compare and end them. Not
    * bounded by a capacity of its own: each entry is an async copy in flight, and those are bounded
    * by their variants' maxConcurrency.
    */
-  private final java.util.Queue<ShadowTask<?, ?>> completions =
+  private final java.util.Queue<PoolTask> completions =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final AtomicInteger abandoned = new AtomicInteger();
   private final NamedThreads workerFactory;
@@ -105,24 +105,24 @@ final class ShadowExecutor {
       long now = System.nanoTime();
       boolean busy = false;
       for (Worker w : workers) {
-        ShadowTask<?, ?> t = w.current;
+        PoolTask t = w.current;
         if (t == null || w.abandoned) {
           continue;
         }
         busy = true;
         // Not only while the predictor runs: a comparator or redactor that blocks after the call
         // returned would otherwise hold this worker forever.
-        if (t.isRunning() && now - t.startNanos >= t.lane.timeoutNanos) {
+        if (t.isRunning() && now - t.startNanos() >= t.timeoutNanos()) {
           guarded(() -> onTimeout(w, t, now));
         } else if (w.timedOut == t && now - w.timedOutAtNanos >= ABANDON_GRACE_NANOS) {
           guarded(() -> abandon(w, t));
         }
       }
-      for (ShadowTask<?, ?> t : asyncRunning) {
+      for (PoolTask t : asyncRunning) {
         busy = true;
         if (!t.isRunning()) {
           asyncRunning.remove(t);
-        } else if (now - t.startNanos >= t.lane.timeoutNanos) {
+        } else if (now - t.startNanos() >= t.timeoutNanos()) {
           guarded(() -> timeOutAsync(t));
         }
       }
@@ -155,7 +155,7 @@ final class ShadowExecutor {
   }
 
   /** Hands a copy to the pool without blocking; {@code null} if accepted, else why not. */
-  RejectReason submit(ShadowTask<?, ?> task) {
+  RejectReason submit(PoolTask task) {
     if (closing) {
       return RejectReason.CLOSED;
     }
@@ -191,7 +191,7 @@ final class ShadowExecutor {
   }
 
   /** An async copy's stage is pending: the watchdog watches its timeout. */
-  void asyncStarted(ShadowTask<?, ?> task) {
+  void asyncStarted(PoolTask task) {
     asyncRunning.add(task);
     idleWatchdog.wakeOne();
   }
@@ -200,7 +200,7 @@ final class ShadowExecutor {
    * An async copy's stage completed, on whatever thread completed it: the result goes to a worker
    * (comparison is user code and must not run on, say, an HTTP client's IO thread).
    */
-  void asyncCompleted(ShadowTask<?, ?> task) {
+  void asyncCompleted(PoolTask task) {
     asyncRunning.remove(task);
     if (task.isRunning()) { // else timed out or closed: the late result is discarded
       completions.offer(task);
@@ -211,10 +211,10 @@ final class ShadowExecutor {
     }
   }
 
-  private void timeOutAsync(ShadowTask<?, ?> t) {
+  private void timeOutAsync(PoolTask t) {
     asyncRunning.remove(t);
     if (handler.timeOut(t)) {
-      java.util.concurrent.Future<?> f = t.future;
+      java.util.concurrent.Future<?> f = t.future();
       if (f != null) {
         f.cancel(true);
       }
@@ -223,9 +223,9 @@ final class ShadowExecutor {
 
   /** At shutdown, completions no worker will take: ended here (no user code but comparison). */
   private void drainCompletions() {
-    ShadowTask<?, ?> t;
+    PoolTask t;
     while ((t = completions.poll()) != null) {
-      ShadowTask<?, ?> task = t;
+      PoolTask task = t;
       guarded(() -> handler.timeOut(task));
     }
   }
@@ -236,7 +236,7 @@ final class ShadowExecutor {
       return true;
     }
     for (Worker w : workers) {
-      ShadowTask<?, ?> t = w.current;
+      PoolTask t = w.current;
       if (t != null && !w.abandoned && w.thread != Thread.currentThread()
           && (t.isRunning() || t.isQueued())) {
         return true;
@@ -261,12 +261,12 @@ final class ShadowExecutor {
     stopping = true;
     drained = true;
     drainAsClosed();
-    for (ShadowTask<?, ?> t : asyncRunning) {
+    for (PoolTask t : asyncRunning) {
       guarded(() -> timeOutAsync(t));
     }
     drainCompletions();
     for (Worker w : workers) {
-      ShadowTask<?, ?> t = w.current;
+      PoolTask t = w.current;
       if (t == null) {
         continue;
       }
@@ -292,9 +292,9 @@ final class ShadowExecutor {
   }
 
   private void drainAsClosed() {
-    ShadowTask<?, ?> t;
+    PoolTask t;
     while ((t = queue.poll()) != null) {
-      ShadowTask<?, ?> task = t;
+      PoolTask task = t;
       guarded(() -> handler.reject(task, RejectReason.CLOSED));
     }
   }
@@ -306,7 +306,7 @@ final class ShadowExecutor {
     w.thread.start();
   }
 
-  private void onTimeout(Worker worker, ShadowTask<?, ?> task, long now) {
+  private void onTimeout(Worker worker, PoolTask task, long now) {
     if (handler.timeOut(task)) { // else the call ended in time: its record is written
       worker.timedOutAtNanos = now;
       worker.timedOut = task;
@@ -314,7 +314,7 @@ final class ShadowExecutor {
     }
   }
 
-  private void abandon(Worker worker, ShadowTask<?, ?> task) {
+  private void abandon(Worker worker, PoolTask task) {
     worker.timedOut = null; // decided once: abandoned and replaced, or left stuck
     if (!handler.abandon(task)) {
       return; // the variant has its maxAbandonedThreads already (quarantined): no replacement
@@ -344,10 +344,10 @@ final class ShadowExecutor {
   private final class Worker implements Runnable {
     Thread thread;
     /** The copy this worker polled, published before it starts so close and the watchdog see it. */
-    volatile ShadowTask<?, ?> current;
+    volatile PoolTask current;
     volatile boolean abandoned;
     /** The copy the watchdog timed out on this worker, and when (for the grace period). */
-    volatile ShadowTask<?, ?> timedOut;
+    volatile PoolTask timedOut;
     volatile long timedOutAtNanos;
 
     @Override
@@ -355,8 +355,8 @@ final class ShadowExecutor {
       Backoff backoff = new Backoff(idleWorkers);
       try {
         while (true) {
-          ShadowTask<?, ?> completed = completions.poll(); // async results first: they hold slots
-          ShadowTask<?, ?> task = completed != null ? completed : queue.poll();
+          PoolTask completed = completions.poll(); // async results first: they hold slots
+          PoolTask task = completed != null ? completed : queue.poll();
           if (task == null) {
             if (stopping) {
               return;
@@ -391,7 +391,7 @@ final class ShadowExecutor {
       }
     }
 
-    synchronized boolean abandonIfCurrent(ShadowTask<?, ?> task) {
+    synchronized boolean abandonIfCurrent(PoolTask task) {
       if (current != task || abandoned) {
         return false; // the worker finished in the meantime, or was abandoned already
       }
@@ -400,7 +400,7 @@ final class ShadowExecutor {
       return true;
     }
 
-    synchronized void interruptIfCurrent(ShadowTask<?, ?> task) {
+    synchronized void interruptIfCurrent(PoolTask task) {
       if (current == task) {
         thread.interrupt();
       }

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * record the copy ({@link DefaultShadowRouter}'s {@code endCopy}), which is what makes "every copy
  * ends in exactly one outcome" hold by construction. Thread-safe.
  */
-final class ShadowTask<I, O> implements java.util.concurrent.Callable<O> {
+final class ShadowTask<I, O> implements PoolTask, java.util.concurrent.Callable<O> {
   static final int QUEUED = 0;
   static final int RUNNING = 1;
   static final int DONE = 2;
@@ -60,7 +60,8 @@ final class ShadowTask<I, O> implements java.util.concurrent.Callable<O> {
   }
 
   /** Starts the call now; false if the copy was already ended (e.g. claimed by close). */
-  boolean start() {
+  @Override
+  public boolean start() {
     long now = System.nanoTime();
     startNanos = now;
     callStartNanos = now; // until the call starts: a copy that never called has no window
@@ -145,11 +146,28 @@ final class ShadowTask<I, O> implements java.util.concurrent.Callable<O> {
     return STATE.compareAndSet(this, expected, DONE);
   }
 
-  boolean isRunning() {
+  @Override
+  public long startNanos() {
+    return startNanos;
+  }
+
+  @Override
+  public long timeoutNanos() {
+    return lane.timeoutNanos;
+  }
+
+  @Override
+  public java.util.concurrent.Future<?> future() {
+    return future;
+  }
+
+  @Override
+  public boolean isRunning() {
     return state == RUNNING;
   }
 
-  boolean isQueued() {
+  @Override
+  public boolean isQueued() {
     return state == QUEUED;
   }
 }
