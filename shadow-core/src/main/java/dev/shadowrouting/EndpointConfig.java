@@ -28,6 +28,7 @@ import java.util.function.UnaryOperator;
  */
 public final class EndpointConfig<I, O> {
 
+  /** Upper bound of the number of shadow variants. */
   public static final int MAX_SHADOW_VARIANTS = 64;
   /**
    * Half the cores, between 1 and 4: shadow work should never take more than half the machine
@@ -35,10 +36,15 @@ public final class EndpointConfig<I, O> {
    */
   public static final int DEFAULT_WORKER_THREADS =
       Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+  /** Upper bound of {@code workerThreads}. */
   public static final int MAX_WORKER_THREADS = 1024;
+  /** Default {@code queueCapacity}. */
   public static final int DEFAULT_QUEUE_CAPACITY = 1024;
+  /** Upper bound of {@code queueCapacity} and {@code sinkBufferCapacity}. */
   public static final int MAX_QUEUE_CAPACITY = 1 << 24;
+  /** Default {@code sinkBufferCapacity}. */
   public static final int DEFAULT_SINK_BUFFER_CAPACITY = 8192;
+  /** Default {@code closeTimeout}. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
   /** Upper bound of {@code closeTimeout}. */
   public static final Duration MAX_CLOSE_TIMEOUT = Duration.ofDays(1);
@@ -56,10 +62,11 @@ public final class EndpointConfig<I, O> {
   private final Duration closeTimeout;
   private final boolean testMode;
 
-  private EndpointConfig(Builder<I, O> b) {
+  private EndpointConfig(Builder<I, O> b, List<Variant<I, O>> production,
+      List<Variant<I, O>> shadows) {
     this.name = b.name;
-    this.production = List.copyOf(b.production);
-    this.shadows = List.copyOf(b.shadows);
+    this.production = List.copyOf(production);
+    this.shadows = List.copyOf(shadows);
     this.comparator = b.comparator;
     this.workerThreads = b.workerThreads;
     this.queueCapacity = b.queueCapacity;
@@ -78,8 +85,8 @@ public final class EndpointConfig<I, O> {
   /** A builder initialised with every setting of this configuration (e.g. for {@code update}). */
   public Builder<I, O> toBuilder() {
     Builder<I, O> b = new Builder<>(name);
-    b.production.addAll(production);
-    b.shadows.addAll(shadows);
+    b.productionVariants(production);
+    b.shadowVariants(shadows);
     b.sinks.addAll(sinks);
     b.contextPropagators.addAll(contextPropagators);
     return b.comparator(comparator)
@@ -150,13 +157,14 @@ public final class EndpointConfig<I, O> {
   }
 
   /**
-   * Builder for {@link EndpointConfig}. Not thread-safe. {@link #build()} validates everything and
-   * reports all errors in one {@link IllegalArgumentException}.
+   * Builder for {@link EndpointConfig}. Not thread-safe. {@link #build()} validates everything,
+   * variants added as builders included, and reports all errors in one
+   * {@link InvalidConfigurationException}.
    */
   public static final class Builder<I, O> {
     private final String name;
-    private final List<Variant<I, O>> production = new ArrayList<>();
-    private final List<Variant<I, O>> shadows = new ArrayList<>();
+    private final List<Slot<I, O>> production = new ArrayList<>();
+    private final List<Slot<I, O>> shadows = new ArrayList<>();
     private OutputComparator<O> comparator = OutputComparator.equality();
     private int workerThreads = DEFAULT_WORKER_THREADS;
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
@@ -173,13 +181,34 @@ public final class EndpointConfig<I, O> {
 
     /** Adds a production variant (traffic split by weight). */
     public Builder<I, O> production(Variant<I, O> variant) {
-      production.add(variant);
+      production.add(new Slot<>(variant, null));
       return this;
     }
 
     /** Adds a shadow variant. */
     public Builder<I, O> shadow(Variant<I, O> variant) {
-      shadows.add(variant);
+      shadows.add(new Slot<>(variant, null));
+      return this;
+    }
+
+    /**
+     * Adds a production variant that {@link #build()} builds and validates with the endpoint, so
+     * its problems are reported with the endpoint's, each under
+     * {@code productionVariants[<name>]} (e.g. {@code productionVariants[v1].weight}). The
+     * builder is read when {@link #build()} runs.
+     */
+    public Builder<I, O> production(Variant.Builder<I, O> variant) {
+      production.add(new Slot<>(null, Objects.requireNonNull(variant, "variant")));
+      return this;
+    }
+
+    /**
+     * Adds a shadow variant that {@link #build()} builds and validates with the endpoint, its
+     * problems under {@code shadowVariants[<name>]} (e.g. {@code shadowVariants[v2].samplingRate}).
+     * The builder is read when {@link #build()} runs.
+     */
+    public Builder<I, O> shadow(Variant.Builder<I, O> variant) {
+      shadows.add(new Slot<>(null, Objects.requireNonNull(variant, "variant")));
       return this;
     }
 
@@ -232,7 +261,7 @@ public final class EndpointConfig<I, O> {
     public Builder<I, O> productionVariants(List<Variant<I, O>> variants) {
       requireList("productionVariants", variants);
       production.clear();
-      production.addAll(variants);
+      variants.forEach(this::production);
       return this;
     }
 
@@ -240,7 +269,7 @@ public final class EndpointConfig<I, O> {
     public Builder<I, O> shadowVariants(List<Variant<I, O>> variants) {
       requireList("shadowVariants", variants);
       shadows.clear();
-      shadows.addAll(variants);
+      variants.forEach(this::shadow);
       return this;
     }
 
@@ -305,63 +334,106 @@ public final class EndpointConfig<I, O> {
     }
 
     /**
-     * @throws IllegalArgumentException naming every invalid field, its value and the allowed range
+     * @throws InvalidConfigurationException naming every invalid field, its value and the allowed
+     *     range; a problem of a variant added as a builder under its path, e.g.
+     *     {@code shadowVariants[v2].samplingRate}
      */
     public EndpointConfig<I, O> build() {
       ConfigErrors errors = new ConfigErrors("endpoint '" + name + "' is invalid");
       errors.requireName("name", name);
+      List<Variant<I, O>> productionVariants = resolve("productionVariants", production, errors);
+      List<Variant<I, O>> shadowVariants = resolve("shadowVariants", shadows, errors);
       if (production.isEmpty()) {
-        errors.add("production variants must contain at least 1 variant but was empty");
+        errors.add(new Problem("productionVariants", 0, "at least 1 variant"),
+            "production variants must contain at least 1 variant but was empty");
       }
       if (shadows.size() > MAX_SHADOW_VARIANTS) {
-        errors.add("shadow variants must be at most " + MAX_SHADOW_VARIANTS + " but was "
-            + shadows.size());
+        errors.add(new Problem("shadowVariants", shadows.size(),
+                "at most " + MAX_SHADOW_VARIANTS + " variants"),
+            "shadow variants must be at most " + MAX_SHADOW_VARIANTS + " but was "
+                + shadows.size());
       }
-      if (production.contains(null) || shadows.contains(null)) {
-        errors.add("variants must not be null");
+      boolean productionNull = productionVariants.contains(null);
+      if (productionNull || shadowVariants.contains(null)) {
+        errors.add(new Problem(productionNull ? "productionVariants" : "shadowVariants", null,
+            "a list without null elements"), "variants must not be null");
       }
-      double totalWeight = 0;
-      for (Variant<I, O> v : production) {
-        if (v != null) {
+      // a variant of the list that is invalid has its own problem; a sum without it would add one
+      if (!production.isEmpty() && productionVariants.size() == production.size()
+          && !productionNull) {
+        double totalWeight = 0;
+        for (Variant<I, O> v : productionVariants) {
           totalWeight += v.weight();
         }
-      }
-      if (!production.isEmpty() && !production.contains(null) && !(totalWeight > 0)) {
-        errors.add("the sum of production weights must be > 0 but was " + totalWeight);
-      }
-      Set<String> names = new HashSet<>();
-      for (Variant<I, O> v : concat(production, shadows)) {
-        if (v != null && !names.add(v.name())) {
-          errors.add("variant names must be unique but '" + v.name() + "' appears more than once");
+        if (!(totalWeight > 0)) {
+          errors.add(new Problem("productionVariants[*].weight", totalWeight, "> 0 in total"),
+              "the sum of production weights must be > 0 but was " + totalWeight);
         }
       }
+      Set<String> names = new HashSet<>();
+      requireUniqueNames("productionVariants", production, names, errors);
+      requireUniqueNames("shadowVariants", shadows, names, errors);
       errors.requireNonNull("comparator", comparator);
       errors.requireInRange("workerThreads", workerThreads, 1, MAX_WORKER_THREADS);
       errors.requireInRange("queueCapacity", queueCapacity, 1, MAX_QUEUE_CAPACITY);
       errors.requireInRange("sinkBufferCapacity", sinkBufferCapacity, 1, MAX_QUEUE_CAPACITY);
       if (sinks.contains(null)) {
-        errors.add("sinks must not contain null");
+        errors.add(new Problem("sinks", null, "a list without null elements"),
+            "sinks must not contain null");
       }
       if (contextPropagators.contains(null)) {
-        errors.add("contextPropagators must not contain null");
+        errors.add(new Problem("contextPropagators", null, "a list without null elements"),
+            "contextPropagators must not contain null");
       }
       errors.requireNonNull("redactor", redactor);
       errors.requireNotNegative("closeTimeout", closeTimeout, MAX_CLOSE_TIMEOUT);
       errors.throwIfAny();
-      return new EndpointConfig<>(this);
+      return new EndpointConfig<>(this, productionVariants, shadowVariants);
+    }
+
+    /**
+     * The list's variants: those given built (null included), and those given as builders that
+     * are valid; an invalid one adds its problems under {@code list[<name>]} and is left out.
+     */
+    private static <I, O> List<Variant<I, O>> resolve(String list, List<Slot<I, O>> slots,
+        ConfigErrors errors) {
+      List<Variant<I, O>> variants = new ArrayList<>();
+      for (Slot<I, O> slot : slots) {
+        if (slot.builder() == null) {
+          variants.add(slot.variant());
+        } else if (errors.nested(list + "[" + slot.name() + "]", slot.builder()::check)) {
+          variants.add(slot.builder().build());
+        }
+      }
+      return variants;
+    }
+
+    private static <I, O> void requireUniqueNames(String list, List<Slot<I, O>> slots,
+        Set<String> names, ConfigErrors errors) {
+      for (Slot<I, O> slot : slots) {
+        String name = slot.name();
+        if (name != null && !names.add(name)) {
+          errors.add(new Problem(list + "[" + name + "].name", name,
+                  "unique among the endpoint's variants"),
+              "variant names must be unique but '" + name + "' appears more than once");
+        }
+      }
     }
 
     /** A null list has no elements to validate later in build(): reject it here, by name. */
     private static void requireList(String field, List<?> list) {
       if (list == null) {
-        throw new IllegalArgumentException(field + " must be a list (possibly empty) but was null");
+        Problem problem = new Problem(field, null, "a list (possibly empty)");
+        throw new InvalidConfigurationException(problem.message(), List.of(problem));
       }
     }
+  }
 
-    private static <T> List<T> concat(List<T> a, List<T> b) {
-      List<T> all = new ArrayList<>(a);
-      all.addAll(b);
-      return all;
+  /** A variant given built, or as a builder that {@link Builder#build()} validates and builds. */
+  private record Slot<I, O>(Variant<I, O> variant, Variant.Builder<I, O> builder) {
+    /** The variant's name, or null for a null variant. */
+    String name() {
+      return builder != null ? builder.name() : variant != null ? variant.name() : null;
     }
   }
 

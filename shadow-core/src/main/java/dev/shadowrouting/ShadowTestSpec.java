@@ -43,9 +43,15 @@ public final class ShadowTestSpec<I, O> {
     AGREEMENT
   }
 
+  /** Lower bound of {@code duration}. */
   public static final Duration MIN_DURATION = Duration.ofSeconds(1);
+  /** Upper bound of {@code duration}. */
   public static final Duration MAX_DURATION = Duration.ofDays(30);
+  /** Default {@code duration}: the time box. */
   public static final Duration DEFAULT_DURATION = Duration.ofDays(7);
+  /** Default {@code maxRequests}: 0, no request budget. */
+  public static final long DEFAULT_MAX_REQUESTS = 0;
+  /** Default {@code maxLatencyIncrease}: at most 10% slower. */
   public static final double DEFAULT_MAX_LATENCY_INCREASE = 0.10;
   /** Upper bound of {@code maxLatencyIncrease} (the candidate 101 times slower). */
   public static final double MAX_LATENCY_INCREASE = 100.0;
@@ -53,11 +59,17 @@ public final class ShadowTestSpec<I, O> {
   public static final long MAX_MIN_SAMPLES = 1_000_000_000L;
   /** Upper bound of {@code alpha} (exclusive lower bound 0). */
   public static final double MAX_ALPHA = 0.5;
+  /** Default {@code maxErrorRateIncrease}: at most 0.1 percentage points more errors. */
   public static final double DEFAULT_MAX_ERROR_RATE_INCREASE = 0.001;
+  /** Default {@code minAgreement}. */
   public static final double DEFAULT_MIN_AGREEMENT = 0.99;
+  /** Default {@code minSamples}: paired observations before any PASS or FAIL. */
   public static final long DEFAULT_MIN_SAMPLES = 1_000;
+  /** Default {@code alpha}. */
   public static final double DEFAULT_ALPHA = 0.05;
+  /** Default {@code stopIfErrorRateAbove}. */
   public static final double DEFAULT_STOP_IF_ERROR_RATE_ABOVE = 0.5;
+  /** Default {@code stopIfTimeoutRateAbove}. */
   public static final double DEFAULT_STOP_IF_TIMEOUT_RATE_ABOVE = 0.5;
   /** 1.0: off (a rate cannot be above it). */
   public static final double DEFAULT_STOP_IF_REJECTED_RATE_ABOVE = 1.0;
@@ -90,11 +102,11 @@ public final class ShadowTestSpec<I, O> {
   private final boolean noiseBaseline;
   private final Clock clock;
 
-  private ShadowTestSpec(Builder<I, O> b) {
-    this.candidate = b.samplingRate == null || b.samplingRate == b.candidate.samplingRate()
-        ? b.candidate
-        : b.candidate.toBuilder().samplingRate(b.samplingRate).build();
-    this.samplingRate = candidate.samplingRate();
+  private ShadowTestSpec(Builder<I, O> b, Variant<I, O> candidate) {
+    this.candidate = b.samplingRate == null || b.samplingRate == candidate.samplingRate()
+        ? candidate
+        : candidate.toBuilder().samplingRate(b.samplingRate).build();
+    this.samplingRate = this.candidate.samplingRate();
     this.duration = b.duration;
     this.maxRequests = b.maxRequests;
     this.maxLatencyIncrease = b.maxLatencyIncrease;
@@ -117,7 +129,17 @@ public final class ShadowTestSpec<I, O> {
 
   /** A builder for a test of {@code candidate}, which must not be a variant of the endpoint yet. */
   public static <I, O> Builder<I, O> builder(Variant<I, O> candidate) {
-    return new Builder<>(candidate);
+    return new Builder<>(candidate, null);
+  }
+
+  /**
+   * A builder for a test of the variant {@code candidate} builds: {@link Builder#build()} builds
+   * and validates it with the test's settings, so its problems are reported with the test's, each
+   * under {@code candidate} (e.g. {@code candidate.timeout}). The variant builder is read when
+   * {@link Builder#build()} runs.
+   */
+  public static <I, O> Builder<I, O> builder(Variant.Builder<I, O> candidate) {
+    return new Builder<>(null, Objects.requireNonNull(candidate, "candidate"));
   }
 
   /** The candidate, with the test's sampling rate. */
@@ -226,10 +248,12 @@ public final class ShadowTestSpec<I, O> {
    * times and {@link #build()} validates all settings at once.
    */
   public static final class Builder<I, O> {
+    /** The candidate given built, or null when it is given as {@link #candidateBuilder}. */
     private final Variant<I, O> candidate;
+    private final Variant.Builder<I, O> candidateBuilder;
     private Double samplingRate;
     private Duration duration = DEFAULT_DURATION;
-    private long maxRequests;
+    private long maxRequests = DEFAULT_MAX_REQUESTS;
     private double maxLatencyIncrease = DEFAULT_MAX_LATENCY_INCREASE;
     private double maxErrorRateIncrease = DEFAULT_MAX_ERROR_RATE_INCREASE;
     private double minAgreement = DEFAULT_MIN_AGREEMENT;
@@ -247,8 +271,9 @@ public final class ShadowTestSpec<I, O> {
     private boolean noiseBaseline;
     private Clock clock = Clock.systemUTC();
 
-    private Builder(Variant<I, O> candidate) {
+    private Builder(Variant<I, O> candidate, Variant.Builder<I, O> candidateBuilder) {
       this.candidate = candidate;
+      this.candidateBuilder = candidateBuilder;
     }
 
     /** Share of requests copied to the candidate, in [0, 1]; changeable while the test runs. */
@@ -371,12 +396,20 @@ public final class ShadowTestSpec<I, O> {
     }
 
     /**
-     * @throws IllegalArgumentException naming every invalid field, its value and allowed range
+     * @throws InvalidConfigurationException naming every invalid field, its value and allowed
+     *     range; a problem of a candidate given as a builder under {@code candidate}, e.g.
+     *     {@code candidate.timeout}
      */
     public ShadowTestSpec<I, O> build() {
-      ConfigErrors errors = new ConfigErrors("shadow test of '"
-          + (candidate == null ? null : candidate.name()) + "' is invalid");
-      errors.requireNonNull("candidate", candidate);
+      String candidateName = candidateBuilder != null ? candidateBuilder.name()
+          : candidate != null ? candidate.name() : null;
+      ConfigErrors errors = new ConfigErrors("shadow test of '" + candidateName + "' is invalid");
+      Variant<I, O> resolved = candidate;
+      if (candidateBuilder == null) {
+        errors.requireNonNull("candidate", candidate);
+      } else if (errors.nested("candidate", candidateBuilder::check)) {
+        resolved = candidateBuilder.build();
+      }
       if (samplingRate != null) {
         errors.requireInRange("samplingRate", samplingRate, 0.0, 1.0);
       }
@@ -387,25 +420,27 @@ public final class ShadowTestSpec<I, O> {
       errors.requireInRange("minAgreement", minAgreement, 0.0, 1.0);
       errors.requireInRange("minSamples", minSamples, 1, MAX_MIN_SAMPLES);
       if (!(alpha > 0 && alpha <= MAX_ALPHA)) {
-        errors.add("alpha must be in (0.0, " + MAX_ALPHA + "] but was " + alpha);
+        errors.add(new Problem("alpha", alpha, "in (0.0, " + MAX_ALPHA + "]"));
       }
       errors.requireInRange("expectedPairs", expectedPairs, 0, 1_000_000_000_000L);
       errors.requireInRange("stopIfErrorRateAbove", stopIfErrorRateAbove, 0.0, 1.0);
       errors.requireInRange("stopIfTimeoutRateAbove", stopIfTimeoutRateAbove, 0.0, 1.0);
       errors.requireInRange("stopIfRejectedRateAbove", stopIfRejectedRateAbove, 0.0, 1.0);
       errors.requireInRange("guardMinCalls", guardMinCalls, 1, 1_000_000_000L);
-      errors.requireInRange("groundTruth maxEntries", groundTruthMaxEntries, 1,
+      errors.requireInRange("groundTruth.maxEntries", groundTruthMaxEntries, 1,
           MAX_GROUND_TRUTH_ENTRIES);
-      errors.requirePositive("groundTruth expiry", groundTruthExpiry, MAX_GROUND_TRUTH_EXPIRY);
+      errors.requirePositive("groundTruth.expiry", groundTruthExpiry, MAX_GROUND_TRUTH_EXPIRY);
       errors.requireNonNull("clock", clock);
-      if (candidate != null && candidate.name().length() > 200 - NOISE_SUFFIX.length()
-          && noiseBaseline) {
-        errors.add("candidate name must be at most " + (200 - NOISE_SUFFIX.length())
-            + " characters with noiseBaseline (the A/A variant is named <candidate>"
-            + NOISE_SUFFIX + ")");
+      int maxNameLength = 200 - NOISE_SUFFIX.length();
+      if (candidateName != null && candidateName.length() > maxNameLength && noiseBaseline) {
+        errors.add(new Problem("candidate.name", candidateName, "at most " + maxNameLength
+                + " characters with noiseBaseline"),
+            "candidate name must be at most " + maxNameLength
+                + " characters with noiseBaseline (the A/A variant is named <candidate>"
+                + NOISE_SUFFIX + ")");
       }
       errors.throwIfAny();
-      return new ShadowTestSpec<>(this);
+      return new ShadowTestSpec<>(this, resolved);
     }
   }
 }

@@ -39,14 +39,19 @@ import java.util.Objects;
  */
 public final class Variant<I, O> {
 
+  /** Default {@code weight}: production variants share traffic equally. */
   public static final double DEFAULT_WEIGHT = 1.0;
+  /** Default {@code samplingRate}: a shadow gets a copy of every request. */
   public static final double DEFAULT_SAMPLING_RATE = 1.0;
+  /** Default {@code timeout} of a shadow call. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
   /** Upper bound of {@code timeout}. */
   public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+  /** Default {@code maxConcurrency}: room for a burst of copies, see the class comment. */
   public static final int DEFAULT_MAX_CONCURRENCY = 64;
   /** Upper bound of {@code maxConcurrency}: it also bounds threads a hung shadow can hold. */
   public static final int MAX_CONCURRENCY_LIMIT = 4096;
+  /** Default {@code maxAbandonedThreads}. */
   public static final int DEFAULT_MAX_ABANDONED_THREADS = 4;
   /** Upper bound of {@code maxAbandonedThreads}. */
   public static final int MAX_ABANDONED_THREADS_LIMIT = 1024;
@@ -235,10 +240,27 @@ public final class Variant<I, O> {
     }
 
     /**
-     * @throws IllegalArgumentException naming every invalid field, its value and allowed range
+     * @throws InvalidConfigurationException naming every invalid field, its value and allowed
+     *     range
      */
     public Variant<I, O> build() {
       ConfigErrors errors = new ConfigErrors("variant '" + name + "' is invalid");
+      check(errors);
+      errors.throwIfAny();
+      return new Variant<>(this);
+    }
+
+    /** The name given; for builders that validate a variant with themselves. */
+    String name() {
+      return name;
+    }
+
+    /**
+     * Adds a problem per invalid setting: for {@link #build()}, and for the builders that validate
+     * a variant given as a builder with their own settings ({@link EndpointConfig.Builder},
+     * {@link ShadowTestSpec.Builder}), so every problem is reported at once.
+     */
+    void check(ConfigErrors errors) {
       errors.requireName("name", name);
       errors.requireNonNull("predictor", predictor == null ? asyncPredictor : predictor);
       errors.requireFiniteAtLeast("weight", weight, 0.0);
@@ -247,8 +269,6 @@ public final class Variant<I, O> {
       errors.requireInRange("maxConcurrency", maxConcurrency, 1, MAX_CONCURRENCY_LIMIT);
       errors.requireInRange("maxAbandonedThreads", maxAbandonedThreads, 1,
           MAX_ABANDONED_THREADS_LIMIT);
-      errors.throwIfAny();
-      return new Variant<>(this);
     }
   }
 

@@ -15,13 +15,16 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
 /**
  * Property-based fuzzing of every builder: whatever the input, it builds, or it throws an
- * {@link IllegalArgumentException} that names every invalid field. Nothing else escapes (no
+ * {@link InvalidConfigurationException} that names every invalid field, with one {@link Problem}
+ * per line of its message. Nothing else escapes (no
  * NullPointerException, no ArithmeticException). Each property checks the builder against an
  * independent statement of the documented ranges, so "builds" is also checked to happen exactly
  * when every field is valid.
@@ -87,7 +90,7 @@ class FaultBuilderFuzzTest {
     return d != null && !d.isNegative() && !d.isZero() && d.compareTo(max) <= 0;
   }
 
-  /** Builds, or throws an IllegalArgumentException naming each expected field; nothing else. */
+  /** Builds, or throws an InvalidConfigurationException naming each expected field; nothing else. */
   private static <T> void assertBuildsOrNames(Expected expected, Supplier<T> build) {
     Throwable thrown = catchThrowable(build::get);
     if (expected.invalid.isEmpty()) {
@@ -95,10 +98,13 @@ class FaultBuilderFuzzTest {
       return;
     }
     assertThat(thrown).as("invalid: %s", expected.invalid)
-        .isExactlyInstanceOf(IllegalArgumentException.class);
+        .isExactlyInstanceOf(InvalidConfigurationException.class);
     for (String field : expected.invalid) {
       assertThat(thrown.getMessage()).as("names %s", field).contains(field);
     }
+    Matcher count = Pattern.compile(": (\\d+) errors: ").matcher(thrown.getMessage());
+    assertThat(((InvalidConfigurationException) thrown).problems()).as("one per line")
+        .hasSize(count.find() ? Integer.parseInt(count.group(1)) : 1);
   }
 
   // ---- properties ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import dev.shadowrouting.Predictor;
+import dev.shadowrouting.Problem;
 import dev.shadowrouting.internal.ConfigErrors;
 import dev.shadowrouting.onnx.internal.ExecutionProviders;
 import dev.shadowrouting.onnx.internal.ModelSignature;
@@ -262,9 +263,11 @@ public final class OnnxPredictor<I, O> implements Predictor<I, O>, AutoCloseable
       Optional<OrtProvider> provider = executionProvider == null
           ? Optional.empty() : ExecutionProviders.resolve(executionProvider);
       if (provider.isEmpty()) {
-        errors.add("executionProvider must be one of " + ExecutionProviders.usableNames()
-            + " (available in this onnxruntime build) but was "
-            + (executionProvider == null ? "null" : '"' + executionProvider + '"'));
+        String requirement = "one of " + ExecutionProviders.usableNames()
+            + " (available in this onnxruntime build)";
+        errors.add(new Problem("executionProvider", executionProvider, requirement),
+            "executionProvider must be " + requirement + " but was "
+                + (executionProvider == null ? "null" : '"' + executionProvider + '"'));
       }
       errors.throwIfAny();
 

@@ -1,6 +1,8 @@
 package dev.shadowrouting.sinks.jsonl;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.shadowrouting.InvalidConfigurationException;
+import dev.shadowrouting.Problem;
 import dev.shadowrouting.ShadowRecord;
 import dev.shadowrouting.ShadowSink;
 import dev.shadowrouting.internal.ConfigErrors;
@@ -59,12 +61,23 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
   static final String JACKSON = "com.fasterxml.jackson.core.JsonFactory";
   static final String JACKSON_ARTIFACT = "com.fasterxml.jackson.core:jackson-core";
 
+  /** Lower bound of {@code maxFileBytes}. */
   public static final long MIN_FILE_BYTES = 1024;
+  /** Default {@code maxFileBytes}: 64 MiB. */
   public static final long DEFAULT_MAX_FILE_BYTES = 64L << 20;
+  /** Default {@code maxFiles}. */
   public static final int DEFAULT_MAX_FILES = 20;
+  /** Upper bound of {@code maxFiles}. */
   public static final int MAX_FILES_LIMIT = 1_000_000;
+  /** Default {@code rotationInterval}. */
   public static final Duration DEFAULT_ROTATION_INTERVAL = Duration.ofHours(1);
+  /** Default file name prefix. */
   public static final String DEFAULT_PREFIX = "shadow-records";
+  /**
+   * Interval of the default flush policy, {@code FlushPolicy.every(DEFAULT_FLUSH_INTERVAL)}: a
+   * crash of the JVM loses at most this much.
+   */
+  public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
   public static final String SUFFIX = ".jsonl";
 
   /** Lines buffered beyond this size are written whatever the flush policy. */
@@ -403,7 +416,7 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
     private long maxFileBytes = DEFAULT_MAX_FILE_BYTES;
     private int maxFiles = DEFAULT_MAX_FILES;
     private Duration rotationInterval = DEFAULT_ROTATION_INTERVAL;
-    private FlushPolicy flushPolicy = FlushPolicy.every(Duration.ofSeconds(1));
+    private FlushPolicy flushPolicy = FlushPolicy.every(DEFAULT_FLUSH_INTERVAL);
     private PayloadWriter payloadWriter = PayloadWriter.defaults();
     private Clock clock = Clock.systemUTC();
     private FileOpener opener = OwnerOnlyFiles::createAppendOnly;
@@ -470,22 +483,27 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
       return this;
     }
 
-    /** @throws IllegalArgumentException naming every invalid setting, its value and allowed range */
+    /**
+     * @throws InvalidConfigurationException naming every invalid setting, its value and allowed
+     *     range
+     * @throws IllegalArgumentException with {@link #verifyWritable}, if the directory is not
+     *     writable
+     */
     public JsonLinesSink build() {
       ConfigErrors errors = new ConfigErrors("JSON Lines sink is invalid");
       errors.requireNonNull("directory", directory);
       errors.requireName("prefix", prefix);
       if (prefix != null && !prefix.matches("[A-Za-z0-9._-]*")) {
-        errors.add("prefix must contain only letters, digits, '.', '_' and '-' but was \""
-            + prefix + '"');
+        errors.add(new Problem("prefix", prefix, "only letters, digits, '.', '_' and '-'"),
+            "prefix must contain only letters, digits, '.', '_' and '-' but was \"" + prefix
+                + '"');
       }
       errors.requireInRange("maxFileBytes", maxFileBytes, MIN_FILE_BYTES, Long.MAX_VALUE);
       errors.requireInRange("maxFiles", maxFiles, 1, MAX_FILES_LIMIT);
       errors.requireNotNegative("rotationInterval", rotationInterval, Duration.ofDays(3650));
-      if (flushPolicy == null) {
-        errors.add("flushPolicy must not be null");
-      } else if (flushPolicy.kind == FlushPolicy.Kind.INTERVAL) {
-        errors.requirePositive("flushPolicy interval", flushPolicy.interval, Duration.ofDays(1));
+      errors.requireNonNull("flushPolicy", flushPolicy);
+      if (flushPolicy != null && flushPolicy.kind == FlushPolicy.Kind.INTERVAL) {
+        errors.requirePositive("flushPolicy.interval", flushPolicy.interval, Duration.ofDays(1));
       }
       errors.requireNonNull("payloadWriter", payloadWriter);
       errors.requireNonNull("clock", clock);

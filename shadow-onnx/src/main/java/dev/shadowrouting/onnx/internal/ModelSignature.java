@@ -6,6 +6,7 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.SequenceInfo;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
+import dev.shadowrouting.Problem;
 import dev.shadowrouting.internal.ConfigErrors;
 import dev.shadowrouting.onnx.ElementType;
 import dev.shadowrouting.onnx.Tensor;
@@ -88,9 +89,10 @@ public final class ModelSignature {
       boolean mapperTakesValues, ConfigErrors errors) {
     for (Spec spec : inputs.values()) {
       if (!spec.tensor()) {
-        errors.add("input \"" + spec.name() + "\" is " + spec.describe()
-            + ", which shadow-onnx cannot pass to a model (inputs must be tensors of "
-            + Arrays.toString(ElementType.values()) + ")");
+        String tensors = "tensors of " + Arrays.toString(ElementType.values());
+        errors.add(new Problem(field("input", spec.name()), spec.describe(), "one of " + tensors),
+            "input \"" + spec.name() + "\" is " + spec.describe()
+                + ", which shadow-onnx cannot pass to a model (inputs must be " + tensors + ")");
       } else {
         checkSupported("input", spec, errors);
       }
@@ -100,8 +102,10 @@ public final class ModelSignature {
     }
     for (String name : requestedOutputs) {
       if (!outputs.containsKey(name)) {
-        errors.add("output \"" + name + "\" is not an output of the model (outputs: "
-            + describeAll(outputs) + ")");
+        String declared = describeAll(outputs);
+        errors.add(new Problem("outputMapper.outputNames", name,
+                "a name of the model's outputs (" + declared + ")"),
+            "output \"" + name + "\" is not an output of the model (outputs: " + declared + ")");
       }
     }
     for (Spec spec : outputs.values()) {
@@ -111,14 +115,18 @@ public final class ModelSignature {
       if (spec.tensor()) {
         checkSupported("output", spec, errors);
       } else if (!spec.readable()) {
-        errors.add("output \"" + spec.name() + "\" is " + spec.describe()
-            + ", which ONNX Runtime's Java API cannot read (supported: " + SUPPORTED_VALUES
-            + "); name the outputs you need in the output mapper to leave it out");
+        errors.add(new Problem(field("output", spec.name()), spec.describe(),
+                "readable by ONNX Runtime's Java API (" + SUPPORTED_VALUES + ")"),
+            "output \"" + spec.name() + "\" is " + spec.describe()
+                + ", which ONNX Runtime's Java API cannot read (supported: " + SUPPORTED_VALUES
+                + "); name the outputs you need in the output mapper to leave it out");
       } else if (!mapperTakesValues) {
-        errors.add("output \"" + spec.name() + "\" is " + spec.describe()
-            + ", which a tensor OutputMapper cannot take: use a ValueOutputMapper"
-            + " (ValueOutputMapper.identity() returns every output as a ModelValue), or name"
-            + " only tensor outputs in the output mapper");
+        errors.add(new Problem(field("output", spec.name()), spec.describe(),
+                "a tensor for a tensor OutputMapper"),
+            "output \"" + spec.name() + "\" is " + spec.describe()
+                + ", which a tensor OutputMapper cannot take: use a ValueOutputMapper"
+                + " (ValueOutputMapper.identity() returns every output as a ModelValue), or name"
+                + " only tensor outputs in the output mapper");
       }
     }
   }
@@ -140,14 +148,17 @@ public final class ModelSignature {
         continue; // reported by checkNames
       }
       if (tensor == null) {
-        errors.add("input \"" + spec.name() + "\" must not be null");
+        errors.add(new Problem(field("input", spec.name()), null, "non-null"),
+            "input \"" + spec.name() + "\" must not be null");
         continue;
       }
       String problem = mismatch(spec, tensor);
       if (problem != null) {
-        errors.add("input \"" + spec.name() + "\" must be " + spec.describe()
-            + " as the model declares but was " + tensor.elementType() + " "
-            + Arrays.toString(tensor.shape()) + ": " + problem);
+        String given = tensor.elementType() + " " + Arrays.toString(tensor.shape());
+        errors.add(new Problem(field("input", spec.name()), given,
+                spec.describe() + " as the model declares"),
+            "input \"" + spec.name() + "\" must be " + spec.describe()
+                + " as the model declares but was " + given + ": " + problem);
       }
     }
     errors.throwIfAny();
@@ -173,24 +184,32 @@ public final class ModelSignature {
   private void checkNames(Set<String> given, ConfigErrors errors) {
     for (String name : given) {
       if (!inputs.containsKey(name)) {
-        errors.add("input \"" + name + "\" is not an input of the model (inputs: "
-            + describeAll(inputs) + ")");
+        String declared = describeAll(inputs);
+        errors.add(new Problem("inputs", name, "a name of the model's inputs (" + declared + ")"),
+            "input \"" + name + "\" is not an input of the model (inputs: " + declared + ")");
       }
     }
     for (Spec spec : inputs.values()) {
       if (!given.contains(spec.name())) {
-        errors.add("input \"" + spec.name() + "\" is missing: the model declares "
-            + spec.describe());
+        errors.add(new Problem(field("input", spec.name()), null,
+                spec.describe() + " as the model declares"),
+            "input \"" + spec.name() + "\" is missing: the model declares " + spec.describe());
       }
     }
   }
 
   private static void checkSupported(String role, Spec spec, ConfigErrors errors) {
     if (spec.type() == null) {
-      errors.add(role + " \"" + spec.name() + "\" is " + spec.describe()
-          + ", which shadow-onnx does not support (supported: "
-          + Arrays.toString(ElementType.values()) + " tensors)");
+      String supported = Arrays.toString(ElementType.values()) + " tensors";
+      errors.add(new Problem(field(role, spec.name()), spec.describe(), "one of " + supported),
+          role + " \"" + spec.name() + "\" is " + spec.describe()
+              + ", which shadow-onnx does not support (supported: " + supported + ")");
     }
+  }
+
+  /** A model's input or output as a problem's field: {@code inputs[x]}, {@code outputs[y]}. */
+  private static String field(String role, String name) {
+    return role + "s[" + name + "]";
   }
 
   private static String describeAll(Map<String, Spec> specs) {
