@@ -108,6 +108,13 @@ class ShadowOperationsTest {
     OperationResult r = ops.setSamplingRate("s1", 1.5);
     assertThat(r.status()).isEqualTo(Status.INVALID);
     assertThat(r.message()).contains("samplingRate").contains("1.5");
+    assertThat(r.problems()).singleElement().satisfies(p -> {
+      assertThat(p.field()).isEqualTo("samplingRate"); // the builder's own problem, not text
+      assertThat(p.value()).isEqualTo(1.5);
+      assertThat(p.requirement()).isEqualTo("in [0.0, 1.0]");
+    });
+    assertThat(ops.setSamplingRate("v2", -1).problems()).singleElement()
+        .extracting(Problem::field).isEqualTo("samplingRate");
     assertThat(router.config().shadowVariants().get(0).samplingRate()).isEqualTo(0.25);
   }
 
