@@ -2,7 +2,7 @@
  * shadow-routing's core: the API ({@code dev.shadowrouting}) and the sink adapters
  * ({@code dev.shadowrouting.sinks.*}, whose libraries are optional: {@code requires static}, so a
  * modular application adds the one it uses). The engine ({@code dev.shadowrouting.internal} and its
- * statistics) is not exported; {@code dev.shadowrouting.internal} is opened to
+ * statistics) is not exported; {@code dev.shadowrouting.internal.util} is exported to
  * {@code dev.shadowrouting.onnx} only, for its configuration-error messages.
  */
 module dev.shadowrouting.core {
@@ -21,5 +21,5 @@ module dev.shadowrouting.core {
   exports dev.shadowrouting.sinks.micrometer;
   exports dev.shadowrouting.sinks.otel;
   exports dev.shadowrouting.sinks.jsonl;
-  exports dev.shadowrouting.internal to dev.shadowrouting.onnx;
+  exports dev.shadowrouting.internal.util to dev.shadowrouting.onnx;
 }

@@ -1,6 +1,6 @@
 package dev.shadowrouting;
 
-import dev.shadowrouting.internal.ConfigErrors;
+import dev.shadowrouting.internal.util.ConfigErrors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -76,13 +76,9 @@ public final class ShadowOperations<I, O> {
   public OperationResult promote(String variant, boolean force) {
     ShadowTest test = router.test(variant).orElse(null);
     if (test != null) {
-      OperationResult refused = decided(test, variant);
+      OperationResult refused = refusal(test, variant, force, "promote");
       if (refused != null) {
         return refused;
-      }
-      if (!force && test.status() == ShadowTest.Status.RUNNING) {
-        return OperationResult.refused(Status.CONFLICT, new Problem("force", false,
-            "true to promote the candidate of a running shadow test (or stop the test first)"));
       }
       if (!force && test.report().verdict() == Verdict.FAIL) {
         return OperationResult.refused(Status.CONFLICT, new Problem("force", false,
@@ -106,13 +102,9 @@ public final class ShadowOperations<I, O> {
   public OperationResult discard(String variant, boolean force) {
     ShadowTest test = router.test(variant).orElse(null);
     if (test != null) {
-      OperationResult refused = decided(test, variant);
+      OperationResult refused = refusal(test, variant, force, "discard");
       if (refused != null) {
         return refused;
-      }
-      if (!force && test.status() == ShadowTest.Status.RUNNING) {
-        return OperationResult.refused(Status.CONFLICT, new Problem("force", false,
-            "true to discard the candidate of a running shadow test (or stop the test first)"));
       }
       return act(() -> test.discard(force), "discarded '" + variant + "', the candidate of the"
           + " shadow test, on endpoint '" + router.name() + "'", test);
@@ -148,13 +140,22 @@ public final class ShadowOperations<I, O> {
     return running;
   }
 
-  private static @Nullable OperationResult decided(ShadowTest test, String variant) {
-    if (test.decision() == ShadowTest.Decision.NONE) {
-      return null;
+  /**
+   * Why a decision about a test's candidate is refused now: one was made already, or the test
+   * still runs and {@code force} was not given; null if it may go ahead.
+   */
+  private static @Nullable OperationResult refusal(ShadowTest test, String variant,
+      boolean force, String verb) {
+    if (test.decision() != ShadowTest.Decision.NONE) {
+      return OperationResult.refused(Status.CONFLICT, new Problem("variant", variant,
+          "a candidate not decided yet (it was already "
+              + test.decision().name().toLowerCase(Locale.ROOT) + ")"));
     }
-    return OperationResult.refused(Status.CONFLICT, new Problem("variant", variant,
-        "a candidate not decided yet (it was already "
-            + test.decision().name().toLowerCase(Locale.ROOT) + ")"));
+    if (!force && test.status() == ShadowTest.Status.RUNNING) {
+      return OperationResult.refused(Status.CONFLICT, new Problem("force", false, "true to "
+          + verb + " the candidate of a running shadow test (or stop the test first)"));
+    }
+    return null;
   }
 
   private boolean isShadow(String variant) {

@@ -1,7 +1,7 @@
 package dev.shadowrouting;
 
-import dev.shadowrouting.internal.CompositeSink;
-import dev.shadowrouting.internal.LoggingSink;
+import dev.shadowrouting.internal.sinks.CompositeSink;
+import dev.shadowrouting.internal.sinks.LoggingSink;
 import java.util.List;
 import java.util.function.Supplier;
 

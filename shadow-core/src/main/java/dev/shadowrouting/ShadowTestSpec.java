@@ -1,7 +1,7 @@
 package dev.shadowrouting;
 
 import org.jspecify.annotations.Nullable;
-import dev.shadowrouting.internal.ConfigErrors;
+import dev.shadowrouting.internal.util.ConfigErrors;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;

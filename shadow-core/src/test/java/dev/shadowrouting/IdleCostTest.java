@@ -109,7 +109,7 @@ class IdleCostTest {
   private static boolean sleepsInParking(Thread t) {
     Object blocker = LockSupport.getBlocker(t);
     return blocker != null && blocker.getClass().getName()
-        .equals("dev.shadowrouting.internal.Parking");
+        .equals("dev.shadowrouting.internal.pool.Parking");
   }
 
   /** This JVM's live threads named shadow-idle-*. */

@@ -1,5 +1,7 @@
 package dev.shadowrouting.internal;
 
+import dev.shadowrouting.internal.util.ConfigErrors;
+
 import dev.shadowrouting.Comparison;
 import dev.shadowrouting.OutputComparator;
 import java.lang.reflect.Array;

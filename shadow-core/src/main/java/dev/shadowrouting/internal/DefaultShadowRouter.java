@@ -1,5 +1,16 @@
 package dev.shadowrouting.internal;
 
+import dev.shadowrouting.internal.copies.Admission;
+import dev.shadowrouting.internal.copies.CopyPipeline;
+import dev.shadowrouting.internal.copies.Records;
+import dev.shadowrouting.internal.lanes.LaneRegistry;
+import dev.shadowrouting.internal.lanes.RequestIds;
+import dev.shadowrouting.internal.ledger.VariantLedger;
+import dev.shadowrouting.internal.pool.ShadowExecutor;
+import dev.shadowrouting.internal.tests.ShadowTests;
+import dev.shadowrouting.internal.tests.TestRun;
+import dev.shadowrouting.internal.util.WarnThenDebugLogger;
+
 import dev.shadowrouting.EndpointConfig;
 import dev.shadowrouting.Invocation;
 import dev.shadowrouting.Request;
@@ -53,9 +64,18 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O> {
     this.lanes = new LaneRegistry<>(config);
     this.records = new Records(name, config.sinks(), config.sinkBufferCapacity(), ids);
     ShadowExecutor[] pool = new ShadowExecutor[1]; // the tests wake the pool built below
-    this.tests = new ShadowTests<>(name, lanes, records, () -> pool[0].wakeWatchdog());
-    this.pipeline = new CopyPipeline<>(name, lanes, records, tests, internalFailures,
-        propagatorFailures);
+    this.tests = new ShadowTests<>(name, lanes, ids, () -> pool[0].wakeWatchdog());
+    this.pipeline = new CopyPipeline<>(name, lanes, records, new CopyPipeline.Housekeeping() {
+      @Override
+      public void tick() {
+        tests.tick();
+      }
+
+      @Override
+      public boolean pending() {
+        return tests.pending();
+      }
+    }, internalFailures, propagatorFailures);
     this.executor = new ShadowExecutor(name, config.workerThreads(), config.queueCapacity(),
         pipeline);
     pool[0] = executor;

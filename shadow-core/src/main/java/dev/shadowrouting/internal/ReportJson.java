@@ -17,12 +17,12 @@ import java.util.TreeMap;
  * fields in a fixed order, durations in milliseconds, latencies in nanoseconds, rates as fractions,
  * absent values as {@code null}. Uses jackson-core's streaming API only. Stateless, thread-safe.
  */
-final class ReportJson {
+public final class ReportJson {
   private static final JsonFactory FACTORY = new JsonFactory();
 
   private ReportJson() {}
 
-  static String write(ShadowTestReport r) {
+  public static String write(ShadowTestReport r) {
     StringWriter out = new StringWriter();
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.writeStartObject();

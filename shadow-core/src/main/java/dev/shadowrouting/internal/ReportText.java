@@ -1,5 +1,7 @@
 package dev.shadowrouting.internal;
 
+import dev.shadowrouting.internal.util.OptionalDependency;
+
 import dev.shadowrouting.ShadowTestReport;
 import dev.shadowrouting.ShadowTestReport.LatencySummary;
 import dev.shadowrouting.ShadowTestReport.VariantReport;
@@ -76,11 +78,11 @@ public final class ReportText {
         : v.qualityMetric() + " - (no labels)";
   }
 
-  static String micros(LatencySummary s, long nanos) {
+  public static String micros(LatencySummary s, long nanos) {
     return s.count() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", nanos / 1000.0);
   }
 
-  static String percent(double share) {
+  public static String percent(double share) {
     return String.format(Locale.ROOT, "%.2f%%", 100 * share);
   }
 

@@ -2,7 +2,7 @@ package dev.shadowrouting.onnx;
 
 import dev.shadowrouting.Comparison;
 import dev.shadowrouting.OutputComparator;
-import dev.shadowrouting.internal.ConfigErrors;
+import dev.shadowrouting.internal.util.ConfigErrors;
 import dev.shadowrouting.onnx.internal.TopK;
 import dev.shadowrouting.onnx.internal.ValueTolerance;
 import java.util.List;

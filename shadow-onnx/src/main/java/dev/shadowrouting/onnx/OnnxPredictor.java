@@ -10,7 +10,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import dev.shadowrouting.Predictor;
 import dev.shadowrouting.Problem;
-import dev.shadowrouting.internal.ConfigErrors;
+import dev.shadowrouting.internal.util.ConfigErrors;
 import dev.shadowrouting.onnx.internal.ExecutionProviders;
 import dev.shadowrouting.onnx.internal.ModelSignature;
 import dev.shadowrouting.onnx.internal.OrtTensors;

@@ -54,9 +54,14 @@ class ModuleBoundaryTest {
     assertThat(unqualified).containsExactlyInAnyOrder("dev.shadowrouting",
         "dev.shadowrouting.sinks.micrometer", "dev.shadowrouting.sinks.otel",
         "dev.shadowrouting.sinks.jsonl");
-    assertThat(core.isExported("dev.shadowrouting.internal")).isFalse();
-    assertThat(core.isExported("dev.shadowrouting.internal", onnx)).isTrue();
-    assertThat(core.isExported("dev.shadowrouting.internal.stats", onnx)).isFalse();
+    for (String engine : List.of("dev.shadowrouting.internal", "dev.shadowrouting.internal.copies",
+        "dev.shadowrouting.internal.lanes", "dev.shadowrouting.internal.ledger",
+        "dev.shadowrouting.internal.pool", "dev.shadowrouting.internal.sinks",
+        "dev.shadowrouting.internal.tests", "dev.shadowrouting.internal.stats")) {
+      assertThat(core.isExported(engine, onnx)).as(engine).isFalse();
+    }
+    assertThat(core.isExported("dev.shadowrouting.internal.util")).isFalse();
+    assertThat(core.isExported("dev.shadowrouting.internal.util", onnx)).isTrue();
     assertThat(onnx.getDescriptor().exports()).extracting(ModuleDescriptor.Exports::source)
         .containsExactly("dev.shadowrouting.onnx");
     assertThat(core.getDescriptor().requires()).filteredOn(r -> r.modifiers()

@@ -1,5 +1,7 @@
 package dev.shadowrouting.internal.stats;
 
+import dev.shadowrouting.internal.copies.Records;
+
 /**
  * Sufficient statistics of one candidate (or of an A/A noise copy of production) against
  * production, over paired requests: every request was sent to both sides, so each statistic is

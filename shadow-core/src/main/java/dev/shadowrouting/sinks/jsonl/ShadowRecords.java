@@ -31,7 +31,7 @@ public final class ShadowRecords {
 
   /** Reads one file. */
   public static ShadowRecords read(Path file) throws IOException {
-    dev.shadowrouting.internal.OptionalDependency.require(JsonLinesSink.JACKSON,
+    dev.shadowrouting.internal.util.OptionalDependency.require(JsonLinesSink.JACKSON,
         JsonLinesSink.JACKSON_ARTIFACT, "ShadowRecords");
     List<ShadowRecord> records = new ArrayList<>();
     long skipped = readInto(file, records);
@@ -40,7 +40,7 @@ public final class ShadowRecords {
 
   /** Reads every {@code *.jsonl} file of {@code directory}, in name (so time) order. */
   public static ShadowRecords readAll(Path directory) throws IOException {
-    dev.shadowrouting.internal.OptionalDependency.require(JsonLinesSink.JACKSON,
+    dev.shadowrouting.internal.util.OptionalDependency.require(JsonLinesSink.JACKSON,
         JsonLinesSink.JACKSON_ARTIFACT, "ShadowRecords");
     List<ShadowRecord> records = new ArrayList<>();
     long skipped = 0;

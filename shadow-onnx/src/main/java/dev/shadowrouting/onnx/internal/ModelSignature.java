@@ -7,7 +7,7 @@ import ai.onnxruntime.SequenceInfo;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
 import dev.shadowrouting.Problem;
-import dev.shadowrouting.internal.ConfigErrors;
+import dev.shadowrouting.internal.util.ConfigErrors;
 import dev.shadowrouting.onnx.ElementType;
 import dev.shadowrouting.onnx.Tensor;
 import java.util.Arrays;

@@ -1,0 +1,124 @@
+package dev.shadowrouting.internal.lanes;
+
+import dev.shadowrouting.internal.copies.Records;
+
+import dev.shadowrouting.AsyncPredictor;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.BiConsumer;
+
+/**
+ * One sampled request: what production received, answered and took, shared by the request's shadow
+ * copies. The caller allocates it only when at least one shadow sampled the request, calls
+ * production through {@link #callProduction} (which times exactly the predictor call), then queues
+ * the copies; the queue publishes the fields, which never change afterwards. The request id, when
+ * the caller gave none, is generated lazily by whichever thread first needs it.
+ */
+public final class Exchange<I, O> {
+  private static final AtomicIntegerFieldUpdater<Exchange> PRODUCTION_RECORDED =
+      AtomicIntegerFieldUpdater.newUpdater(Exchange.class, "productionRecorded");
+
+  public final Routing<I, O> routing;
+  public final ProductionLane<I, O> production;
+  public final I input;
+  public final Object[] contexts;
+  /** True if the caller gave the request id (or {@code invoke} returned it): labels can join. */
+  public final boolean callerKnowsId;
+  // Written once by the caller in callProduction, before any copy is queued.
+  public O output;
+  public Throwable error;
+  public long startNanos;
+  public long latencyNanos;
+  private volatile String requestId;
+  private volatile int productionRecorded;
+
+  public Exchange(Routing<I, O> routing, ProductionLane<I, O> production, I input, Object[] contexts,
+      String requestId) {
+    this.routing = routing;
+    this.production = production;
+    this.input = input;
+    this.contexts = contexts;
+    this.requestId = requestId;
+    this.callerKnowsId = requestId != null;
+  }
+
+  /**
+   * Calls production on the caller's thread, timed exactly like a shadow copy: a blocking
+   * predictor around its call, an async one from the call to its stage's completion (not to this
+   * thread's wake-up after it), so the pair compares like with like. Production's output or
+   * failure is kept for the caller and the copies.
+   */
+  public void callProduction() {
+    AsyncPredictor<I, O> async = production.asyncPredictor;
+    long start = System.nanoTime();
+    long end = 0;
+    CompletionTime completed = null;
+    try {
+      if (async == null) {
+        output = production.predictor.predict(input);
+      } else {
+        CompletionStage<O> stage = async.predictAsync(input);
+        CompletionStage<O> timed = stage;
+        if (stage != null) {
+          CompletableFuture<O> f = stage.toCompletableFuture();
+          if (f.isDone()) {
+            end = System.nanoTime();
+          } else {
+            completed = new CompletionTime();
+            timed = f.whenComplete(completed); // completes after the time is taken
+          }
+        }
+        CompletionStage<O> waitFor = timed;
+        output = AsyncPredictor.blocking((I in) -> waitFor).predict(input);
+      }
+    } catch (Throwable t) {
+      error = t;
+    }
+    if (completed != null) {
+      end = completed.nanos; // 0 if the wait was interrupted before the completion
+    }
+    if (end == 0) {
+      end = System.nanoTime();
+    }
+    startNanos = start;
+    latencyNanos = end - start;
+  }
+
+  /** When production finished, which is when the copies were queued. */
+  public long queuedAtNanos() {
+    return startNanos + latencyNanos;
+  }
+
+  public String requestId(RequestIds ids) {
+    String id = requestId;
+    if (id == null) {
+      synchronized (this) { // off the caller's thread; two copies may race for it
+        id = requestId;
+        if (id == null) {
+          id = ids.next();
+          requestId = id;
+        }
+      }
+    }
+    return id;
+  }
+
+  /** True for exactly one caller: the one that records production's side of this request. */
+  public boolean claimProductionRecord() {
+    return productionRecorded == 0 && PRODUCTION_RECORDED.compareAndSet(this, 0, 1);
+  }
+
+  /**
+   * Records when a stage completed, on the completing thread: the wait on the stage returned by
+   * {@code whenComplete(this)} ends after it is set, and the waiter's own wake-up is not counted.
+   */
+  private static final class CompletionTime implements BiConsumer<Object, Throwable> {
+    volatile long nanos;
+
+    @Override
+    public void accept(Object output, Throwable error) {
+      nanos = System.nanoTime();
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.shadowrouting.internal.lanes;
+
+import dev.shadowrouting.internal.ledger.VariantLedger;
+
+import dev.shadowrouting.Outcome;
+import dev.shadowrouting.Predictor;
+import dev.shadowrouting.Variant;
+
+/** A production variant compiled for the hot path. Immutable; its ledger is thread-safe. */
+public final class ProductionLane<I, O> {
+  public final Variant<I, O> variant;
+  public final String name;
+  public final Predictor<I, O> predictor;
+  /** Non-null for an async production variant (timed to its stage's completion when sampled). */
+  public final dev.shadowrouting.AsyncPredictor<I, O> asyncPredictor;
+  public final VariantLedger ledger;
+
+  public ProductionLane(Variant<I, O> variant, VariantLedger ledger) {
+    this.variant = variant;
+    this.name = variant.name();
+    this.predictor = variant.predictor();
+    this.asyncPredictor = variant.asyncPredictor();
+    this.ledger = ledger;
+  }
+
+  /** The path of a request no shadow sampled: the call, one counter, nothing else. */
+  public O callUnsampled(I input) throws Exception {
+    O out;
+    try {
+      out = predictor.predict(input);
+    } catch (Throwable t) {
+      ledger.countCall(Outcome.ERROR);
+      throw t; // precise rethrow: the same instance, Exception or unchecked
+    }
+    ledger.countCall(Outcome.SUCCESS);
+    return out;
+  }
+}

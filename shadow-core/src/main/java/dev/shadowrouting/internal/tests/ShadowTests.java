@@ -1,0 +1,179 @@
+package dev.shadowrouting.internal.tests;
+
+import dev.shadowrouting.internal.lanes.Exchange;
+import dev.shadowrouting.internal.lanes.LaneRegistry;
+import dev.shadowrouting.internal.lanes.RequestIds;
+
+import dev.shadowrouting.ShadowTest;
+import dev.shadowrouting.ShadowTestSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The endpoint's shadow tests: starts them (their lanes through the {@link LaneRegistry}), keeps
+ * the last {@link #MAX_TESTS_KEPT}, joins late ground truth to them, and ticks the active ones
+ * from the pool's housekeeping (deadlines, guards, lanes of tests a worker ended). It is the
+ * {@link TestHost} each {@link TestRun} talks to, so a test never sees the router. Thread-safe.
+ */
+public final class ShadowTests<I, O> implements TestHost<I, O> {
+  /** Finished tests beyond this many are forgotten, oldest first (active ones never). */
+  public static final int MAX_TESTS_KEPT = 100;
+
+  private final String endpoint;
+  private final LaneRegistry<I, O> lanes;
+  private final RequestIds ids;
+  private final long startedNanos = System.nanoTime();
+  /** Wakes the pool's housekeeping (a test started, or a worker ended one). */
+  private final Runnable wakeHousekeeping;
+  /** Every test started, oldest first, at most MAX_TESTS_KEPT; guarded by this. */
+  private final List<TestRun<I, O>> tests = new ArrayList<>();
+  /** Tests whose lanes are still in place: what housekeeping ticks. */
+  private volatile List<TestRun<I, O>> active = List.of();
+  /** The kept tests that join ground truth, read by recordOutcome without a lock. */
+  private volatile List<TestRun<I, O>> labelled = List.of();
+  private final LongAdder unmatchedLabels = new LongAdder();
+
+  public ShadowTests(String endpoint, LaneRegistry<I, O> lanes, RequestIds ids,
+      Runnable wakeHousekeeping) {
+    this.endpoint = endpoint;
+    this.lanes = lanes;
+    this.ids = ids;
+    this.wakeHousekeeping = wakeHousekeeping;
+  }
+
+  public ShadowTest start(ShadowTestSpec<I, O> spec) {
+    if (spec == null) {
+      throw new NullPointerException("spec must not be null");
+    }
+    TestRun<I, O> test;
+    synchronized (this) {
+      test = new TestRun<>(this, spec, expectedPairs(spec), lanes.productionNames());
+      lanes.addTest(test);
+      tests.add(test);
+      forgetOldTests();
+      active = tests.stream().filter(TestRun::active).toList();
+    }
+    wakeHousekeeping.run();
+    return test;
+  }
+
+  /**
+   * The number of pairs the latency check is tuned for: the spec's, else the budget, else the
+   * endpoint's production rate so far times the sampling rate and the duration (past traffic
+   * only, so the choice cannot depend on the test's own data), else a default.
+   */
+  private long expectedPairs(ShadowTestSpec<I, O> spec) {
+    if (spec.expectedPairs() > 0) {
+      return spec.expectedPairs();
+    }
+    if (spec.maxRequests() > 0) {
+      return spec.maxRequests();
+    }
+    long calls = lanes.productionCalls();
+    double uptimeSeconds = (System.nanoTime() - startedNanos) / 1e9;
+    long fallback = Math.max(10 * spec.minSamples(), 10_000);
+    if (calls < 100 || uptimeSeconds < 1) {
+      return fallback;
+    }
+    double expected = calls / uptimeSeconds * spec.samplingRate() * spec.duration().toSeconds();
+    return (long) Math.max(spec.minSamples(), Math.min(1e12, expected));
+  }
+
+  /** Keeps at most MAX_TESTS_KEPT tests, dropping the oldest inactive ones. Holds this. */
+  private void forgetOldTests() {
+    for (int i = 0; i < tests.size() && tests.size() > MAX_TESTS_KEPT; ) {
+      if (tests.get(i).active()) {
+        i++;
+      } else {
+        tests.remove(i);
+      }
+    }
+    labelled = tests.stream().filter(TestRun::hasGroundTruth).toList();
+  }
+
+  public synchronized List<ShadowTest> list() {
+    return List.copyOf(tests);
+  }
+
+  /** Housekeeping (watchdog thread): ticks every active test. */
+  public void tick() {
+    List<TestRun<I, O>> now = active;
+    if (now.isEmpty()) {
+      return;
+    }
+    boolean changed = false;
+    for (TestRun<I, O> t : now) {
+      t.tick();
+      changed |= !t.active();
+    }
+    if (changed) {
+      synchronized (this) {
+        active = tests.stream().filter(TestRun::active).toList();
+      }
+    }
+  }
+
+  /** True while a test's lanes are in place: housekeeping keeps ticking. */
+  public boolean pending() {
+    return !active.isEmpty();
+  }
+
+  /** Stops every running test (the endpoint closes). */
+  public void closeAll() {
+    for (TestRun<I, O> t : active) {
+      t.close();
+    }
+  }
+
+  public void recordOutcome(String requestId, Object actual) {
+    if (requestId == null || actual == null) {
+      throw new NullPointerException((requestId == null ? "requestId" : "actual")
+          + " must not be null");
+    }
+    boolean joined = false;
+    for (TestRun<I, O> t : labelled) {
+      joined |= t.join(requestId, actual);
+    }
+    if (!joined) {
+      unmatchedLabels.increment();
+    }
+  }
+
+  // ---- TestHost ----------------------------------------------------------------------------------
+
+  @Override
+  public String endpoint() {
+    return endpoint;
+  }
+
+  @Override
+  public String requestId(Exchange<?, ?> ex) {
+    return ex.requestId(ids);
+  }
+
+  @Override
+  public long unmatchedLabels() {
+    return unmatchedLabels.sum();
+  }
+
+  @Override
+  public void endedOnPool() {
+    wakeHousekeeping.run();
+  }
+
+  @Override
+  public void removeLanes(TestRun<I, O> test) {
+    lanes.removeTest(test);
+  }
+
+  @Override
+  public void changeSamplingRate(TestRun<I, O> test, double rate) {
+    lanes.changeSamplingRate(test, rate);
+  }
+
+  @Override
+  public java.util.List<String> promote(TestRun<I, O> test) {
+    return lanes.promote(test.candidateName(), test);
+  }
+}

@@ -1,0 +1,423 @@
+package dev.shadowrouting.internal.tests;
+
+import dev.shadowrouting.internal.lanes.Exchange;
+import dev.shadowrouting.internal.lanes.ProductionReplay;
+import dev.shadowrouting.internal.lanes.TestLane;
+import dev.shadowrouting.internal.tests.TestObservations.Frozen;
+import dev.shadowrouting.internal.ledger.VariantLedger;
+
+import dev.shadowrouting.Comparison;
+import dev.shadowrouting.Outcome;
+import dev.shadowrouting.ShadowTest;
+import dev.shadowrouting.ShadowTestReport;
+import dev.shadowrouting.ShadowTestSpec;
+import dev.shadowrouting.Variant;
+import dev.shadowrouting.Verdict;
+
+import dev.shadowrouting.internal.stats.Evaluation;
+import dev.shadowrouting.internal.stats.SequentialVerdict;
+import dev.shadowrouting.internal.stats.Thresholds;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One shadow test's life cycle, an explicit state machine:
+ *
+ * <pre>
+ *   RUNNING --deadline, budget--> COMPLETED --+--promote--> PROMOTED
+ *      |    --stop, close-------> STOPPED   --+--discard--> DISCARDED
+ *      |    --guard-------------> FAILED    --+
+ *      +--promote(force) / discard(force): STOPPED, then the decision
+ * </pre>
+ *
+ * {@link #end} moves the status out of RUNNING with one CAS, so exactly one of deadline, budget,
+ * guard, stop or close ends the test and freezes its final statistics; the decision is claimed
+ * with another CAS, once. Observations that arrive after the end are not counted.
+ *
+ * <p>Who does what: pool workers only {@link #observe} (and, for the budget or a guard, end the
+ * test without touching the configuration: the lanes go at the next housekeeping); the watchdog's
+ * housekeeping {@link #tick}s running tests (deadline, guards) and removes ended tests' lanes;
+ * user threads stop, promote and discard. Getters ({@link #status}, {@link #report},
+ * {@link #awaitCompletion}) change nothing: a test past its deadline is ended by the next tick,
+ * never by being read. The test talks to its endpoint only through {@link TestHost}. Thread-safe.
+ */
+public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
+
+  private static final System.Logger LOG = System.getLogger("dev.shadowrouting");
+
+  private final TestHost<I, O> host;
+  private final ShadowTestSpec<I, O> spec;
+  private final String candidateName;
+  private final String noiseName;
+  private final Clock clock;
+  private final Instant startedAt;
+  private final long deadlineMillis;
+  private final SequentialVerdict verdicts;
+  private final List<String> productionAtStart;
+  private final TestObservations<I, O> observations;
+
+  private volatile Variant<I, O> candidate;
+  private volatile Variant<I, O> noise;
+  private VariantLedger candidateLedger;
+  private VariantLedger noiseLedger;
+  private long candidateRejectedBaseline;
+  private long noiseRejectedBaseline;
+
+  private final AtomicReference<Status> status = new AtomicReference<>(Status.RUNNING);
+  private final AtomicReference<Decision> decision = new AtomicReference<>(Decision.NONE);
+  /** Counted down once the test ended and its lanes are gone. */
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private volatile boolean lanesRemoved;
+  private volatile long endedAtMillis;
+  private volatile String endReason;
+  private volatile Frozen frozen;
+  private volatile List<String> replacedProduction;
+
+  public TestRun(TestHost<I, O> host, ShadowTestSpec<I, O> spec, long expectedPairs,
+      List<String> productionAtStart) {
+    this.host = host;
+    this.spec = spec;
+    this.candidate = spec.candidate();
+    this.candidateName = candidate.name();
+    this.noiseName = spec.noiseBaseline() ? candidateName + ShadowTestSpec.NOISE_SUFFIX : null;
+    this.noise = noiseName == null ? null : noiseVariant(candidate, noiseName);
+    this.clock = spec.clock();
+    this.startedAt = clock.instant();
+    this.deadlineMillis = startedAt.toEpochMilli() + spec.duration().toMillis();
+    this.productionAtStart = List.copyOf(productionAtStart);
+    this.verdicts = new SequentialVerdict(new Thresholds(
+        enabled(ShadowTestSpec.Check.LATENCY) ? spec.maxLatencyIncrease() : Double.NaN,
+        enabled(ShadowTestSpec.Check.ERRORS) ? spec.maxErrorRateIncrease() : Double.NaN,
+        enabled(ShadowTestSpec.Check.AGREEMENT) ? spec.minAgreement() : Double.NaN,
+        spec.minSamples(), spec.alpha(), expectedPairs));
+    this.observations = new TestObservations<>(spec);
+  }
+
+  private boolean enabled(ShadowTestSpec.Check check) {
+    return spec.checks().contains(check);
+  }
+
+  private static <I, O> Variant<I, O> noiseVariant(Variant<I, O> candidate, String name) {
+    return Variant.<I, O>builder(name, new ProductionReplay<>())
+        .samplingRate(candidate.samplingRate())
+        .timeout(candidate.timeout())
+        .maxConcurrency(candidate.maxConcurrency())
+        .comparator(candidate.comparator())
+        .build();
+  }
+
+  // ---- wiring (called by the lane registry under its lock) --------------------------------------
+
+  @Override
+  public String candidateName() {
+    return candidateName;
+  }
+
+  /** The A/A copy's name, or null. */
+  @Override
+  public String noiseName() {
+    return noiseName;
+  }
+
+  @Override
+  public Variant<I, O> candidateVariant() {
+    return candidate;
+  }
+
+  /** The A/A copy's variant, or null. */
+  @Override
+  public Variant<I, O> noiseVariant() {
+    return noise;
+  }
+
+  @Override
+  public void attach(VariantLedger candidateLedger, VariantLedger noiseLedger) {
+    this.candidateLedger = candidateLedger;
+    this.candidateRejectedBaseline = candidateLedger.rejectedTotal();
+    this.noiseLedger = noiseLedger;
+    this.noiseRejectedBaseline = noiseLedger == null ? 0 : noiseLedger.rejectedTotal();
+  }
+
+  /** Under the registry's lock: the new variants of a running test. */
+  @Override
+  public void samplingRateChanged(Variant<I, O> candidate, Variant<I, O> noise) {
+    this.candidate = candidate;
+    this.noise = noise;
+  }
+
+  public boolean hasGroundTruth() {
+    return observations.hasGroundTruth();
+  }
+
+  // ---- recording (pool threads) ----------------------------------------------------------------
+
+  /**
+   * One copy of the candidate ({@code noise == false}) or of the A/A noise copy ended with
+   * {@code outcome} (SUCCESS, ERROR or TIMEOUT). May end the test (budget, guard) without taking
+   * any lock: the lanes go at the next housekeeping.
+   */
+  @Override
+  public void observe(Exchange<I, O> ex, boolean noise, Outcome outcome, long runNanos,
+      long queueWaitNanos, long routerNanos, Comparison comparison, O output) {
+    if (status.get() != Status.RUNNING) {
+      return;
+    }
+    observations.observe(ex, noise, outcome, runNanos, queueWaitNanos, routerNanos, comparison,
+        output, host::requestId);
+    if (noise) {
+      return;
+    }
+    // The sums are read only when they can change a decision: a success lowers the error and
+    // timeout rates, so the guards need a look after a failure (and at each tick); the budget
+    // needs the count on every call. A healthy copy of a test without a budget reads no counter
+    // another thread writes.
+    if (outcome != Outcome.SUCCESS && guardsTrip(true)) {
+      return;
+    }
+    if (spec.maxRequests() > 0 && observations.calls() >= spec.maxRequests()) {
+      end(Status.COMPLETED, "request budget of " + spec.maxRequests() + " calls spent", true);
+    }
+  }
+
+  /** Ends the test as FAILED if the error or timeout guard trips; true if it did. */
+  private boolean guardsTrip(boolean onPool) {
+    long n = observations.calls();
+    if (n < spec.guardMinCalls()) {
+      return false;
+    }
+    long failures = observations.candidateErrors();
+    long timeouts = observations.candidateTimeouts();
+    if (failures > spec.stopIfErrorRateAbove() * n) {
+      return end(Status.FAILED, String.format(java.util.Locale.ROOT,
+          "guard: candidate error rate %.1f%% (%d of %d calls) above %.1f%%",
+          100.0 * failures / n, failures, n, 100 * spec.stopIfErrorRateAbove()), onPool);
+    }
+    if (timeouts > spec.stopIfTimeoutRateAbove() * n) {
+      return end(Status.FAILED, String.format(java.util.Locale.ROOT,
+          "guard: candidate timeout rate %.1f%% (%d of %d calls) above %.1f%%",
+          100.0 * timeouts / n, timeouts, n, 100 * spec.stopIfTimeoutRateAbove()), onPool);
+    }
+    return false;
+  }
+
+  /** True if {@code requestId} was one of this test's requests and had not expired. */
+  public boolean join(String requestId, Object actual) {
+    return observations.join(requestId, actual);
+  }
+
+  // ---- life cycle ------------------------------------------------------------------------------
+
+  /**
+   * Ends the test if it still runs: the single place that decides the final status and freezes
+   * the statistics. On a pool worker the lanes are left to housekeeping (no lock there); anywhere
+   * else they are removed now. True for the one caller that ended it.
+   */
+  private boolean end(Status to, String reason, boolean onPool) {
+    if (!status.compareAndSet(Status.RUNNING, to)) {
+      return false;
+    }
+    endedAtMillis = Math.max(clock.millis(), startedAt.toEpochMilli());
+    endReason = reason;
+    frozen = freeze();
+    LOG.log(System.Logger.Level.INFO, "shadow test of '" + candidateName + "' on endpoint '"
+        + host.endpoint() + "' ended " + to + " (" + reason + "), verdict "
+        + frozen.evaluation().verdict());
+    if (onPool) {
+      host.endedOnPool();
+    } else {
+      removeLanes();
+    }
+    return true;
+  }
+
+  /** Removes an ended test's lanes (idempotent), then lets awaitCompletion return. */
+  private void removeLanes() {
+    try {
+      host.removeLanes(this);
+      lanesRemoved = true;
+    } finally {
+      ended.countDown();
+    }
+  }
+
+  /** Ends the test for the endpoint closing. */
+  public void close() {
+    end(Status.STOPPED, "endpoint closed", false);
+  }
+
+  /**
+   * Housekeeping, on the watchdog thread: ends a running test at its deadline or when a guard
+   * trips (the rejected-rate guard is read only here), and removes the lanes of a test that a pool
+   * worker ended.
+   */
+  public void tick() {
+    if (status.get() != Status.RUNNING) {
+      if (!lanesRemoved) {
+        removeLanes();
+      }
+      return;
+    }
+    if (clock.millis() >= deadlineMillis) {
+      end(Status.COMPLETED, "deadline reached after " + spec.duration(), false);
+      return;
+    }
+    if (guardsTrip(false)) { // e.g. failures that came before guardMinCalls, then only successes
+      return;
+    }
+    long rejected = rejected(candidateLedger, candidateRejectedBaseline);
+    long sampled = observations.calls() + rejected;
+    if (sampled >= spec.guardMinCalls() && rejected > spec.stopIfRejectedRateAbove() * sampled) {
+      end(Status.FAILED, String.format(java.util.Locale.ROOT,
+          "guard: %.1f%% of the candidate's copies rejected (%d of %d) above %.1f%%",
+          100.0 * rejected / sampled, rejected, sampled, 100 * spec.stopIfRejectedRateAbove()),
+          false);
+    }
+  }
+
+  /** True until the test ended and its lanes are gone: housekeeping still has work for it. */
+  public boolean active() {
+    return !lanesRemoved;
+  }
+
+  private static long rejected(VariantLedger c, long baseline) {
+    return c == null ? 0 : c.rejectedTotal() - baseline;
+  }
+
+  @Override
+  public String endpoint() {
+    return host.endpoint();
+  }
+
+  @Override
+  public String candidate() {
+    return candidateName;
+  }
+
+  @Override
+  public ShadowTestSpec<?, ?> spec() {
+    return spec;
+  }
+
+  @Override
+  public Status status() {
+    return status.get();
+  }
+
+  @Override
+  public Decision decision() {
+    return decision.get();
+  }
+
+  @Override
+  public boolean awaitCompletion(Duration timeout) throws InterruptedException {
+    return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void setSamplingRate(double rate) {
+    host.changeSamplingRate(this, rate);
+  }
+
+  @Override
+  public boolean isRunning() {
+    return status.get() == Status.RUNNING;
+  }
+
+  @Override
+  public void stop() {
+    end(Status.STOPPED, "stopped", false);
+  }
+
+  @Override
+  public void promote() {
+    promote(false);
+  }
+
+  @Override
+  public void promote(boolean force) {
+    if (!force) {
+      if (isRunning()) {
+        throw new IllegalStateException("shadow test of '" + candidateName
+            + "' is still running; stop() it first or use promote(true)");
+      }
+      Evaluation last = frozenAfterEnd().evaluation();
+      if (last.verdict() == Verdict.FAIL) {
+        throw new IllegalStateException("shadow test of '" + candidateName
+            + "' ended with verdict FAIL (" + String.join("; ", last.reasons())
+            + "); use promote(true) to promote it anyway");
+      }
+    }
+    claimDecision(Decision.PROMOTED);
+    try {
+      end(Status.STOPPED, "stopped to promote the candidate", false);
+      replacedProduction = host.promote(this);
+    } catch (RuntimeException e) {
+      decision.set(Decision.NONE); // e.g. the router closed: nothing was decided
+      throw e;
+    }
+  }
+
+  @Override
+  public void discard() {
+    discard(false);
+  }
+
+  @Override
+  public void discard(boolean force) {
+    if (!force && isRunning()) {
+      throw new IllegalStateException("shadow test of '" + candidateName
+          + "' is still running; stop() it first or use discard(true)");
+    }
+    claimDecision(Decision.DISCARDED);
+    end(Status.STOPPED, "stopped to discard the candidate", false);
+  }
+
+  /** The final statistics; the thread that ends the test sets them right after the status. */
+  private Frozen frozenAfterEnd() {
+    Frozen f;
+    while ((f = frozen) == null) {
+      Thread.onSpinWait(); // a few statistics merges away: end() is freezing them
+    }
+    return f;
+  }
+
+  private void claimDecision(Decision d) {
+    if (!decision.compareAndSet(Decision.NONE, d)) {
+      throw new IllegalStateException("the candidate '" + candidateName
+          + "' of this shadow test was already " + decision.get().name().toLowerCase(
+              java.util.Locale.ROOT));
+    }
+  }
+
+  // ---- reports ---------------------------------------------------------------------------------
+
+  @Override
+  public ShadowTestReport report() {
+    // An ended test reports its final statistics (waiting the moment end() takes to freeze them);
+    // a running one a fresh copy: status and statistics always agree.
+    Status s = status.get();
+    Frozen f = s.isEnded() ? frozenAfterEnd() : freeze();
+    long now = s.isEnded() ? endedAtMillis : Math.max(clock.millis(), startedAt.toEpochMilli());
+    return observations.report(f, now, new TestReports.Facts(host.endpoint(), candidateName, noiseName,
+        s, decision.get(), startedAt, endedAtMillis, endReason, spec.duration(),
+        spec.maxRequests(), candidate.samplingRate(), productionAtStart, replacedProduction,
+        host.unmatchedLabels()));
+  }
+
+  /** A consistent copy of everything observed so far, with its evaluation. */
+  private Frozen freeze() {
+    return observations.freeze(verdicts, noiseName != null,
+        rejected(candidateLedger, candidateRejectedBaseline),
+        rejected(noiseLedger, noiseRejectedBaseline));
+  }
+
+  @Override
+  public String toString() {
+    return "ShadowTest[" + candidateName + " on " + host.endpoint() + ", " + status.get() + ']';
+  }
+}
