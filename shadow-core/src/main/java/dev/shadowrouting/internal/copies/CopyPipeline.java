@@ -26,8 +26,7 @@ import java.util.concurrent.CompletionStage;
  * exactly one outcome" hold by construction. Nothing here throws to its caller (the executor):
  * failures of user code are the copy's outcome, failures of the engine are logged once. Thread-safe.
  */
-public final class CopyPipeline<I, O> implements ShadowExecutor.Handler,
-    VariantLedger.EndOfCopy<ShadowTask<I, O>> {
+public final class CopyPipeline<I, O> implements ShadowExecutor.Handler {
 
   private static final System.Logger LOG = System.getLogger("dev.shadowrouting");
   /** A variant is no longer saturated or timing out after this long without a sign of it. */
@@ -192,8 +191,9 @@ public final class CopyPipeline<I, O> implements ShadowExecutor.Handler,
   // ---- the one end of a copy ---------------------------------------------------------------------
 
   /**
-   * Ends a copy with its outcome: the single place that claims it (one CAS from {@code from});
-   * the ledger then counts it, calls {@link #ended} (records, the test) and frees its slot last,
+   * Ends a copy with its outcome: the single place that claims it (one CAS from {@code from}),
+   * then, once and in order, feeds its shadow test, writes production's and its records, and
+   * hands it to its ledger, which counts it and frees its slot last (whatever happened before),
    * so that awaitIdle never sees an idle variant whose record is not emitted yet.
    *
    * @return true if this call ended the copy
@@ -204,13 +204,16 @@ public final class CopyPipeline<I, O> implements ShadowExecutor.Handler,
       return false;
     }
     task.ended(outcome, reason, latency, comparison, out, error, payloads);
-    task.lane.ledger.end(task, outcome, reason, latency, comparison.result(), this);
+    try {
+      record(task);
+    } finally {
+      task.lane.ledger.end(outcome, reason, latency, comparison.result());
+    }
     return true;
   }
 
-  /** Called by the ledger once the copy is counted: its test, production's record, its record. */
-  @Override
-  public void ended(ShadowTask<I, O> task) {
+  /** A claimed copy's test observation and records; failures here are the engine's, logged. */
+  private void record(ShadowTask<I, O> task) {
     ShadowLane<I, O> lane = task.lane;
     Exchange<I, O> ex = task.exchange;
     if (task.endOutcome != Outcome.REJECTED) {

@@ -26,14 +26,6 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link LatencyHistogram} (wait-free recording). Thread-safe.
  */
 public final class VariantLedger {
-  /**
-   * What happens between counting a copy's end and freeing its slot: its record is written and a
-   * shadow test fed, so that nobody waiting for idleness sees a free slot before them.
-   */
-  public interface EndOfCopy<T> {
-    void ended(T copy);
-  }
-
   public final String name;
   private volatile Role role;
   private volatile boolean active;
@@ -141,11 +133,11 @@ public final class VariantLedger {
 
   /**
    * Ends an admitted copy: counts its outcome (a rejection in the queue with its reason; a call
-   * with its latency and comparison), runs {@code then} (its record, a test's observation), and
-   * frees its slot last, whatever {@code then} does.
+   * with its latency and comparison) and frees its slot. The caller writes the copy's record
+   * before, so nobody waiting for idleness sees a free slot before the record.
    */
-  public <T> void end(T copy, Outcome outcome, RejectReason reason, long latencyNanos,
-      Comparison.Result comparison, EndOfCopy<T> then) {
+  public void end(Outcome outcome, RejectReason reason, long latencyNanos,
+      Comparison.Result comparison) {
     try {
       if (outcome == Outcome.REJECTED) {
         rejections[reason.ordinal()].increment();
@@ -155,7 +147,6 @@ public final class VariantLedger {
         outcomes[outcome.ordinal()].increment();
         health(outcome);
       }
-      then.ended(copy);
     } finally {
       inFlight.decrementAndGet();
     }

@@ -1,7 +1,6 @@
 package dev.shadowrouting.internal.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shadowrouting.Comparison;
 import dev.shadowrouting.Outcome;
@@ -33,8 +32,6 @@ class VariantLedgerTest {
         .isEqualTo(s.successes() + s.errors() + s.timeouts() + s.rejected() + s.inFlight());
   }
 
-  private static final VariantLedger.EndOfCopy<String> NOTHING = copy -> { };
-
   @Test
   void everyWayInAndOutKeepsTheEquation() {
     VariantLedger ledger = new VariantLedger("e", "v", Role.SHADOW);
@@ -54,7 +51,7 @@ class VariantLedgerTest {
       assertThat(ledger.tryAdmit(1)).isTrue();
       assertBalanced(ledger);
       RejectReason reason = outcome == Outcome.REJECTED ? RejectReason.CLOSED : null;
-      ledger.end("copy", outcome, reason, 1_000, Comparison.Result.MATCH, NOTHING);
+      ledger.end(outcome, reason, 1_000, Comparison.Result.MATCH);
       assertBalanced(ledger);
     }
     RouterSnapshot.VariantStats s = ledger.snapshot();
@@ -79,25 +76,6 @@ class VariantLedgerTest {
   }
 
   @Test
-  void theSlotIsFreedAfterTheRecordAndEvenIfWritingItFails() {
-    VariantLedger ledger = new VariantLedger("e", "v", Role.SHADOW);
-    assertThat(ledger.tryAdmit(1)).isTrue();
-    List<Boolean> idleDuringRecord = new ArrayList<>();
-    ledger.end("copy", Outcome.SUCCESS, null, 5, Comparison.Result.MATCH,
-        copy -> idleDuringRecord.add(ledger.idle()));
-    assertThat(idleDuringRecord).containsExactly(false); // awaitIdle cannot pass a pending record
-    assertThat(ledger.idle()).isTrue();
-
-    assertThat(ledger.tryAdmit(1)).isTrue();
-    assertThatThrownBy(() -> ledger.end("copy", Outcome.ERROR, null, 5,
-        Comparison.Result.NOT_COMPARED, copy -> {
-          throw new IllegalStateException("record failed");
-        })).hasMessage("record failed");
-    assertThat(ledger.idle()).isTrue();
-    assertBalanced(ledger);
-  }
-
-  @Test
   void callersAndWorkersRacingKeepTheEquationAtQuiescence() throws Exception {
     VariantLedger ledger = new VariantLedger("e", "v", Role.SHADOW);
     int threads = 4;
@@ -117,8 +95,8 @@ class VariantLedgerTest {
               ledger.refuseAdmitted(RejectReason.QUEUE_FULL);
             } else {
               Outcome o = Outcome.values()[random.nextInt(Outcome.values().length)];
-              ledger.end("copy", o, o == Outcome.REJECTED ? RejectReason.CLOSED : null, 10,
-                  Comparison.Result.MATCH, NOTHING);
+              ledger.end(o, o == Outcome.REJECTED ? RejectReason.CLOSED : null, 10,
+                  Comparison.Result.MATCH);
             }
           }
           return null;
