@@ -7,11 +7,16 @@ import dev.shadowrouting.Predictor;
 import dev.shadowrouting.ShadowTestSpec;
 import dev.shadowrouting.Variant;
 import dev.shadowrouting.sinks.jsonl.JsonLinesSink;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.boot.json.JsonParserFactory;
 
 /**
  * Every default of the starter is shadow-core's: properties bound from nothing but the names they
@@ -72,5 +77,36 @@ class ShadowRoutingDefaultsTest {
     assertThat(jsonl.getMaxFiles()).isEqualTo(JsonLinesSink.DEFAULT_MAX_FILES);
     assertThat(jsonl.getRotationInterval()).isEqualTo(JsonLinesSink.DEFAULT_ROTATION_INTERVAL);
     assertThat(jsonl.getFlushInterval()).isEqualTo(JsonLinesSink.DEFAULT_FLUSH_INTERVAL);
+  }
+
+  /**
+   * The configuration processor cannot read a default from another class's constant, so the
+   * IDE's defaults for the JSON Lines sink are stated in additional-spring-configuration-metadata:
+   * they must be the core's.
+   */
+  @Test
+  void theIdeMetadataStatesTheCoresDefaults() throws Exception {
+    Map<String, Object> defaults = new LinkedHashMap<>();
+    try (InputStream in = getClass().getResourceAsStream(
+        "/META-INF/spring-configuration-metadata.json")) {
+      assertThat(in).as("generated metadata").isNotNull();
+      Map<String, Object> metadata = JsonParserFactory.getJsonParser()
+          .parseMap(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      for (Object property : (List<?>) metadata.get("properties")) {
+        Map<?, ?> p = (Map<?, ?>) property;
+        defaults.put((String) p.get("name"), p.get("defaultValue"));
+      }
+    }
+    assertThat(defaults.get("shadow-routing.jsonl.prefix")).isEqualTo(JsonLinesSink.DEFAULT_PREFIX);
+    assertThat(((Number) defaults.get("shadow-routing.jsonl.max-file-bytes")).longValue())
+        .isEqualTo(JsonLinesSink.DEFAULT_MAX_FILE_BYTES);
+    assertThat(((Number) defaults.get("shadow-routing.jsonl.max-files")).intValue())
+        .isEqualTo(JsonLinesSink.DEFAULT_MAX_FILES);
+    assertThat(DurationStyle.detectAndParse((String) defaults.get(
+        "shadow-routing.jsonl.rotation-interval")))
+        .isEqualTo(JsonLinesSink.DEFAULT_ROTATION_INTERVAL);
+    assertThat(DurationStyle.detectAndParse((String) defaults.get(
+        "shadow-routing.jsonl.flush-interval")))
+        .isEqualTo(JsonLinesSink.DEFAULT_FLUSH_INTERVAL);
   }
 }
