@@ -19,7 +19,10 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
@@ -31,7 +34,9 @@ import org.springframework.core.env.Environment;
  * configuration classes are parsed, so it can check every predictor and comparator bean named in
  * the properties (that it exists, has the right type, and that all predictors of an endpoint agree
  * on their types), and have shadow-core check every value, before anything starts: all problems
- * are reported at once in a {@link ShadowRoutingConfigurationException}. It holds no range and no
+ * are reported at once in a {@link ShadowRoutingConfigurationException}. A key under
+ * {@code shadow-routing} that binds to no property (a misspelling) fails start-up too, in Spring
+ * Boot's own report. It holds no range and no
  * default of its own: the core's problems are mapped onto property paths by {@link CoreProblems}.
  */
 final class ShadowRouterRegistrar implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
@@ -61,8 +66,10 @@ final class ShadowRouterRegistrar implements BeanDefinitionRegistryPostProcessor
 
   @Override
   public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
+    // a misspelled key would otherwise leave its default in place without a word
     ShadowRoutingProperties properties = Binder.get(environment)
-        .bind(ShadowRoutingProperties.PREFIX, ShadowRoutingProperties.class)
+        .bind(ShadowRoutingProperties.PREFIX, Bindable.of(ShadowRoutingProperties.class),
+            new NoUnboundElementsBindHandler(BindHandler.DEFAULT))
         .orElseGet(ShadowRoutingProperties::new);
     ConfigurableListableBeanFactory beans = (ConfigurableListableBeanFactory) registry;
     List<Problem> problems = new ArrayList<>();

@@ -10,6 +10,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -136,6 +137,21 @@ class ShadowRoutingFailureAnalyzerTest {
               .contains("Property: shadow-routing.endpoints.empty.production\n")
               .contains("must be at least 1 variant");
         });
+  }
+
+  @Test
+  void aMisspelledKeyFailsStartUpNamingIt() {
+    for (String misspelled : new String[] {
+        "shadow-routing.endpoints.fraud.shadows.v2.samplng-rate=0.5",
+        "shadow-routing.jsonl.max-filez=3"}) {
+      runner.withPropertyValues("shadow-routing.endpoints.fraud.shadows.v2.predictor=fraudModelV2",
+          misspelled).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                .isInstanceOf(UnboundConfigurationPropertiesException.class)
+                .hasMessageContaining(misspelled.substring(0, misspelled.indexOf('=')));
+          });
+    }
   }
 
   @Configuration(proxyBeanMethods = false)
