@@ -9,11 +9,9 @@ import dev.shadowrouting.ShadowTestSpec;
 import dev.shadowrouting.Variant;
 import dev.shadowrouting.spring.ShadowRoutingConfigurationException.Problem;
 import dev.shadowrouting.spring.ShadowRoutingProperties.Endpoint;
-import dev.shadowrouting.spring.ShadowRoutingProperties.ProductionVariant;
-import dev.shadowrouting.spring.ShadowRoutingProperties.ShadowVariant;
 import dev.shadowrouting.spring.ShadowRoutingProperties.Test;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Function;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 
 /**
@@ -21,6 +19,10 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
  * {@link ShadowSink} bean (the starter's Micrometer, OpenTelemetry and JSON Lines sinks, and the
  * application's own) are looked up, and the router is registered as depending on each, so at
  * shutdown it is closed (copies drained, sinks flushed) before any of them is destroyed.
+ *
+ * <p>The properties become shadow-core builders here and nowhere else; the core validates them
+ * ({@link ShadowRouterRegistrar} builds the same configuration at start-up, with stand-ins for
+ * the beans, to report every problem before anything starts).
  */
 final class RouterFactory {
 
@@ -29,63 +31,76 @@ final class RouterFactory {
 
   private RouterFactory() {}
 
+  /** The path of an endpoint's properties: {@code shadow-routing.endpoints.<endpoint>}. */
+  static String path(String endpoint) {
+    return ShadowRoutingProperties.PREFIX + ".endpoints." + endpoint;
+  }
+
   static ShadowRouter<Object, Object> create(ConfigurableListableBeanFactory beans,
       String beanName, String endpoint, Endpoint config) {
-    String p = ShadowRoutingProperties.PREFIX + ".endpoints." + endpoint;
-    EndpointConfig.Builder<Object, Object> b = EndpointConfig.builder(endpoint);
-    for (Map.Entry<String, ProductionVariant> e : config.getProduction().entrySet()) {
-      ProductionVariant v = e.getValue();
-      b.production(e.getKey(), predictor(beans, beanName, v.getPredictor()),
-          x -> x.weight(v.getWeight()).capturePayloads(v.isCapturePayloads()));
-    }
-    for (Map.Entry<String, ShadowVariant> e : config.getShadows().entrySet()) {
-      ShadowVariant v = e.getValue();
-      OutputComparator<Object> comparator = comparator(beans, beanName, v.getComparator());
-      b.shadow(e.getKey(), predictor(beans, beanName, v.getPredictor()),
-          x -> x.samplingRate(v.getSamplingRate()).timeout(v.getTimeout())
-              .maxConcurrency(v.getMaxConcurrency()).comparator(comparator)
-              .capturePayloads(v.isCapturePayloads()));
-    }
-    if (config.getComparator() != null) {
-      b.comparator(comparator(beans, beanName, config.getComparator()));
-    }
-    if (config.getWorkerThreads() != null) {
-      b.workerThreads(config.getWorkerThreads());
-    }
-    b.queueCapacity(config.getQueueCapacity())
-        .sinkBufferCapacity(config.getSinkBufferCapacity())
-        .closeTimeout(config.getCloseTimeout());
+    String p = path(endpoint);
+    EndpointConfig.Builder<Object, Object> b = endpoint(endpoint, config,
+        name -> predictor(beans, beanName, name), name -> comparator(beans, beanName, name));
     for (String sinkName : beans.getBeanNamesForType(ShadowSink.class)) {
       b.sink(beans.getBean(sinkName, ShadowSink.class));
       beans.registerDependentBean(sinkName, beanName);
     }
-    EndpointConfig<Object, Object> endpointConfig;
-    try {
-      endpointConfig = b.build();
-    } catch (IllegalArgumentException e) {
-      // the registrar checked every value: this is what it does not know about
-      throw new ShadowRoutingConfigurationException(
-          List.of(new Problem(p, endpoint, e.getMessage())), e);
-    }
-    ShadowRouter<Object, Object> router = ShadowRouter.create(endpointConfig);
+    ShadowRouter<Object, Object> router =
+        ShadowRouter.create(CoreProblems.build(b::build, CoreProblems.endpoint(p)));
     Test test = config.getTest();
     if (test != null) {
       try {
-        router.startTest(spec(test, predictor(beans, beanName, test.getPredictor())));
+        CoreProblems.build(() -> router.startTest(
+                spec(test, predictor(beans, beanName, test.getPredictor()))),
+            CoreProblems.test(p + ".test"));
       } catch (RuntimeException e) {
         router.close();
-        throw new ShadowRoutingConfigurationException(
-            List.of(new Problem(p + ".test", test.getCandidate(), e.getMessage())), e);
+        throw e instanceof ShadowRoutingConfigurationException ? e
+            : new ShadowRoutingConfigurationException(
+                List.of(new Problem(p + ".test", test.getCandidate(), e.getMessage())), e);
       }
     }
     return router;
   }
 
+  /**
+   * The endpoint's properties on a core builder, its variants as builders so that
+   * {@link EndpointConfig.Builder#build()} reports every problem at once. Predictors and
+   * comparators are named by bean; {@code predictors} and {@code comparators} resolve the names.
+   */
+  static EndpointConfig.Builder<Object, Object> endpoint(String endpoint, Endpoint config,
+      Function<String, Predictor<Object, Object>> predictors,
+      Function<String, OutputComparator<Object>> comparators) {
+    EndpointConfig.Builder<Object, Object> b = EndpointConfig.builder(endpoint);
+    config.getProduction().forEach((name, v) -> b.production(
+        Variant.builder(name, predictors.apply(v.getPredictor()))
+            .weight(v.getWeight())
+            .capturePayloads(v.isCapturePayloads())));
+    config.getShadows().forEach((name, v) -> b.shadow(
+        Variant.builder(name, predictors.apply(v.getPredictor()))
+            .samplingRate(v.getSamplingRate())
+            .timeout(v.getTimeout())
+            .maxConcurrency(v.getMaxConcurrency())
+            .comparator(v.getComparator() == null ? null : comparators.apply(v.getComparator()))
+            .capturePayloads(v.isCapturePayloads())));
+    if (config.getComparator() != null) {
+      b.comparator(comparators.apply(config.getComparator()));
+    }
+    return b.workerThreads(config.getWorkerThreads())
+        .queueCapacity(config.getQueueCapacity())
+        .sinkBufferCapacity(config.getSinkBufferCapacity())
+        .closeTimeout(config.getCloseTimeout());
+  }
+
+  /**
+   * The test's properties as a core spec, its candidate validated with it.
+   *
+   * @throws dev.shadowrouting.InvalidConfigurationException naming every invalid setting
+   */
   static ShadowTestSpec<Object, Object> spec(Test test, Predictor<Object, Object> predictor) {
     return ShadowTestSpec.builder(Variant.builder(test.getCandidate(), predictor)
             .timeout(test.getTimeout())
-            .maxConcurrency(test.getMaxConcurrency())
-            .build())
+            .maxConcurrency(test.getMaxConcurrency()))
         .samplingRate(test.getSamplingRate())
         .duration(test.getDuration())
         .maxRequests(test.getMaxRequests())
@@ -113,9 +128,6 @@ final class RouterFactory {
   @SuppressWarnings("unchecked")
   private static OutputComparator<Object> comparator(ConfigurableListableBeanFactory beans,
       String routerBean, String name) {
-    if (name == null) {
-      return null;
-    }
     OutputComparator<Object> comparator = beans.getBean(name, OutputComparator.class);
     beans.registerDependentBean(name, routerBean);
     return comparator;

@@ -1,31 +1,28 @@
 package dev.shadowrouting.spring;
 
-import dev.shadowrouting.EndpointConfig;
 import dev.shadowrouting.OutputComparator;
 import dev.shadowrouting.Predictor;
 import dev.shadowrouting.ShadowRouter;
-import dev.shadowrouting.ShadowTestSpec;
-import dev.shadowrouting.Variant;
 import dev.shadowrouting.spring.ShadowRoutingConfigurationException.Problem;
 import dev.shadowrouting.spring.ShadowRoutingProperties.Endpoint;
 import dev.shadowrouting.spring.ShadowRoutingProperties.ProductionVariant;
 import dev.shadowrouting.spring.ShadowRoutingProperties.ShadowVariant;
 import dev.shadowrouting.spring.ShadowRoutingProperties.Test;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
@@ -36,14 +33,25 @@ import org.springframework.core.env.Environment;
  * of its production predictor, plus the {@link ShadowRouters} bean. Runs after the application's
  * configuration classes are parsed, so it can check every predictor and comparator bean named in
  * the properties (that it exists, has the right type, and that all predictors of an endpoint agree
- * on their types) and every value's range before anything starts: all problems are reported at once
- * in a {@link ShadowRoutingConfigurationException}.
+ * on their types), and have shadow-core check every value, before anything starts: all problems
+ * are reported at once in a {@link ShadowRoutingConfigurationException}. A key under
+ * {@code shadow-routing} that binds to no property (a misspelling) fails start-up too, in Spring
+ * Boot's own report. It holds no range and no
+ * default of its own: the core's problems are mapped onto property paths by {@link CoreProblems}.
  */
 final class ShadowRouterRegistrar implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
 
   /** Suffix of the router bean names: endpoint "fraud" is bean "fraudShadowRouter". */
   static final String BEAN_SUFFIX = "ShadowRouter";
   static final String ROUTERS_BEAN = "shadowRouters";
+
+  /**
+   * Stands in for the predictor beans while the core checks the values: the beans are not created
+   * yet (they are checked by name and type), and the configuration built with it never routes.
+   */
+  private static final Predictor<Object, Object> STAND_IN = input -> {
+    throw new UnsupportedOperationException("a stand-in for validation, never called");
+  };
 
   private Environment environment;
 
@@ -58,8 +66,10 @@ final class ShadowRouterRegistrar implements BeanDefinitionRegistryPostProcessor
 
   @Override
   public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
+    // a misspelled key would otherwise leave its default in place without a word
     ShadowRoutingProperties properties = Binder.get(environment)
-        .bind(ShadowRoutingProperties.PREFIX, ShadowRoutingProperties.class)
+        .bind(ShadowRoutingProperties.PREFIX, Bindable.of(ShadowRoutingProperties.class),
+            new NoUnboundElementsBindHandler(BindHandler.DEFAULT))
         .orElseGet(ShadowRoutingProperties::new);
     ConfigurableListableBeanFactory beans = (ConfigurableListableBeanFactory) registry;
     List<Problem> problems = new ArrayList<>();
@@ -97,143 +107,72 @@ final class ShadowRouterRegistrar implements BeanDefinitionRegistryPostProcessor
 
   /**
    * Checks one endpoint, adding a problem per invalid property; returns the endpoint's
-   * {@code Predictor<I, O>} type (from its first production predictor).
+   * {@code Predictor<I, O>} type (from its first production predictor). The beans named are
+   * checked here; every value is checked by shadow-core, building the endpoint's configuration
+   * and test as {@link RouterFactory} will, with {@link #STAND_IN} for the predictors.
    */
   private static ResolvableType validate(ConfigurableListableBeanFactory beans, String name,
       Endpoint endpoint, List<Problem> problems) {
-    String p = ShadowRoutingProperties.PREFIX + ".endpoints." + name;
-    if (name.isBlank() || name.length() > 200) {
-      problems.add(new Problem(p, name, "an endpoint name must be non-blank and at most 200"
-          + " characters"));
-    }
+    String p = RouterFactory.path(name);
     ResolvableType endpointType = null;
     String typeSource = null;
-    Set<String> variantNames = new HashSet<>();
-    if (endpoint.getProduction().isEmpty()) {
-      problems.add(new Problem(p + ".production", null, "an endpoint needs at least one"
-          + " production variant, e.g. " + p + ".production.v1.predictor=<bean name of a"
-          + " Predictor>"));
-    }
-    double totalWeight = 0;
     for (Map.Entry<String, ProductionVariant> e : endpoint.getProduction().entrySet()) {
-      String vp = p + ".production." + e.getKey();
-      ProductionVariant v = e.getValue();
-      variantName(vp, e.getKey(), variantNames, problems);
-      ResolvableType t = predictorType(beans, vp + ".predictor", v.getPredictor(), problems);
+      String property = p + ".production." + e.getKey() + ".predictor";
+      String bean = e.getValue().getPredictor();
+      ResolvableType t = predictorType(beans, property, bean, problems);
       if (t != null && endpointType == null) {
         endpointType = t;
-        typeSource = vp + ".predictor";
+        typeSource = property;
       } else {
-        checkSameTypes(vp + ".predictor", v.getPredictor(), t, endpointType, typeSource, problems);
+        checkSameTypes(property, bean, t, endpointType, typeSource, problems);
       }
-      if (!Double.isFinite(v.getWeight()) || v.getWeight() < 0) {
-        problems.add(new Problem(vp + ".weight", v.getWeight(),
-            "must be a finite number >= 0"));
-      } else {
-        totalWeight += v.getWeight();
-      }
-    }
-    if (!endpoint.getProduction().isEmpty() && !(totalWeight > 0)) {
-      problems.add(new Problem(p + ".production.*.weight", totalWeight,
-          "the production weights must add up to more than 0"));
-    }
-    if (endpoint.getShadows().size() > EndpointConfig.MAX_SHADOW_VARIANTS) {
-      problems.add(new Problem(p + ".shadows", endpoint.getShadows().size() + " variants",
-          "at most " + EndpointConfig.MAX_SHADOW_VARIANTS + " shadow variants"));
     }
     for (Map.Entry<String, ShadowVariant> e : endpoint.getShadows().entrySet()) {
       String vp = p + ".shadows." + e.getKey();
       ShadowVariant v = e.getValue();
-      variantName(vp, e.getKey(), variantNames, problems);
       ResolvableType t = predictorType(beans, vp + ".predictor", v.getPredictor(), problems);
       checkSameTypes(vp + ".predictor", v.getPredictor(), t, endpointType, typeSource, problems);
-      rate(vp + ".sampling-rate", v.getSamplingRate(), problems);
-      timeout(vp + ".timeout", v.getTimeout(), problems);
-      range(vp + ".max-concurrency", v.getMaxConcurrency(), 1, Variant.MAX_CONCURRENCY_LIMIT,
-          problems);
       comparator(beans, vp + ".comparator", v.getComparator(), problems);
     }
     comparator(beans, p + ".comparator", endpoint.getComparator(), problems);
-    if (endpoint.getWorkerThreads() != null) {
-      range(p + ".worker-threads", endpoint.getWorkerThreads(), 1,
-          EndpointConfig.MAX_WORKER_THREADS, problems);
-    }
-    range(p + ".queue-capacity", endpoint.getQueueCapacity(), 1,
-        EndpointConfig.MAX_QUEUE_CAPACITY, problems);
-    range(p + ".sink-buffer-capacity", endpoint.getSinkBufferCapacity(), 1,
-        EndpointConfig.MAX_QUEUE_CAPACITY, problems);
-    Duration close = endpoint.getCloseTimeout();
-    if (close == null || close.isNegative() || close.compareTo(EndpointConfig.MAX_CLOSE_TIMEOUT) > 0) {
-      problems.add(new Problem(p + ".close-timeout", close, "must be in [0s, 1d]"));
-    }
+    problems.addAll(CoreProblems.check(() -> RouterFactory.endpoint(name, endpoint,
+        bean -> STAND_IN, bean -> OutputComparator.equality()).build(), CoreProblems.endpoint(p)));
     Test test = endpoint.getTest();
     if (test != null) {
       String tp = p + ".test";
-      if (test.getCandidate() == null || test.getCandidate().isBlank()) {
-        problems.add(new Problem(tp + ".candidate", test.getCandidate(),
-            "a shadow test needs a candidate: the name of a new shadow variant"));
-      } else if (endpoint.getProduction().containsKey(test.getCandidate())) {
-        problems.add(new Problem(tp + ".candidate", test.getCandidate(), "is a production"
-            + " variant of endpoint '" + name + "': a test's candidate becomes a new shadow"
-            + " variant, so it needs a name the endpoint does not use (it uses "
-            + variantNames(endpoint) + ")"));
-      } else if (endpoint.getShadows().containsKey(test.getCandidate())) {
-        problems.add(new Problem(tp + ".candidate", test.getCandidate(), "is already a shadow"
-            + " variant of endpoint '" + name + "': a test adds its candidate as a new shadow"
-            + " variant; give it a new name, or remove it from " + p + ".shadows (the endpoint"
-            + " uses " + variantNames(endpoint) + ")"));
-      } else if (test.getCandidate().length() > 200) {
-        problems.add(new Problem(tp + ".candidate", test.getCandidate(),
-            "must be at most 200 characters"));
-      }
+      candidate(name, endpoint, tp + ".candidate", test.getCandidate(), problems);
       ResolvableType t = predictorType(beans, tp + ".predictor", test.getPredictor(), problems);
       checkSameTypes(tp + ".predictor", test.getPredictor(), t, endpointType, typeSource, problems);
-      rate(tp + ".sampling-rate", test.getSamplingRate(), problems);
-      Duration d = test.getDuration();
-      if (d == null || d.compareTo(ShadowTestSpec.MIN_DURATION) < 0
-          || d.compareTo(ShadowTestSpec.MAX_DURATION) > 0) {
-        problems.add(new Problem(tp + ".duration", d, "must be in [1s, 30d]"));
-      }
-      if (test.getMaxRequests() < 0) {
-        problems.add(new Problem(tp + ".max-requests", test.getMaxRequests(),
-            "must be >= 0 (0: no budget)"));
-      }
-      range(tp + ".max-latency-increase", test.getMaxLatencyIncrease(), 0,
-          ShadowTestSpec.MAX_LATENCY_INCREASE, problems);
-      rate(tp + ".max-error-rate-increase", test.getMaxErrorRateIncrease(), problems);
-      rate(tp + ".min-agreement", test.getMinAgreement(), problems);
-      range(tp + ".min-samples", test.getMinSamples(), 1, ShadowTestSpec.MAX_MIN_SAMPLES,
-          problems);
-      if (!(test.getAlpha() > 0 && test.getAlpha() <= ShadowTestSpec.MAX_ALPHA)) {
-        problems.add(new Problem(tp + ".alpha", test.getAlpha(),
-            "must be in (0, " + ShadowTestSpec.MAX_ALPHA + "]"));
-      }
-      rate(tp + ".stop-if-error-rate-above", test.getStopIfErrorRateAbove(), problems);
-      rate(tp + ".stop-if-timeout-rate-above", test.getStopIfTimeoutRateAbove(), problems);
-      timeout(tp + ".timeout", test.getTimeout(), problems);
-      range(tp + ".max-concurrency", test.getMaxConcurrency(), 1, Variant.MAX_CONCURRENCY_LIMIT,
-          problems);
+      problems.addAll(CoreProblems.check(() -> RouterFactory.spec(test, STAND_IN),
+          CoreProblems.test(tp)));
     }
     return endpointType != null ? endpointType
         : ResolvableType.forClassWithGenerics(Predictor.class, Object.class, Object.class);
+  }
+
+  /**
+   * A test's candidate becomes a new shadow variant when the router starts it, so it must not be
+   * named like one of the endpoint's variants: said here, with the names in use, because the core
+   * could only refuse it once the application runs.
+   */
+  private static void candidate(String endpointName, Endpoint endpoint, String property,
+      String candidate, List<Problem> problems) {
+    if (endpoint.getProduction().containsKey(candidate)) {
+      problems.add(new Problem(property, candidate, "is a production variant of endpoint '"
+          + endpointName + "': a test's candidate becomes a new shadow variant, so it needs a"
+          + " name the endpoint does not use (it uses " + variantNames(endpoint) + ")"));
+    } else if (endpoint.getShadows().containsKey(candidate)) {
+      problems.add(new Problem(property, candidate, "is already a shadow variant of endpoint '"
+          + endpointName + "': a test adds its candidate as a new shadow variant; give it a new"
+          + " name, or remove it from " + RouterFactory.path(endpointName) + ".shadows (the"
+          + " endpoint uses " + variantNames(endpoint) + ")"));
+    }
   }
 
   private static List<String> variantNames(Endpoint endpoint) {
     List<String> names = new ArrayList<>(endpoint.getProduction().keySet());
     names.addAll(endpoint.getShadows().keySet());
     return names;
-  }
-
-  private static void variantName(String property, String name, Set<String> seen,
-      List<Problem> problems) {
-    if (name.isBlank() || name.length() > 200) {
-      problems.add(new Problem(property, name,
-          "a variant name must be non-blank and at most 200 characters"));
-    }
-    if (!seen.add(name)) {
-      problems.add(new Problem(property, name, "variant names must be unique in an endpoint:"
-          + " '" + name + "' is both a production and a shadow variant"));
-    }
   }
 
   /**
@@ -321,30 +260,5 @@ final class ShadowRouterRegistrar implements BeanDefinitionRegistryPostProcessor
     String[] names = beans.getBeanNamesForType(type, true, false);
     Arrays.sort(names);
     return names.length == 0 ? "none (declare one as a @Bean)" : Arrays.toString(names);
-  }
-
-  private static void rate(String property, double value, List<Problem> problems) {
-    range(property, value, 0.0, 1.0, problems);
-  }
-
-  private static void range(String property, double value, double min, double max,
-      List<Problem> problems) {
-    if (!(value >= min && value <= max)) {
-      problems.add(new Problem(property, value, "must be in [" + min + ", " + max + "]"));
-    }
-  }
-
-  private static void range(String property, long value, long min, long max,
-      List<Problem> problems) {
-    if (value < min || value > max) {
-      problems.add(new Problem(property, value, "must be in [" + min + ", " + max + "]"));
-    }
-  }
-
-  private static void timeout(String property, Duration value, List<Problem> problems) {
-    if (value == null || value.isZero() || value.isNegative()
-        || value.compareTo(Variant.MAX_TIMEOUT) > 0) {
-      problems.add(new Problem(property, value, "must be in (0s, 1d]"));
-    }
   }
 }

@@ -75,19 +75,14 @@ public class ShadowRoutingAutoConfiguration {
     @ConditionalOnMissingBean
     JsonLinesSink shadowRoutingJsonLinesSink(ShadowRoutingProperties properties) {
       ShadowRoutingProperties.Jsonl jsonl = properties.getJsonl();
-      try {
-        return JsonLinesSink.builder(jsonl.getDirectory())
-            .prefix(jsonl.getPrefix())
-            .maxFileBytes(jsonl.getMaxFileBytes())
-            .maxFiles(jsonl.getMaxFiles())
-            .rotationInterval(jsonl.getRotationInterval())
-            .flushPolicy(FlushPolicy.every(jsonl.getFlushInterval()))
-            .build();
-      } catch (IllegalArgumentException e) {
-        throw new ShadowRoutingConfigurationException(java.util.List.of(
-            new ShadowRoutingConfigurationException.Problem("shadow-routing.jsonl",
-                jsonl.getDirectory(), e.getMessage())), e);
-      }
+      return CoreProblems.build(() -> JsonLinesSink.builder(jsonl.getDirectory())
+              .prefix(jsonl.getPrefix())
+              .maxFileBytes(jsonl.getMaxFileBytes())
+              .maxFiles(jsonl.getMaxFiles())
+              .rotationInterval(jsonl.getRotationInterval())
+              .flushPolicy(FlushPolicy.every(jsonl.getFlushInterval()))
+              .build(),
+          CoreProblems.jsonl(ShadowRoutingProperties.PREFIX + ".jsonl"));
     }
   }
 }

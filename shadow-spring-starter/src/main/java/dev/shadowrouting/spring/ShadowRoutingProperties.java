@@ -1,5 +1,9 @@
 package dev.shadowrouting.spring;
 
+import dev.shadowrouting.EndpointConfig;
+import dev.shadowrouting.ShadowTestSpec;
+import dev.shadowrouting.Variant;
+import dev.shadowrouting.sinks.jsonl.JsonLinesSink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -21,8 +25,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *         v2: { predictor: fraudModelV2, sampling-rate: 0.25, timeout: 50ms, max-concurrency: 4 }
  * </pre>
  *
- * <p>Unset values take shadow-core's defaults (see its configuration reference). Invalid values
- * fail start-up with a message naming the property, its value and what is allowed.
+ * <p>Unset values take shadow-core's defaults (see its configuration reference): each is
+ * initialised from the core builder's constant, never a copy. Shadow-core validates every value;
+ * an invalid one fails start-up with a message naming the property, its value and what is allowed.
  *
  * <p>A mutable JavaBean for Spring's binder; not thread-safe.
  */
@@ -81,19 +86,19 @@ public class ShadowRoutingProperties {
     /**
      * Shadow pool threads, in [1, 1024]. Default: half the cores, between 1 and 4.
      */
-    private Integer workerThreads;
+    private int workerThreads = EndpointConfig.DEFAULT_WORKER_THREADS;
 
     /** Shadow copies waiting for a pool thread, in [1, 16777216]. */
-    private int queueCapacity = 1024;
+    private int queueCapacity = EndpointConfig.DEFAULT_QUEUE_CAPACITY;
 
     /** Records waiting per sink before new ones are dropped, in [1, 16777216]. */
-    private int sinkBufferCapacity = 8192;
+    private int sinkBufferCapacity = EndpointConfig.DEFAULT_SINK_BUFFER_CAPACITY;
 
     /**
      * How long closing the router at shutdown waits for queued and running shadow copies and for
      * the sinks to flush, in [0, 1d].
      */
-    private Duration closeTimeout = Duration.ofSeconds(5);
+    private Duration closeTimeout = EndpointConfig.DEFAULT_CLOSE_TIMEOUT;
 
     /** A shadow test started with the application (optional). */
     private Test test;
@@ -122,11 +127,11 @@ public class ShadowRoutingProperties {
       this.comparator = comparator;
     }
 
-    public Integer getWorkerThreads() {
+    public int getWorkerThreads() {
       return workerThreads;
     }
 
-    public void setWorkerThreads(Integer workerThreads) {
+    public void setWorkerThreads(int workerThreads) {
       this.workerThreads = workerThreads;
     }
 
@@ -170,7 +175,7 @@ public class ShadowRoutingProperties {
     private String predictor;
 
     /** Share of live traffic relative to the other production variants, finite and >= 0. */
-    private double weight = 1.0;
+    private double weight = Variant.DEFAULT_WEIGHT;
 
     /** Put inputs and outputs into this variant's records (payloads are off by default). */
     private boolean capturePayloads;
@@ -207,13 +212,13 @@ public class ShadowRoutingProperties {
     private String predictor;
 
     /** Share of requests copied to this shadow, in [0, 1]. */
-    private double samplingRate = 1.0;
+    private double samplingRate = Variant.DEFAULT_SAMPLING_RATE;
 
     /** A shadow call that takes longer ends as TIMEOUT, in (0, 1d]. */
-    private Duration timeout = Duration.ofSeconds(1);
+    private Duration timeout = Variant.DEFAULT_TIMEOUT;
 
     /** Copies of this shadow queued or running at once, in [1, 4096]; beyond it they are rejected. */
-    private int maxConcurrency = 64;
+    private int maxConcurrency = Variant.DEFAULT_MAX_CONCURRENCY;
 
     /** Bean name of the OutputComparator for this shadow. Default: the endpoint's. */
     private String comparator;
@@ -280,43 +285,43 @@ public class ShadowRoutingProperties {
     private String predictor;
 
     /** Share of requests copied to the candidate, in [0, 1]; changeable while the test runs. */
-    private double samplingRate = 1.0;
+    private double samplingRate = Variant.DEFAULT_SAMPLING_RATE;
 
     /** The time box, in [1s, 30d]. */
-    private Duration duration = Duration.ofDays(7);
+    private Duration duration = ShadowTestSpec.DEFAULT_DURATION;
 
     /** Candidate calls after which the test completes, >= 0 (0: no budget). */
-    private long maxRequests;
+    private long maxRequests = ShadowTestSpec.DEFAULT_MAX_REQUESTS;
 
     /** The candidate may be at most this much slower per request (ratio - 1), in [0, 100]. */
-    private double maxLatencyIncrease = 0.10;
+    private double maxLatencyIncrease = ShadowTestSpec.DEFAULT_MAX_LATENCY_INCREASE;
 
     /** At most this many more failed requests per request, in [0, 1]. */
-    private double maxErrorRateIncrease = 0.001;
+    private double maxErrorRateIncrease = ShadowTestSpec.DEFAULT_MAX_ERROR_RATE_INCREASE;
 
     /** Share of compared outputs that must agree, in [0, 1]. */
-    private double minAgreement = 0.99;
+    private double minAgreement = ShadowTestSpec.DEFAULT_MIN_AGREEMENT;
 
     /** No PASS or FAIL before this many pairs, in [1, 1000000000]. */
-    private long minSamples = 1000;
+    private long minSamples = ShadowTestSpec.DEFAULT_MIN_SAMPLES;
 
     /** Overall error probability of the verdict, in (0, 0.5]. */
-    private double alpha = 0.05;
+    private double alpha = ShadowTestSpec.DEFAULT_ALPHA;
 
     /** Guard: the test fails at once when the candidate's error rate is above this, in [0, 1]. */
-    private double stopIfErrorRateAbove = 0.5;
+    private double stopIfErrorRateAbove = ShadowTestSpec.DEFAULT_STOP_IF_ERROR_RATE_ABOVE;
 
     /** Guard: the test fails at once when the candidate's timeout rate is above this, in [0, 1]. */
-    private double stopIfTimeoutRateAbove = 0.5;
+    private double stopIfTimeoutRateAbove = ShadowTestSpec.DEFAULT_STOP_IF_TIMEOUT_RATE_ABOVE;
 
     /** Run production as an A/A shadow too, to separate the candidate from noise. */
     private boolean noiseBaseline;
 
     /** A shadow call of the candidate that takes longer ends as TIMEOUT, in (0, 1d]. */
-    private Duration timeout = Duration.ofSeconds(1);
+    private Duration timeout = Variant.DEFAULT_TIMEOUT;
 
     /** Copies of the candidate queued or running at once, in [1, 4096]. */
-    private int maxConcurrency = 64;
+    private int maxConcurrency = Variant.DEFAULT_MAX_CONCURRENCY;
 
     public String getCandidate() {
       return candidate;
@@ -449,19 +454,19 @@ public class ShadowRoutingProperties {
     private Path directory;
 
     /** File name prefix: <prefix>-<timestamp>-<n>.jsonl. */
-    private String prefix = "shadow-records";
+    private String prefix = JsonLinesSink.DEFAULT_PREFIX;
 
     /** Rotate when a file reaches this size in bytes (default 64 MiB), >= 1024. */
-    private long maxFileBytes = 67108864;
+    private long maxFileBytes = JsonLinesSink.DEFAULT_MAX_FILE_BYTES;
 
     /** Keep the newest this many files, in [1, 1000000]. */
-    private int maxFiles = 20;
+    private int maxFiles = JsonLinesSink.DEFAULT_MAX_FILES;
 
     /** Rotate files older than this (0: never). */
-    private Duration rotationInterval = Duration.ofHours(1);
+    private Duration rotationInterval = JsonLinesSink.DEFAULT_ROTATION_INTERVAL;
 
     /** Hand buffered lines to the OS at least this often (a crash loses at most this much). */
-    private Duration flushInterval = Duration.ofSeconds(1);
+    private Duration flushInterval = JsonLinesSink.DEFAULT_FLUSH_INTERVAL;
 
     public Path getDirectory() {
       return directory;

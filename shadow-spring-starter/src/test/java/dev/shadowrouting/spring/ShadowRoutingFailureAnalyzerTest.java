@@ -10,6 +10,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -80,7 +81,7 @@ class ShadowRoutingFailureAnalyzerTest {
   void everyProblemAtOnce() {
     fails(d -> assertThat(d)
             .contains("shadow-routing.endpoints.fraud.shadows.v2.timeout")
-            .contains("must be in (0s, 1d]")
+            .contains("must be a duration in (0, PT24H]")
             .contains("shadow-routing.endpoints.fraud.shadows.v2.max-concurrency")
             .contains("must be in [1, 4096]")
             .contains("shadow-routing.endpoints.fraud.worker-threads")
@@ -118,7 +119,8 @@ class ShadowRoutingFailureAnalyzerTest {
   @Test
   void testValuesOutOfRange() {
     fails(d -> assertThat(d)
-            .contains("shadow-routing.endpoints.fraud.test.duration").contains("must be in [1s, 30d]")
+            .contains("shadow-routing.endpoints.fraud.test.duration")
+            .contains("must be a duration in [PT1S, PT720H]")
             .contains("shadow-routing.endpoints.fraud.test.min-agreement")
             .contains("Property: shadow-routing.endpoints.fraud.test.predictor\n    Value:    (not set)"),
         "shadow-routing.endpoints.fraud.test.candidate=v3",
@@ -131,9 +133,25 @@ class ShadowRoutingFailureAnalyzerTest {
     runner.withPropertyValues("shadow-routing.endpoints.empty.shadows.v2.predictor=fraudModelV2")
         .run(context -> {
           FailureAnalysis a = new ShadowRoutingFailureAnalyzer().analyze(context.getStartupFailure());
-          assertThat(a.getDescription()).contains("shadow-routing.endpoints.empty.production")
-              .contains("an endpoint needs at least one production variant");
+          assertThat(a.getDescription())
+              .contains("Property: shadow-routing.endpoints.empty.production\n")
+              .contains("must be at least 1 variant");
         });
+  }
+
+  @Test
+  void aMisspelledKeyFailsStartUpNamingIt() {
+    for (String misspelled : new String[] {
+        "shadow-routing.endpoints.fraud.shadows.v2.samplng-rate=0.5",
+        "shadow-routing.jsonl.max-filez=3"}) {
+      runner.withPropertyValues("shadow-routing.endpoints.fraud.shadows.v2.predictor=fraudModelV2",
+          misspelled).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                .isInstanceOf(UnboundConfigurationPropertiesException.class)
+                .hasMessageContaining(misspelled.substring(0, misspelled.indexOf('=')));
+          });
+    }
   }
 
   @Configuration(proxyBeanMethods = false)
