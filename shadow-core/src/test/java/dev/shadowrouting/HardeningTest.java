@@ -250,6 +250,37 @@ class HardeningTest {
     FaultSupport.awaitNoRouterThreads("close-from-sink");
   }
 
+  /**
+   * Close from inside a shadow call does not wait for its own copy (which ends after close
+   * returns): before the fix it waited the 200 ms the close sequence gives workers to finish
+   * counting. Timed, hence perf.
+   */
+  @Test
+  @org.junit.jupiter.api.Tag("perf")
+  void closeFromInsideAShadowCallReturnsWithoutWaitingForItsOwnCopy() throws Exception {
+    AtomicReference<ShadowRouter<Integer, Integer>> self = new AtomicReference<>();
+    AtomicReference<Duration> took = new AtomicReference<>();
+    CountDownLatch closed = new CountDownLatch(1);
+    ShadowRouter<Integer, Integer> router = ShadowRouter.create(
+        EndpointConfig.<Integer, Integer>builder("close-from-shadow-fast")
+            .production("v1", in -> in)
+            .shadow("v2", in -> {
+              long start = System.nanoTime();
+              self.get().close();
+              took.set(Duration.ofNanos(System.nanoTime() - start));
+              closed.countDown();
+              return in;
+            })
+            .closeTimeout(Duration.ofSeconds(30))
+            .build());
+    self.set(router);
+    router.predict(1);
+    assertThat(closed.await(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(took.get()).isLessThan(Duration.ofMillis(100));
+    FaultSupport.awaitNoRouterThreads("close-from-shadow-fast");
+    Fixtures.assertAccounting(router.snapshot());
+  }
+
   @Test
   void closeDuringTrafficAlwaysClosesTheAccounting() throws Exception {
     for (int round = 0; round < 30; round++) {

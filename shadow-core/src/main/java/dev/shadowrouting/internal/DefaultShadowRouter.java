@@ -176,8 +176,17 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O> {
   }
 
   private boolean copiesEnded() {
+    return copiesEnded(null);
+  }
+
+  /**
+   * True if no copy is queued or running, but the one the calling thread runs if it is a shadow
+   * call of variant {@code own} (close from inside a shadow call: that copy ends after close
+   * returns, so waiting for it would wait for itself).
+   */
+  private boolean copiesEnded(String own) {
     for (VariantLedger c : lanes.ledgers()) {
-      if (!c.idle()) {
+      if (c.inFlight() > (c.name.equals(own) ? 1 : 0)) {
         return false;
       }
     }
@@ -220,7 +229,8 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O> {
     // Every copy is claimed now; a worker that claimed one just before the shutdown may still be
     // counting it (no user code runs there): wait for that, briefly, so the counts are final.
     long countedBy = System.nanoTime() + COUNTING_GRACE_NANOS;
-    while (!copiesEnded() && System.nanoTime() - countedBy < 0) {
+    String own = dev.shadowrouting.ShadowContext.currentVariant();
+    while (!copiesEnded(own) && System.nanoTime() - countedBy < 0) {
       LockSupport.parkNanos(IDLE_BACKOFF_NANOS);
     }
     interrupted |= Thread.interrupted();

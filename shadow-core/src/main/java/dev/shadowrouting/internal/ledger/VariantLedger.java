@@ -186,6 +186,11 @@ public final class VariantLedger {
     return quarantined;
   }
 
+  /** Admitted copies of this variant queued or running now. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
   /** True if no admitted copy of this variant is queued or running. */
   public boolean idle() {
     return inFlight.get() == 0;
