@@ -223,4 +223,36 @@ class SinkDeliveryTest {
         .sink(sink)
         .build());
   }
+
+  /**
+   * A record stuck in a sink's accept when close gives up is claimed as dropped; if the accept
+   * then fails (here: it honours the interrupt by throwing), that is a sink failure too.
+   */
+  @Test
+  void anAcceptThatFailsAfterCloseClaimedItsRecordCountsAsFailed() throws Exception {
+    CountDownLatch inAccept = new CountDownLatch(1);
+    ShadowRouter<Integer, Integer> router = ShadowRouter.create(
+        EndpointConfig.<Integer, Integer>builder("claimed")
+            .production("v1", in -> in)
+            .shadow("v2", in -> in)
+            .sink(record -> {
+              inAccept.countDown();
+              try {
+                new CountDownLatch(1).await(); // stuck until close interrupts it
+              } catch (InterruptedException e) {
+                throw new IllegalStateException("interrupted while writing");
+              }
+            })
+            .closeTimeout(java.time.Duration.ofMillis(200))
+            .build());
+    router.predict(1);
+    assertThat(inAccept.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    router.close();
+    org.awaitility.Awaitility.await().atMost(Fixtures.WAIT)
+        .until(() -> router.snapshot().sinks().get(0).failed() == 1);
+    RouterSnapshot.SinkStats stats = router.snapshot().sinks().get(0);
+    assertThat(stats.delivered()).isZero();
+    assertThat(stats.dropped()).isEqualTo(stats.emitted()); // claimed once, not twice
+    assertThat(stats.failed()).isEqualTo(1);
+  }
 }

@@ -136,15 +136,17 @@ public final class SinkChannel implements Runnable {
     } catch (Throwable t) {
       failure = t;
     }
-    if (!accepting.compareAndSet(IN_ACCEPT, IDLE)) {
+    boolean claimedByStop = !accepting.compareAndSet(IN_ACCEPT, IDLE);
+    if (claimedByStop) {
       Thread.interrupted(); // stop() counted it as dropped and interrupted us: it is over
-      return;
-    }
-    if (failure == null) {
+    } else if (failure == null) {
       delivered.increment();
+      return;
     } else {
-      failed.increment();
       dropped.increment();
+    }
+    if (failure != null) { // a failed accept is a failure whoever counted the record as dropped
+      failed.increment();
       failures.log(failure);
     }
   }
