@@ -1,6 +1,7 @@
 package dev.shadowrouting;
 
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A predictor that answers later: a call to a model server, another region or a managed endpoint
@@ -18,7 +19,7 @@ import java.util.concurrent.CompletionStage;
  * @param <O> output type
  */
 @FunctionalInterface
-public interface AsyncPredictor<I, O> {
+public interface AsyncPredictor<I extends @Nullable Object, O extends @Nullable Object> {
 
   /**
    * Starts computing the output for {@code input}.
@@ -34,7 +35,8 @@ public interface AsyncPredictor<I, O> {
    * {@link java.util.concurrent.ExecutionException}). What a production variant does with an
    * async predictor. The view is thread-safe if {@code async} is.
    */
-  static <I, O> Predictor<I, O> blocking(AsyncPredictor<I, O> async) {
+  static <I extends @Nullable Object, O extends @Nullable Object>
+      Predictor<I, O> blocking(AsyncPredictor<I, O> async) {
     java.util.Objects.requireNonNull(async, "async");
     return new Predictor<>() {
       @Override

@@ -17,19 +17,19 @@ import java.util.Objects;
  *
  * @param <C> the captured context
  */
-public interface ContextPropagator<C> {
+public interface ContextPropagator<C extends @Nullable Object> {
 
   /** Captures the current thread's context (on the caller's thread); {@code null} for none. */
   @Nullable C capture();
 
   /** Installs a captured context on the current (shadow worker) thread. */
-  void restore(C captured);
+  void restore(@Nullable C captured);
 
   /** Removes the context from the current (shadow worker) thread. */
   void clear();
 
   /** Propagates the value of a {@link ThreadLocal}. */
-  static <T> ContextPropagator<T> threadLocal(ThreadLocal<T> threadLocal) {
+  static <T extends @Nullable Object> ContextPropagator<T> threadLocal(ThreadLocal<T> threadLocal) {
     Objects.requireNonNull(threadLocal, "threadLocal");
     return new ContextPropagator<>() {
       @Override
@@ -38,7 +38,7 @@ public interface ContextPropagator<C> {
       }
 
       @Override
-      public void restore(T captured) {
+      public void restore(@Nullable T captured) {
         threadLocal.set(captured);
       }
 

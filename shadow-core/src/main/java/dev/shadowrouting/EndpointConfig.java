@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The configuration of one endpoint: its production variants (at least one, weighted), its shadow
@@ -26,7 +27,7 @@ import java.util.function.UnaryOperator;
  * @param <I> input type
  * @param <O> output type
  */
-public final class EndpointConfig<I, O> {
+public final class EndpointConfig<I extends @Nullable Object, O extends @Nullable Object> {
 
   /** Upper bound of the number of shadow variants. */
   public static final int MAX_SHADOW_VARIANTS = 64;
@@ -78,7 +79,8 @@ public final class EndpointConfig<I, O> {
     this.testMode = b.testMode;
   }
 
-  public static <I, O> Builder<I, O> builder(String endpointName) {
+  public static <I extends @Nullable Object, O extends @Nullable Object>
+      Builder<I, O> builder(String endpointName) {
     return new Builder<>(endpointName);
   }
 
@@ -161,7 +163,7 @@ public final class EndpointConfig<I, O> {
    * variants added as builders included, and reports all errors in one
    * {@link InvalidConfigurationException}.
    */
-  public static final class Builder<I, O> {
+  public static final class Builder<I extends @Nullable Object, O extends @Nullable Object> {
     private final String name;
     private final List<Slot<I, O>> production = new ArrayList<>();
     private final List<Slot<I, O>> shadows = new ArrayList<>();
@@ -395,7 +397,8 @@ public final class EndpointConfig<I, O> {
      * The list's variants: those given built (null included), and those given as builders that
      * are valid; an invalid one adds its problems under {@code list[<name>]} and is left out.
      */
-    private static <I, O> List<Variant<I, O>> resolve(String list, List<Slot<I, O>> slots,
+    private static <I extends @Nullable Object, O extends @Nullable Object>
+        List<Variant<I, O>> resolve(String list, List<Slot<I, O>> slots,
         ConfigErrors errors) {
       List<Variant<I, O>> variants = new ArrayList<>();
       for (Slot<I, O> slot : slots) {
@@ -408,7 +411,8 @@ public final class EndpointConfig<I, O> {
       return variants;
     }
 
-    private static <I, O> void requireUniqueNames(String list, List<Slot<I, O>> slots,
+    private static <I extends @Nullable Object, O extends @Nullable Object>
+        void requireUniqueNames(String list, List<Slot<I, O>> slots,
         Set<String> names, ConfigErrors errors) {
       for (Slot<I, O> slot : slots) {
         String name = slot.name();
@@ -430,7 +434,8 @@ public final class EndpointConfig<I, O> {
   }
 
   /** A variant given built, or as a builder that {@link Builder#build()} validates and builds. */
-  private record Slot<I, O>(Variant<I, O> variant, Variant.Builder<I, O> builder) {
+  private record Slot<I extends @Nullable Object, O extends @Nullable Object>
+      (Variant<I, O> variant, Variant.Builder<I, O> builder) {
     /** The variant's name, or null for a null variant. */
     String name() {
       return builder != null ? builder.name() : variant != null ? variant.name() : null;

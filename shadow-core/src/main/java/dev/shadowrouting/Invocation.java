@@ -1,5 +1,7 @@
 package dev.shadowrouting;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The result of {@link ShadowRouter#invoke}: the production output, the production variant that
  * produced it, and the request id under which its records (and late ground truth) are filed.
@@ -7,7 +9,7 @@ package dev.shadowrouting;
  *
  * @param <O> output type
  */
-public final class Invocation<O> {
+public final class Invocation<O extends @Nullable Object> {
   private final O output;
   private final String variant;
   private final String requestId;
@@ -19,7 +21,8 @@ public final class Invocation<O> {
   }
 
   /** An invocation result (the router builds them; public for tests of code that consumes them). */
-  public static <O> Invocation<O> of(O output, String variant, String requestId) {
+  public static <O extends @Nullable Object>
+      Invocation<O> of(O output, String variant, String requestId) {
     return new Invocation<>(output, variant, requestId);
   }
 

@@ -3,6 +3,7 @@ package dev.shadowrouting;
 import dev.shadowrouting.internal.Comparators;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Compares the production output with a shadow output for the same request.
@@ -15,7 +16,7 @@ import java.util.function.Function;
  * @param <O> output type
  */
 @FunctionalInterface
-public interface OutputComparator<O> {
+public interface OutputComparator<O extends @Nullable Object> {
 
   Comparison compare(O production, O shadow);
 
@@ -24,7 +25,7 @@ public interface OutputComparator<O> {
    * The default comparator of an endpoint.
    */
   @SuppressWarnings("unchecked")
-  static <O> OutputComparator<O> equality() {
+  static <O extends @Nullable Object> OutputComparator<O> equality() {
     return (OutputComparator<O>) Comparators.EQUALITY;
   }
 
@@ -40,7 +41,8 @@ public interface OutputComparator<O> {
    * @param relative relative tolerance, {@code >= 0}
    * @throws IllegalArgumentException if a tolerance is negative or not finite
    */
-  static <O> OutputComparator<O> numericTolerance(double absolute, double relative) {
+  static <O extends @Nullable Object>
+      OutputComparator<O> numericTolerance(double absolute, double relative) {
     return new Comparators.NumericTolerance<>(absolute, relative);
   }
 
@@ -48,12 +50,13 @@ public interface OutputComparator<O> {
    * Compares one aspect of the outputs (e.g. the decision, not the score) with {@link #equality()}:
    * {@code OutputComparator.comparing(Score::block)}.
    */
-  static <O, T> OutputComparator<O> comparing(Function<? super O, ? extends T> extractor) {
+  static <O extends @Nullable Object, T extends @Nullable Object>
+      OutputComparator<O> comparing(Function<? super O, ? extends T> extractor) {
     return comparing(extractor, equality());
   }
 
   /** Compares what {@code extractor} takes from each output with {@code comparator}. */
-  static <O, T> OutputComparator<O> comparing(
+  static <O extends @Nullable Object, T extends @Nullable Object> OutputComparator<O> comparing(
       Function<? super O, ? extends T> extractor, OutputComparator<T> comparator) {
     Objects.requireNonNull(extractor, "extractor");
     Objects.requireNonNull(comparator, "comparator");

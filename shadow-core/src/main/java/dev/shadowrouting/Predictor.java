@@ -2,6 +2,7 @@ package dev.shadowrouting;
 
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A model, a remote client, a rules engine or a plain function that turns an input into an output.
@@ -15,7 +16,7 @@ import java.util.function.Function;
  * @param <O> output type
  */
 @FunctionalInterface
-public interface Predictor<I, O> {
+public interface Predictor<I extends @Nullable Object, O extends @Nullable Object> {
 
   /**
    * Computes the output for {@code input}.
@@ -25,7 +26,8 @@ public interface Predictor<I, O> {
   O predict(I input) throws Exception;
 
   /** Adapts a plain {@link Function} (which throws no checked exception) to a predictor. */
-  static <I, O> Predictor<I, O> of(Function<? super I, ? extends O> function) {
+  static <I extends @Nullable Object, O extends @Nullable Object>
+      Predictor<I, O> of(Function<? super I, ? extends O> function) {
     Objects.requireNonNull(function, "function");
     return function::apply;
   }

@@ -3,6 +3,7 @@ package dev.shadowrouting;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A model-quality measure computed from ground truth that arrives after the prediction
@@ -17,7 +18,7 @@ import java.util.function.ToDoubleFunction;
  *
  * @param <O> the variant's output type
  */
-public interface QualityMetric<O> {
+public interface QualityMetric<O extends @Nullable Object> {
 
   /** A short name for reports, e.g. {@code "accuracy"}. */
   String name();
@@ -35,18 +36,19 @@ public interface QualityMetric<O> {
   double score(O predicted, Object actual) throws Exception;
 
   /** Fraction of predictions equal ({@link Object#equals}) to the label. */
-  static <O> QualityMetric<O> accuracy() {
+  static <O extends @Nullable Object> QualityMetric<O> accuracy() {
     return accuracy(o -> o);
   }
 
   /** Fraction of predictions whose {@code label} (e.g. {@code Score::block}) equals the actual label. */
-  static <O> QualityMetric<O> accuracy(Function<? super O, ?> label) {
+  static <O extends @Nullable Object> QualityMetric<O> accuracy(Function<? super O, ?> label) {
     Objects.requireNonNull(label, "label");
     return of("accuracy", true, (o, actual) -> Objects.equals(label.apply(o), actual) ? 1.0 : 0.0);
   }
 
   /** Mean of {@code |value(predicted) - actual|}; the label must be a {@link Number}. */
-  static <O> QualityMetric<O> meanAbsoluteError(ToDoubleFunction<? super O> value) {
+  static <O extends @Nullable Object>
+      QualityMetric<O> meanAbsoluteError(ToDoubleFunction<? super O> value) {
     Objects.requireNonNull(value, "value");
     return of("mean absolute error", false,
         (o, actual) -> Math.abs(value.applyAsDouble(o) - number(actual)));
@@ -57,7 +59,8 @@ public interface QualityMetric<O> {
    * {@code p = probability(predicted)} clipped to [1e-15, 1 - 1e-15] (as scikit-learn does) and
    * {@code y} the label: a {@link Boolean} or a {@link Number} 0 or 1.
    */
-  static <O> QualityMetric<O> logLoss(ToDoubleFunction<? super O> probability) {
+  static <O extends @Nullable Object>
+      QualityMetric<O> logLoss(ToDoubleFunction<? super O> probability) {
     Objects.requireNonNull(probability, "probability");
     return of("log loss", false, (o, actual) -> {
       double y = actual instanceof Boolean b ? (b ? 1 : 0) : number(actual);
@@ -70,7 +73,8 @@ public interface QualityMetric<O> {
   }
 
   /** A metric from a per-request score function, averaged over the labelled requests. */
-  static <O> QualityMetric<O> of(String name, boolean higherIsBetter, Score<? super O> score) {
+  static <O extends @Nullable Object>
+      QualityMetric<O> of(String name, boolean higherIsBetter, Score<? super O> score) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(score, "score");
     return new QualityMetric<>() {
@@ -98,7 +102,7 @@ public interface QualityMetric<O> {
 
   /** A per-request score, for {@link #of}. */
   @FunctionalInterface
-  interface Score<O> {
+  interface Score<O extends @Nullable Object> {
     double score(O predicted, Object actual) throws Exception;
   }
 

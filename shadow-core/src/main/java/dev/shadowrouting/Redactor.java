@@ -1,5 +1,7 @@
 package dev.shadowrouting;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Transforms a payload (an input or an output) before it is put into a {@link ShadowRecord}.
  *
@@ -18,7 +20,7 @@ public interface Redactor {
     OUTPUT
   }
 
-  Object redact(Field field, Object payload);
+  @Nullable Object redact(Field field, Object payload);
 
   /** Keeps payloads as they are (the default once a variant has opted in). */
   static Redactor identity() {

@@ -67,17 +67,17 @@ public final class Request {
 
     private Builder() {}
 
-    public Builder requestId(String requestId) {
+    public Builder requestId(@Nullable String requestId) {
       this.requestId = requestId;
       return this;
     }
 
-    public Builder samplingKey(String samplingKey) {
+    public Builder samplingKey(@Nullable String samplingKey) {
       this.samplingKey = samplingKey;
       return this;
     }
 
-    public Builder targetVariant(String targetVariant) {
+    public Builder targetVariant(@Nullable String targetVariant) {
       this.targetVariant = targetVariant;
       return this;
     }

@@ -1,6 +1,7 @@
 package dev.shadowrouting;
 
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tells code whether it is running as a shadow call, so a predictor that has side effects (writes,
@@ -25,7 +26,7 @@ public final class ShadowContext {
   }
 
   /** The name of the shadow variant being called on this thread, or {@code null}. */
-  public static String currentVariant() {
+  public static @Nullable String currentVariant() {
     return CURRENT.get();
   }
 
@@ -33,7 +34,8 @@ public final class ShadowContext {
    * Runs {@code body} marked as a shadow call of {@code variant}. Used by the router; public so
    * tests and custom executors can mark their own shadow work.
    */
-  public static <T> T callAsShadow(String variant, Callable<T> body) throws Exception {
+  public static <T extends @Nullable Object>
+      T callAsShadow(String variant, Callable<T> body) throws Exception {
     String previous = CURRENT.get();
     CURRENT.set(variant);
     try {

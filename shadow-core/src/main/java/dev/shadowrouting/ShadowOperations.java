@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * @param <I> input type
  * @param <O> output type
  */
-public final class ShadowOperations<I, O> {
+public final class ShadowOperations<I extends @Nullable Object, O extends @Nullable Object> {
   private final ShadowRouter<I, O> router;
 
   ShadowOperations(ShadowRouter<I, O> router) {

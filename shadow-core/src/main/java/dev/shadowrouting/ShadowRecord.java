@@ -216,7 +216,7 @@ public final class ShadowRecord {
     private Builder() {}
 
     /** The exception's message and stack trace (opted-in variants only; may be null). */
-    public Builder errorDetails(String message, String stackTrace) {
+    public Builder errorDetails(@Nullable String message, @Nullable String stackTrace) {
       this.errorMessage = message;
       this.errorStackTrace = stackTrace;
       return this;
@@ -233,7 +233,7 @@ public final class ShadowRecord {
       return this;
     }
 
-    public Builder requestId(String requestId) {
+    public Builder requestId(@Nullable String requestId) {
       this.requestId = requestId;
       return this;
     }
@@ -253,7 +253,7 @@ public final class ShadowRecord {
       return this;
     }
 
-    public Builder rejectReason(RejectReason rejectReason) {
+    public Builder rejectReason(@Nullable RejectReason rejectReason) {
       this.rejectReason = rejectReason;
       return this;
     }
@@ -273,7 +273,7 @@ public final class ShadowRecord {
       return this;
     }
 
-    public Builder errorType(String errorType) {
+    public Builder errorType(@Nullable String errorType) {
       this.errorType = errorType;
       return this;
     }
@@ -283,17 +283,17 @@ public final class ShadowRecord {
       return this;
     }
 
-    public Builder productionVariant(String productionVariant) {
+    public Builder productionVariant(@Nullable String productionVariant) {
       this.productionVariant = productionVariant;
       return this;
     }
 
-    public Builder input(Object input) {
+    public Builder input(@Nullable Object input) {
       this.input = input;
       return this;
     }
 
-    public Builder output(Object output) {
+    public Builder output(@Nullable Object output) {
       this.output = output;
       return this;
     }

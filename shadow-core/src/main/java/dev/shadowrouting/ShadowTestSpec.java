@@ -31,7 +31,7 @@ import java.util.Set;
  * @param <I> input type
  * @param <O> output type
  */
-public final class ShadowTestSpec<I, O> {
+public final class ShadowTestSpec<I extends @Nullable Object, O extends @Nullable Object> {
 
   /** The statistical checks of the verdict; all are enabled by default. */
   public enum Check {
@@ -128,7 +128,8 @@ public final class ShadowTestSpec<I, O> {
   }
 
   /** A builder for a test of {@code candidate}, which must not be a variant of the endpoint yet. */
-  public static <I, O> Builder<I, O> builder(Variant<I, O> candidate) {
+  public static <I extends @Nullable Object, O extends @Nullable Object>
+      Builder<I, O> builder(Variant<I, O> candidate) {
     return new Builder<>(candidate, null);
   }
 
@@ -138,7 +139,8 @@ public final class ShadowTestSpec<I, O> {
    * under {@code candidate} (e.g. {@code candidate.timeout}). The variant builder is read when
    * {@link Builder#build()} runs.
    */
-  public static <I, O> Builder<I, O> builder(Variant.Builder<I, O> candidate) {
+  public static <I extends @Nullable Object, O extends @Nullable Object>
+      Builder<I, O> builder(Variant.Builder<I, O> candidate) {
     return new Builder<>(null, Objects.requireNonNull(candidate, "candidate"));
   }
 
@@ -247,7 +249,7 @@ public final class ShadowTestSpec<I, O> {
    * Builder for {@link ShadowTestSpec}. Not thread-safe; every setter may be called any number of
    * times and {@link #build()} validates all settings at once.
    */
-  public static final class Builder<I, O> {
+  public static final class Builder<I extends @Nullable Object, O extends @Nullable Object> {
     /** The candidate given built, or null when it is given as {@link #candidateBuilder}. */
     private final Variant<I, O> candidate;
     private final Variant.Builder<I, O> candidateBuilder;
@@ -364,7 +366,7 @@ public final class ShadowTestSpec<I, O> {
     }
 
     /** Model quality from ground truth given to {@link ShadowRouter#recordOutcome}. */
-    public Builder<I, O> qualityMetric(QualityMetric<? super O> qualityMetric) {
+    public Builder<I, O> qualityMetric(@Nullable QualityMetric<? super O> qualityMetric) {
       this.qualityMetric = qualityMetric;
       return this;
     }

@@ -37,7 +37,7 @@ import java.util.Objects;
  * @param <I> input type
  * @param <O> output type
  */
-public final class Variant<I, O> {
+public final class Variant<I extends @Nullable Object, O extends @Nullable Object> {
 
   /** Default {@code weight}: production variants share traffic equally. */
   public static final double DEFAULT_WEIGHT = 1.0;
@@ -82,7 +82,8 @@ public final class Variant<I, O> {
     this.captureErrorDetails = b.captureErrorDetails;
   }
 
-  public static <I, O> Builder<I, O> builder(String name, Predictor<I, O> predictor) {
+  public static <I extends @Nullable Object, O extends @Nullable Object>
+      Builder<I, O> builder(String name, Predictor<I, O> predictor) {
     return new Builder<>(name, predictor, null);
   }
 
@@ -90,7 +91,8 @@ public final class Variant<I, O> {
    * A builder for a variant whose predictor answers asynchronously (a remote model server): as a
    * shadow it holds no pool thread while the call is in flight, see {@link AsyncPredictor}.
    */
-  public static <I, O> Builder<I, O> async(String name, AsyncPredictor<I, O> predictor) {
+  public static <I extends @Nullable Object, O extends @Nullable Object>
+      Builder<I, O> async(String name, AsyncPredictor<I, O> predictor) {
     return new Builder<>(name, null, predictor);
   }
 
@@ -166,7 +168,7 @@ public final class Variant<I, O> {
    * Builder for {@link Variant}. Not thread-safe; every setter may be called any number of times
    * and {@link #build()} validates all settings at once.
    */
-  public static final class Builder<I, O> {
+  public static final class Builder<I extends @Nullable Object, O extends @Nullable Object> {
     private final String name;
     private final Predictor<I, O> predictor;
     private final AsyncPredictor<I, O> asyncPredictor;
@@ -219,7 +221,7 @@ public final class Variant<I, O> {
     }
 
     /** Comparator for this shadow variant ({@code null}: the endpoint's). */
-    public Builder<I, O> comparator(OutputComparator<O> comparator) {
+    public Builder<I, O> comparator(@Nullable OutputComparator<O> comparator) {
       this.comparator = comparator;
       return this;
     }

@@ -14,4 +14,7 @@
  * <p>Every public type says its thread-safety; configuration and records are immutable. Methods
  * and fields that may be {@code null} are annotated {@link org.jspecify.annotations.Nullable}.
  */
+@NullMarked
 package dev.shadowrouting;
+
+import org.jspecify.annotations.NullMarked;

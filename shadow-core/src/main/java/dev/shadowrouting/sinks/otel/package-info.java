@@ -3,4 +3,7 @@
  * production's) and metrics. Needs {@code io.opentelemetry:opentelemetry-api}, an optional
  * dependency of shadow-core.
  */
+@NullMarked
 package dev.shadowrouting.sinks.otel;
+
+import org.jspecify.annotations.NullMarked;
