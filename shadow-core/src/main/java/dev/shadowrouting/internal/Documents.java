@@ -44,7 +44,8 @@ public final class Documents {
 
   /**
    * Receives one JSON document in order: containers opened and closed, member names each followed
-   * by exactly one value. Implementations are not thread-safe.
+   * by exactly one value. The typed values are {@link #value(Object)} of their boxes; a writer may
+   * take them without boxing. Implementations are not thread-safe.
    */
   public interface Writer {
     Writer beginObject();
@@ -58,20 +59,30 @@ public final class Documents {
     /** The name of the next member of the open object; its value comes next. */
     Writer name(String name);
 
-    /** A string, or null. */
-    Writer value(@Nullable String value);
-
-    Writer value(long value);
-
-    /** A double as it is; a document whose layout says null for non-finite values checks first. */
-    Writer value(double value);
-
-    Writer value(boolean value);
-
-    Writer nullValue();
-
     /** Any value, as {@link Json#value(Object)} describes: payloads, trees. */
     Writer value(@Nullable Object value);
+
+    /** A string, or null. */
+    default Writer value(@Nullable String value) {
+      return value((Object) value);
+    }
+
+    default Writer value(long value) {
+      return value((Object) value);
+    }
+
+    /** A double as it is; a document whose layout says null for non-finite values checks first. */
+    default Writer value(double value) {
+      return value((Object) value);
+    }
+
+    default Writer value(boolean value) {
+      return value((Object) value);
+    }
+
+    default Writer nullValue() {
+      return value((Object) null);
+    }
   }
 
   /** The document {@code doc} writes, as JSON. */
@@ -126,36 +137,6 @@ public final class Documents {
     @Override
     public Tree name(String name) {
       this.name = name;
-      return this;
-    }
-
-    @Override
-    public Tree value(@Nullable String value) {
-      add(value);
-      return this;
-    }
-
-    @Override
-    public Tree value(long value) {
-      add(value);
-      return this;
-    }
-
-    @Override
-    public Tree value(double value) {
-      add(value);
-      return this;
-    }
-
-    @Override
-    public Tree value(boolean value) {
-      add(value);
-      return this;
-    }
-
-    @Override
-    public Tree nullValue() {
-      add(null);
       return this;
     }
 

@@ -30,7 +30,9 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #value(Object)} writes arbitrary values (payloads, trees): maps (keys as strings),
  * iterables and arrays natively, {@code byte[]} as base64, other numbers as doubles (BigInteger and
  * BigDecimal exactly), and anything else as its {@code toString()}; an optional {@link ValueHook}
- * is asked first for each of them (the JSON Lines sink's {@code PayloadWriter}).
+ * is asked first for each of them (the JSON Lines sink's {@code PayloadWriter}). The typed
+ * values ({@code value(long)}, ...) are written directly: a document's own members never reach
+ * the hook.
  *
  * <p>Not thread-safe: one instance per document being written ({@link #reset()} reuses it).
  */
