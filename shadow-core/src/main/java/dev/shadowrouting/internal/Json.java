@@ -43,7 +43,10 @@ public final class Json implements Documents.Writer {
 
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
-  /** Writes some values itself, as raw JSON bytes through {@link Json#raw()}. */
+  /**
+   * Writes some values itself, as raw JSON bytes through {@link Json#raw()}. Called on the
+   * writer's thread, so it needs no thread-safety of its own unless it is shared by writers.
+   */
   @FunctionalInterface
   public interface ValueHook {
     /** Writes {@code value} as exactly one JSON value and returns true, or writes nothing. */
@@ -78,6 +81,7 @@ public final class Json implements Documents.Writer {
     this(null);
   }
 
+  /** A writer that asks {@code hook} first for each value given to {@link #value(Object)}. */
   public Json(@Nullable ValueHook hook) {
     this.hook = hook;
   }
