@@ -1,5 +1,6 @@
 package dev.shadowrouting;
 
+import dev.shadowrouting.internal.Documents;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -18,6 +19,8 @@ import java.util.NoSuchElementException;
  *       {@code success + error + timeout == matches + mismatches + notCompared};
  *   <li>per sink: {@code emitted == delivered + dropped} ({@code pending} is 0 when quiescent).
  * </ul>
+ *
+ * <p>{@link #toJson()} and {@link #toDocument()} are its JSON form.
  *
  * <p>Immutable and thread-safe.
  */
@@ -142,6 +145,25 @@ public final class RouterSnapshot {
   /** Pool threads stuck in a shadow call past its timeout (replaced, not waited for). */
   public int abandonedThreads() {
     return abandonedThreads;
+  }
+
+  /**
+   * The snapshot as compact JSON: the layout of the Actuator endpoint's document of one endpoint
+   * (see the README) without what only the router knows (each variant's {@code testCandidate} and
+   * {@code config}, {@code pool.workerThreads}, {@code tests}; {@link ShadowRouter#toDocument()}
+   * has them). Written by shadow-routing itself (no JSON library needed). Thread-safe.
+   */
+  public String toJson() {
+    return Documents.json(w -> Documents.snapshot(this, w));
+  }
+
+  /**
+   * The document of {@link #toJson()} for an application's JSON mapper: ordered maps, lists,
+   * strings, numbers, booleans and nulls, which a mapper writes exactly as {@link #toJson()}. A new
+   * tree on every call, which the caller may change. Thread-safe.
+   */
+  public Map<String, Object> toDocument() {
+    return Documents.tree(w -> Documents.snapshot(this, w));
   }
 
   @Override

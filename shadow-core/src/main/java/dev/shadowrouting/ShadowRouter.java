@@ -1,6 +1,7 @@
 package dev.shadowrouting;
 
 import dev.shadowrouting.internal.DefaultShadowRouter;
+import dev.shadowrouting.internal.Documents;
 
 /**
  * An endpoint at run time: answers every request with a production variant, exactly as if the
@@ -166,6 +167,18 @@ public interface ShadowRouter<I, O> extends AutoCloseable {
 
   /** Live statistics. */
   RouterSnapshot snapshot();
+
+  /**
+   * The endpoint's state as a JSON document (documented in the README, what the Spring starter's
+   * Actuator endpoint serves per endpoint): {@link #snapshot()} as {@link
+   * RouterSnapshot#toDocument()} lays it out, with each variant's settings from {@link #config()}
+   * and whether it is a running test's candidate, and the reports of {@link #tests()}. Ordered
+   * maps, lists, strings, numbers, booleans and nulls, for an application's JSON mapper; a new tree
+   * on every call, which the caller may change. Thread-safe.
+   */
+  default java.util.Map<String, Object> toDocument() {
+    return Documents.tree(w -> Documents.router(this, w));
+  }
 
   /**
    * Stops intake (later copies are {@link RejectReason#CLOSED}; production keeps answering), waits

@@ -1,6 +1,7 @@
 package dev.shadowrouting;
 
 import org.jspecify.annotations.Nullable;
+import dev.shadowrouting.internal.Documents;
 import dev.shadowrouting.internal.ReportText;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +15,7 @@ import java.util.OptionalDouble;
  * A snapshot of a shadow test: status, progress, per-variant statistics side by side (production,
  * the candidate and, with a noise baseline, production's A/A copy), and the verdict with one
  * readable reason per check. {@link #toString()} is a side-by-side text table; {@link #toJson()}
- * the stable JSON form (needs {@code com.fasterxml.jackson.core:jackson-core}).
+ * the stable JSON form, and {@link #toDocument()} the same document as ordered maps.
  *
  * <p>Production's numbers describe the requests the candidate ran on (the pairs), so both columns
  * describe the same requests.
@@ -199,12 +200,20 @@ public final class ShadowTestReport {
   }
 
   /**
-   * The report as JSON (stable, documented in the README).
-   *
-   * @throws IllegalStateException if jackson-core is not on the class path
+   * The report as compact JSON (stable, documented in the README): the document of {@link
+   * #toDocument()}, written by shadow-routing itself (no JSON library needed). Thread-safe.
    */
   public String toJson() {
-    return ReportText.json(this);
+    return Documents.json(w -> Documents.report(this, w));
+  }
+
+  /**
+   * The report as a JSON document for an application's JSON mapper: ordered maps, lists, strings,
+   * {@code Long}s, {@code Double}s, booleans and nulls, which a mapper writes exactly as {@link
+   * #toJson()}. A new tree on every call, which the caller may change. Thread-safe.
+   */
+  public Map<String, Object> toDocument() {
+    return Documents.tree(w -> Documents.report(this, w));
   }
 
   /** A side-by-side text table: status, progress, the variants, and the verdict with reasons. */

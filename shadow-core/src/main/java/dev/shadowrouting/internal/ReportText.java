@@ -1,27 +1,17 @@
 package dev.shadowrouting.internal;
 
-import dev.shadowrouting.internal.util.OptionalDependency;
-
 import dev.shadowrouting.ShadowTestReport;
 import dev.shadowrouting.ShadowTestReport.LatencySummary;
 import dev.shadowrouting.ShadowTestReport.VariantReport;
 import java.util.Locale;
 
 /**
- * Text and JSON forms of a {@link ShadowTestReport}. The JSON writer is a separate class that
- * needs jackson-core, an optional dependency: it is loaded only when {@link #json} is called.
+ * The text form of a {@link ShadowTestReport} (its JSON form is {@link Documents#report}).
  * Stateless and thread-safe.
  */
 public final class ReportText {
 
   private ReportText() {}
-
-  /** The report as JSON; a clear error when jackson-core is missing. */
-  public static String json(ShadowTestReport report) {
-    OptionalDependency.require("com.fasterxml.jackson.core.JsonFactory",
-        "com.fasterxml.jackson.core:jackson-core", "ShadowTestReport.toJson()");
-    return ReportJson.write(report);
-  }
 
   /** The side-by-side table. */
   public static String table(ShadowTestReport r) {

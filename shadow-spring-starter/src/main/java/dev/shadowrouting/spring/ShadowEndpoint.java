@@ -45,6 +45,11 @@ import org.springframework.core.ResolvableType;
  *       {@code sampling-rate} ({@code variant}, {@code samplingRate}).
  * </ul>
  *
+ * <p>The documents are core's, returned as maps for Actuator's JSON mapper: each endpoint's is
+ * {@link ShadowRouter#toDocument()}, under a header ({@code schema}, {@code access},
+ * {@code actions}). The layout is documented in the README and pinned by a golden test: add
+ * fields, never rename or remove them.
+ *
  * <p>Thread-safe.
  */
 @Endpoint(id = ShadowEndpoint.ID, defaultAccess = Access.READ_ONLY)
@@ -52,6 +57,9 @@ public class ShadowEndpoint {
 
   /** The endpoint id: {@code /actuator/shadow}. */
   public static final String ID = "shadow";
+
+  /** Version of the document layout, the header's {@code schema}. */
+  static final int SCHEMA = 1;
 
   static final int BAD_REQUEST = 400;
   static final int NOT_FOUND = 404;
@@ -73,7 +81,7 @@ public class ShadowEndpoint {
   public Map<String, Object> shadow() {
     Map<String, Object> doc = header();
     Map<String, Object> endpoints = new LinkedHashMap<>();
-    routers.asMap().forEach((name, router) -> endpoints.put(name, ShadowDocuments.endpoint(router)));
+    routers.asMap().forEach((name, router) -> endpoints.put(name, router.toDocument()));
     doc.put("endpoints", endpoints);
     return doc;
   }
@@ -82,7 +90,7 @@ public class ShadowEndpoint {
   @ReadOperation
   public Map<String, Object> endpoint(@Selector String endpoint) {
     Map<String, Object> doc = header();
-    doc.putAll(ShadowDocuments.endpoint(router(endpoint)));
+    doc.putAll(router(endpoint).toDocument());
     return doc;
   }
 
@@ -124,7 +132,7 @@ public class ShadowEndpoint {
     }
     Map<String, Object> doc = header();
     doc.put("result", result.message());
-    doc.put("endpoint", ShadowDocuments.endpoint(router));
+    doc.put("endpoint", router.toDocument());
     return doc;
   }
 
@@ -145,7 +153,7 @@ public class ShadowEndpoint {
 
   private Map<String, Object> header() {
     Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("schema", ShadowDocuments.SCHEMA);
+    doc.put("schema", SCHEMA);
     doc.put("access", access().name());
     doc.put("actions", ACTIONS);
     return doc;

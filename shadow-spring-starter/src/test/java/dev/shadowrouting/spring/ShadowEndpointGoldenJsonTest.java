@@ -61,11 +61,11 @@ class ShadowEndpointGoldenJsonTest {
       router.awaitIdle(Duration.ofSeconds(10));
       test.stop();
       Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("schema", ShadowDocuments.SCHEMA);
+      doc.put("schema", ShadowEndpoint.SCHEMA);
       doc.put("access", "READ_ONLY");
       doc.put("actions", ShadowEndpoint.ACTIONS);
       Map<String, Object> endpoints = new LinkedHashMap<>();
-      endpoints.put("fraud", ShadowDocuments.endpoint(router));
+      endpoints.put("fraud", router.toDocument());
       doc.put("endpoints", endpoints);
       String json = pretty(normalise(doc, null));
       if (Boolean.getBoolean("golden.update") || !Files.exists(GOLDEN)) {

@@ -5,6 +5,8 @@ import dev.shadowrouting.InvalidConfigurationException;
 import dev.shadowrouting.Problem;
 import dev.shadowrouting.ShadowRecord;
 import dev.shadowrouting.ShadowSink;
+import dev.shadowrouting.internal.Documents;
+import dev.shadowrouting.internal.Json;
 import dev.shadowrouting.internal.util.ConfigErrors;
 import dev.shadowrouting.internal.util.OptionalDependency;
 import dev.shadowrouting.internal.util.WarnThenDebugLogger;
@@ -41,7 +43,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       maxFiles} files are kept, the oldest are deleted. Every sink instance starts a new file.
  *   <li><b>Permissions</b>: directories it creates are rwx------ and files rw------- whatever the
  *       umask (records may carry payloads).
- *   <li><b>Crash safety</b>: lines are serialised into a buffer and only whole lines are written,
+ *   <li><b>Crash safety</b>: each line is serialised apart, then added to a buffer of whole lines,
+ *       and only whole lines are written,
  *       so a killed JVM leaves complete lines and, at worst (a torn write of the OS), one partial
  *       last line, which {@link ShadowRecords} skips. What the {@link FlushPolicy} had not yet
  *       written is lost.
@@ -108,6 +111,9 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
 
   // guarded by this; invariant: the buffer holds lines only while a file is open
   private final LineBuffer buffer = new LineBuffer(BUFFER_BYTES + 4096);
+  /** The record being serialised: it reaches the buffer only once it is a whole line. */
+  private final Json line = new Json(this::writePayload);
+  /** Writes into {@link #line} for the {@link PayloadWriter}. */
   private JsonGenerator generator;
   private int bufferedRecords;
   private FileChannel channel;
@@ -175,17 +181,17 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
       fail(record.endpoint(), 1, new IllegalStateException("sink closed"));
       return;
     }
-    int mark = buffer.size();
+    line.reset();
     try {
-      RecordJson.write(record, generator, payloads);
-      generator.writeRaw('\n');
-      generator.flush(); // into the buffer, not the file
-    } catch (IOException | RuntimeException e) {
-      buffer.truncate(mark); // the generator's state is unknown now: start a fresh one
-      generator = newGenerator();
+      Documents.record(record, line);
+    } catch (RuntimeException e) {
+      generator = newGenerator(); // a payload writer may have failed half-way: its state is unknown
       fail(record.endpoint(), 1, e);
       return;
     }
+    int mark = buffer.size();
+    buffer.write(line.bytes(), 0, line.size());
+    buffer.write('\n');
     bufferedRecords++;
     bufferedByEndpoint.merge(record.endpoint(), 1, Integer::sum);
     lastBufferedEndpoint = record.endpoint();
@@ -339,17 +345,31 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
       failureLog.log(cause);
     }
     bufferedByEndpoint.clear();
-    buffer.truncate(0);
+    buffer.clear();
     bufferedRecords = 0;
   }
 
+  /** The payload writer's generator sees each value it writes as a new document: no separator. */
   private JsonGenerator newGenerator() {
     try {
-      JsonGenerator g = RecordJson.FACTORY.createGenerator(buffer);
-      g.setRootValueSeparator(null); // lines are separated by '\n' only
+      JsonGenerator g = RecordJson.FACTORY.createGenerator(line.raw());
+      g.setRootValueSeparator(null);
       return g;
     } catch (IOException e) {
       throw new UncheckedIOException(e); // cannot happen: the target is memory
+    }
+  }
+
+  /** Asks the payload writer to write {@code value}; what it wrote goes into the line at once. */
+  private boolean writePayload(Object value) {
+    try {
+      if (!payloads.write(value, generator)) {
+        return false;
+      }
+      generator.flush();
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

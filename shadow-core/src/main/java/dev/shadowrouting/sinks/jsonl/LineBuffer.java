@@ -1,7 +1,6 @@
 package dev.shadowrouting.sinks.jsonl;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.util.Arrays;
@@ -11,7 +10,7 @@ import java.util.Arrays;
  * it, so a crash can never leave half a line followed by more data. Not thread-safe (the sink
  * guards it).
  */
-final class LineBuffer extends OutputStream {
+final class LineBuffer {
   private byte[] bytes;
   private int size;
 
@@ -19,14 +18,12 @@ final class LineBuffer extends OutputStream {
     this.bytes = new byte[initialCapacity];
   }
 
-  @Override
-  public void write(int b) {
+  void write(int b) {
     ensure(1);
     bytes[size++] = (byte) b;
   }
 
-  @Override
-  public void write(byte[] b, int off, int len) {
+  void write(byte[] b, int off, int len) {
     ensure(len);
     System.arraycopy(b, off, bytes, size, len);
     size += len;
@@ -42,9 +39,9 @@ final class LineBuffer extends OutputStream {
     return size;
   }
 
-  /** Forgets everything from {@code newSize} on (a record that failed half-way). */
-  void truncate(int newSize) {
-    size = newSize;
+  /** Forgets every line (they could not be written). */
+  void clear() {
+    size = 0;
   }
 
   /** Writes bytes [0, end) to {@code channel}, then keeps only [end, size). */

@@ -1,8 +1,6 @@
 package dev.shadowrouting.sinks.jsonl;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerationException;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamWriteFeature;
@@ -11,10 +9,8 @@ import dev.shadowrouting.Outcome;
 import dev.shadowrouting.RejectReason;
 import dev.shadowrouting.Role;
 import dev.shadowrouting.ShadowRecord;
+import dev.shadowrouting.internal.Documents;
 import java.io.IOException;
-import java.lang.reflect.Array;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,130 +18,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON form of a {@link ShadowRecord} (schema {@value ShadowRecord#SCHEMA_VERSION}, documented
- * in the README): fields in a fixed order, absent values left out. Stateless and thread-safe.
+ * Reads records back from their JSON form (written by {@link Documents#record}, schema {@value
+ * ShadowRecord#SCHEMA_VERSION}, documented in the README) with jackson-core's parser, whose
+ * factory also makes the generator a {@link PayloadWriter} writes through. Stateless and
+ * thread-safe.
  */
 final class RecordJson {
   static final JsonFactory FACTORY = JsonFactory.builder()
       .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
       .disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
-      .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER) // doubles dominate payload cost otherwise
       .build();
 
-  /** Deeper payloads are refused: the likely cause is a cycle, which would never end. */
-  static final int MAX_PAYLOAD_DEPTH = 64;
-
   private RecordJson() {}
-
-  static void write(ShadowRecord r, JsonGenerator g, PayloadWriter payloads) throws IOException {
-    g.writeStartObject();
-    g.writeNumberField("schema", ShadowRecord.SCHEMA_VERSION);
-    g.writeStringField("ts", r.timestamp().toString());
-    g.writeStringField("endpoint", r.endpoint());
-    stringIfPresent(g, "request_id", r.requestId());
-    g.writeStringField("variant", r.variant());
-    g.writeStringField("role", r.role().name());
-    g.writeStringField("outcome", r.outcome().name());
-    if (r.rejectReason() != null) {
-      g.writeStringField("reject_reason", r.rejectReason().name());
-    }
-    if (r.count() != 1) {
-      g.writeNumberField("count", r.count()); // aggregated rejections (schema 2)
-    }
-    if (r.latencyNanos() >= 0) {
-      g.writeNumberField("latency_ns", r.latencyNanos());
-    }
-    if (r.queueWaitNanos() >= 0) {
-      g.writeNumberField("queue_wait_ns", r.queueWaitNanos());
-    }
-    stringIfPresent(g, "error_type", r.errorType());
-    stringIfPresent(g, "error_message", r.errorMessage());
-    stringIfPresent(g, "error_stack", r.errorStackTrace());
-    Comparison c = r.comparison();
-    g.writeStringField("comparison", c.result().name());
-    if (c.hasScore()) {
-      g.writeNumberField("score", c.score());
-    }
-    if (!c.differingPaths().isEmpty()) {
-      g.writeArrayFieldStart("differing_paths");
-      for (String path : c.differingPaths()) {
-        g.writeString(path);
-      }
-      g.writeEndArray();
-    }
-    stringIfPresent(g, "production_variant", r.productionVariant());
-    if (r.input() != null) {
-      g.writeFieldName("input");
-      value(r.input(), g, payloads, 0);
-    }
-    if (r.output() != null) {
-      g.writeFieldName("output");
-      value(r.output(), g, payloads, 0);
-    }
-    g.writeEndObject();
-  }
-
-  private static void stringIfPresent(JsonGenerator g, String field, String value)
-      throws IOException {
-    if (value != null) {
-      g.writeStringField(field, value);
-    }
-  }
-
-  private static void value(Object v, JsonGenerator g, PayloadWriter custom, int depth)
-      throws IOException {
-    if (depth > MAX_PAYLOAD_DEPTH) {
-      throw new JsonGenerationException(
-          "payload nested deeper than " + MAX_PAYLOAD_DEPTH + " levels", g);
-    }
-    if (v == null) {
-      g.writeNull();
-    } else if (custom.write(v, g)) {
-      return;
-    } else if (v instanceof CharSequence s) {
-      g.writeString(s.toString());
-    } else if (v instanceof Boolean b) {
-      g.writeBoolean(b);
-    } else if (v instanceof Number n) {
-      number(n, g);
-    } else if (v instanceof Map<?, ?> m) {
-      g.writeStartObject();
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        g.writeFieldName(String.valueOf(e.getKey()));
-        value(e.getValue(), g, custom, depth + 1);
-      }
-      g.writeEndObject();
-    } else if (v instanceof Iterable<?> it) {
-      g.writeStartArray();
-      for (Object o : it) {
-        value(o, g, custom, depth + 1);
-      }
-      g.writeEndArray();
-    } else if (v instanceof byte[] bytes) {
-      g.writeBinary(bytes);
-    } else if (v.getClass().isArray()) {
-      int n = Array.getLength(v);
-      g.writeStartArray();
-      for (int i = 0; i < n; i++) {
-        value(Array.get(v, i), g, custom, depth + 1);
-      }
-      g.writeEndArray();
-    } else {
-      g.writeString(v.toString());
-    }
-  }
-
-  private static void number(Number n, JsonGenerator g) throws IOException {
-    if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte) {
-      g.writeNumber(n.longValue());
-    } else if (n instanceof BigInteger b) {
-      g.writeNumber(b);
-    } else if (n instanceof BigDecimal d) {
-      g.writeNumber(d);
-    } else {
-      g.writeNumber(n.doubleValue()); // non-finite values become the strings "NaN", "Infinity"
-    }
-  }
 
   /**
    * Parses one line. Unknown fields are skipped (a newer minor writer may add some).

@@ -1,16 +1,25 @@
 package dev.shadowrouting.sinks.jsonl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shadowrouting.RouterSnapshot;
+import dev.shadowrouting.ShadowTest;
+import dev.shadowrouting.ShadowTestReport;
+import dev.shadowrouting.Verdict;
 
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
  * shadow-core on a class path without jackson-core (an optional dependency): building the JSON
- * Lines sink says which artifact to add, instead of a raw NoClassDefFoundError.
+ * Lines sink says which artifact to add, instead of a raw NoClassDefFoundError; the JSON forms of
+ * reports and snapshots need no JSON library.
  */
 class MissingJacksonTest {
 
@@ -29,6 +38,33 @@ class MissingJacksonTest {
       assertThat(thrown).isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("JsonLinesSink needs com.fasterxml.jackson.core:jackson-core")
           .hasMessageContaining("add it to your build");
+    }
+  }
+
+  @Test
+  void reportsAndSnapshotsAreWrittenAsJsonWithoutJackson() throws Exception {
+    URL core = JsonLinesSink.class.getProtectionDomain().getCodeSource().getLocation();
+    URL tests = NoJackson.class.getProtectionDomain().getCodeSource().getLocation();
+    try (URLClassLoader withoutJackson = new URLClassLoader(new URL[] {core, tests},
+        ClassLoader.getPlatformClassLoader())) {
+      assertThatThrownBy(() -> Class.forName("com.fasterxml.jackson.core.JsonFactory", false,
+          withoutJackson)).isInstanceOf(ClassNotFoundException.class);
+      Class<?> noJackson = Class.forName(NoJackson.class.getName(), true, withoutJackson);
+
+      assertThat(noJackson.getMethod("json").invoke(null))
+          .isEqualTo(NoJackson.json()); // the same bytes as with Jackson on the class path
+    }
+  }
+
+  /** Uses only shadow-core's own types, so it loads without any dependency. */
+  public static final class NoJackson {
+    public static String json() {
+      ShadowTestReport report = ShadowTestReport.builder().endpoint("e").candidate("v2")
+          .status(ShadowTest.Status.RUNNING).decision(ShadowTest.Decision.NONE)
+          .verdict(Verdict.INCONCLUSIVE).startedAt(Instant.EPOCH).elapsed(Duration.ZERO)
+          .duration(Duration.ofHours(1)).build();
+      RouterSnapshot snapshot = RouterSnapshot.builder("e").capturedAt(Instant.EPOCH).build();
+      return report.toJson() + "\n" + snapshot.toJson();
     }
   }
 }
