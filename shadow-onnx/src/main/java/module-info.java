@@ -5,6 +5,7 @@
 module dev.shadowrouting.onnx {
   requires transitive dev.shadowrouting.core;
   requires com.microsoft.onnxruntime;
+  requires static org.jspecify;
 
   exports dev.shadowrouting.onnx;
 }

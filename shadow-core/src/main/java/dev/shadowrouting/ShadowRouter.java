@@ -2,6 +2,7 @@ package dev.shadowrouting;
 
 import dev.shadowrouting.internal.DefaultShadowRouter;
 import dev.shadowrouting.internal.Documents;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An endpoint at run time: answers every request with a production variant, exactly as if the
@@ -42,10 +43,12 @@ import dev.shadowrouting.internal.Documents;
  * @param <I> input type
  * @param <O> output type
  */
-public interface ShadowRouter<I, O> extends AutoCloseable {
+public interface ShadowRouter<I extends @Nullable Object, O extends @Nullable Object>
+    extends AutoCloseable {
 
   /** Starts a router for {@code config}: its pool and sink threads start now. */
-  static <I, O> ShadowRouter<I, O> create(EndpointConfig<I, O> config) {
+  static <I extends @Nullable Object, O extends @Nullable Object>
+      ShadowRouter<I, O> create(EndpointConfig<I, O> config) {
     return new DefaultShadowRouter<>(config);
   }
 

@@ -8,4 +8,7 @@
  * {@link dev.shadowrouting.onnx.OnnxComparators} for model outputs. The
  * {@code dev.shadowrouting.onnx.internal} package is implementation, not API.
  */
+@NullMarked
 package dev.shadowrouting.onnx;
+
+import org.jspecify.annotations.NullMarked;
