@@ -255,4 +255,39 @@ class SinkDeliveryTest {
     assertThat(stats.dropped()).isEqualTo(stats.emitted()); // claimed once, not twice
     assertThat(stats.failed()).isEqualTo(1);
   }
+
+  /**
+   * Which records carry {@code production_variant} (the schema table says so): every record of
+   * one request, and not the aggregated rejections, which stand for many requests.
+   */
+  @Test
+  void everyRecordOfOneRequestNamesItsProductionVariantAndAggregatedRejectionsDoNot()
+      throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    InMemorySink sink = ShadowSink.inMemory();
+    try (ShadowRouter<Integer, Integer> router = ShadowRouter.create(
+        EndpointConfig.<Integer, Integer>builder("production-variant")
+            .production("v1", in -> in)
+            .shadow("v2", in -> in)
+            .shadow("stuck", in -> {
+              release.await(); // holds its one slot: the next copies are refused
+              return in;
+            }, v -> v.maxConcurrency(1))
+            .sink(sink)
+            .build())) {
+      for (int i = 0; i < 20; i++) {
+        router.predict(i);
+      }
+      release.countDown();
+      assertThat(router.awaitIdle(Fixtures.WAIT)).isTrue();
+    }
+    List<ShadowRecord> records = sink.records();
+    List<ShadowRecord> aggregated = records.stream()
+        .filter(r -> r.outcome() == Outcome.REJECTED && r.requestId() == null).toList();
+    assertThat(aggregated).isNotEmpty(); // the stuck variant's refused copies
+    assertThat(aggregated).allSatisfy(r -> assertThat(r.productionVariant()).isNull());
+    List<ShadowRecord> perRequest = records.stream().filter(r -> !aggregated.contains(r)).toList();
+    assertThat(perRequest).hasSizeGreaterThanOrEqualTo(40); // production's and v2's, at least
+    assertThat(perRequest).allSatisfy(r -> assertThat(r.productionVariant()).isEqualTo("v1"));
+  }
 }
