@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps shadow-core's {@link dev.shadowrouting.Problem}s onto the starter's property paths. The
@@ -101,7 +102,7 @@ final class CoreProblems {
   }
 
   /** "productionVariants" or "shadowVariants" if the field is, or is inside, that list. */
-  private static String variantList(String field) {
+  private static @Nullable String variantList(String field) {
     for (String list : new String[] {"productionVariants", "shadowVariants"}) {
       if (field.equals(list) || field.startsWith(list + '[')) {
         return list;

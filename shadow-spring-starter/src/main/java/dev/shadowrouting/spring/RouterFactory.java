@@ -13,6 +13,7 @@ import dev.shadowrouting.spring.ShadowRoutingProperties.Test;
 import java.util.List;
 import java.util.function.Function;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds an endpoint's router when its bean is created: predictors, comparators and every
@@ -117,7 +118,7 @@ final class RouterFactory {
 
   @SuppressWarnings("unchecked")
   static Predictor<Object, Object> predictor(ConfigurableListableBeanFactory beans,
-      String routerBean, String name) {
+      @Nullable String routerBean, String name) {
     Predictor<Object, Object> predictor = beans.getBean(name, Predictor.class);
     if (routerBean != null) {
       beans.registerDependentBean(name, routerBean);

@@ -19,6 +19,7 @@ import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerRequest;
 import org.springframework.web.servlet.function.ServerResponse;
 import org.springframework.web.util.HtmlUtils;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The live dashboard: a static page at {@code shadow-routing.dashboard.path} (default
@@ -73,7 +74,7 @@ public class ShadowDashboardAutoConfiguration {
   }
 
   /** A leading slash, no trailing one: "shadow/" becomes "/shadow". */
-  static String normalise(String path) {
+  static String normalise(@Nullable String path) {
     String p = path == null || path.isBlank() ? "/shadow-routing" : path.trim();
     if (!p.startsWith("/")) {
       p = "/" + p;

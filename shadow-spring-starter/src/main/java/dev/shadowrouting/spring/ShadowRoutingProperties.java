@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Configuration of the shadow-routing starter, under {@code shadow-routing}: one
@@ -81,7 +82,7 @@ public class ShadowRoutingProperties {
      * Bean name of the OutputComparator used for shadows that name none. Default: deep equality
      * of the outputs.
      */
-    private String comparator;
+    private @Nullable String comparator;
 
     /**
      * Shadow pool threads, in [1, 1024]. Default: half the cores, between 1 and 4.
@@ -101,7 +102,7 @@ public class ShadowRoutingProperties {
     private Duration closeTimeout = EndpointConfig.DEFAULT_CLOSE_TIMEOUT;
 
     /** A shadow test started with the application (optional). */
-    private Test test;
+    private @Nullable Test test;
 
     public Map<String, ProductionVariant> getProduction() {
       return production;
@@ -119,11 +120,11 @@ public class ShadowRoutingProperties {
       this.shadows = shadows;
     }
 
-    public String getComparator() {
+    public @Nullable String getComparator() {
       return comparator;
     }
 
-    public void setComparator(String comparator) {
+    public void setComparator(@Nullable String comparator) {
       this.comparator = comparator;
     }
 
@@ -159,11 +160,11 @@ public class ShadowRoutingProperties {
       this.closeTimeout = closeTimeout;
     }
 
-    public Test getTest() {
+    public @Nullable Test getTest() {
       return test;
     }
 
-    public void setTest(Test test) {
+    public void setTest(@Nullable Test test) {
       this.test = test;
     }
   }
@@ -172,7 +173,7 @@ public class ShadowRoutingProperties {
   public static class ProductionVariant {
 
     /** Bean name of the Predictor that serves this variant. */
-    private String predictor;
+    private @Nullable String predictor;
 
     /** Share of live traffic relative to the other production variants, finite and >= 0. */
     private double weight = Variant.DEFAULT_WEIGHT;
@@ -180,11 +181,11 @@ public class ShadowRoutingProperties {
     /** Put inputs and outputs into this variant's records (payloads are off by default). */
     private boolean capturePayloads;
 
-    public String getPredictor() {
+    public @Nullable String getPredictor() {
       return predictor;
     }
 
-    public void setPredictor(String predictor) {
+    public void setPredictor(@Nullable String predictor) {
       this.predictor = predictor;
     }
 
@@ -209,7 +210,7 @@ public class ShadowRoutingProperties {
   public static class ShadowVariant {
 
     /** Bean name of the Predictor that serves this variant. */
-    private String predictor;
+    private @Nullable String predictor;
 
     /** Share of requests copied to this shadow, in [0, 1]. */
     private double samplingRate = Variant.DEFAULT_SAMPLING_RATE;
@@ -221,16 +222,16 @@ public class ShadowRoutingProperties {
     private int maxConcurrency = Variant.DEFAULT_MAX_CONCURRENCY;
 
     /** Bean name of the OutputComparator for this shadow. Default: the endpoint's. */
-    private String comparator;
+    private @Nullable String comparator;
 
     /** Put inputs and outputs into this variant's records (payloads are off by default). */
     private boolean capturePayloads;
 
-    public String getPredictor() {
+    public @Nullable String getPredictor() {
       return predictor;
     }
 
-    public void setPredictor(String predictor) {
+    public void setPredictor(@Nullable String predictor) {
       this.predictor = predictor;
     }
 
@@ -258,11 +259,11 @@ public class ShadowRoutingProperties {
       this.maxConcurrency = maxConcurrency;
     }
 
-    public String getComparator() {
+    public @Nullable String getComparator() {
       return comparator;
     }
 
-    public void setComparator(String comparator) {
+    public void setComparator(@Nullable String comparator) {
       this.comparator = comparator;
     }
 
@@ -279,10 +280,10 @@ public class ShadowRoutingProperties {
   public static class Test {
 
     /** Name of the candidate variant: a new name, not one of the endpoint's variants. */
-    private String candidate;
+    private @Nullable String candidate;
 
     /** Bean name of the candidate's Predictor. */
-    private String predictor;
+    private @Nullable String predictor;
 
     /** Share of requests copied to the candidate, in [0, 1]; changeable while the test runs. */
     private double samplingRate = Variant.DEFAULT_SAMPLING_RATE;
@@ -323,19 +324,19 @@ public class ShadowRoutingProperties {
     /** Copies of the candidate queued or running at once, in [1, 4096]. */
     private int maxConcurrency = Variant.DEFAULT_MAX_CONCURRENCY;
 
-    public String getCandidate() {
+    public @Nullable String getCandidate() {
       return candidate;
     }
 
-    public void setCandidate(String candidate) {
+    public void setCandidate(@Nullable String candidate) {
       this.candidate = candidate;
     }
 
-    public String getPredictor() {
+    public @Nullable String getPredictor() {
       return predictor;
     }
 
-    public void setPredictor(String predictor) {
+    public void setPredictor(@Nullable String predictor) {
       this.predictor = predictor;
     }
 
@@ -451,7 +452,7 @@ public class ShadowRoutingProperties {
      * Directory of the JSON Lines files (created owner-only when missing). The sink is active
      * when this is set.
      */
-    private Path directory;
+    private @Nullable Path directory;
 
     /** File name prefix: <prefix>-<timestamp>-<n>.jsonl. */
     private String prefix = JsonLinesSink.DEFAULT_PREFIX;
@@ -468,11 +469,11 @@ public class ShadowRoutingProperties {
     /** Hand buffered lines to the OS at least this often (a crash loses at most this much). */
     private Duration flushInterval = JsonLinesSink.DEFAULT_FLUSH_INTERVAL;
 
-    public Path getDirectory() {
+    public @Nullable Path getDirectory() {
       return directory;
     }
 
-    public void setDirectory(Path directory) {
+    public void setDirectory(@Nullable Path directory) {
       this.directory = directory;
     }
 

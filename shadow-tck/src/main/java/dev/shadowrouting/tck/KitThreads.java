@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the code under test on threads the kit owns, with a deadline, so that a call that hangs
@@ -30,7 +31,7 @@ final class KitThreads {
 
   /** One call whose result the kit inspects. */
   @FunctionalInterface
-  interface Call<T> {
+  interface Call<T extends @Nullable Object> {
     T call() throws Throwable;
   }
 
@@ -38,7 +39,7 @@ final class KitThreads {
    * What one call on a kit thread did: its value or what it threw, and whether the thread's
    * interrupt status was set when it returned.
    */
-  record Result<T>(T value, Throwable thrown, boolean interruptedAfter) {}
+  record Result<T extends @Nullable Object>(T value, Throwable thrown, boolean interruptedAfter) {}
 
   /**
    * Starts {@code threads} threads that wait on one latch, releases them at once (so the calls

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The compatibility kit for an {@link OutputComparator}: extend it in your test sources, implement
@@ -84,7 +85,7 @@ import org.junit.jupiter.api.Test;
  *
  * @param <O> output type
  */
-public abstract class OutputComparatorCompatibilityKit<O> {
+public abstract class OutputComparatorCompatibilityKit<O extends @Nullable Object> {
 
   /** A new comparator, as your users would build it. Called once per test. */
   protected abstract OutputComparator<O> createComparator() throws Exception;

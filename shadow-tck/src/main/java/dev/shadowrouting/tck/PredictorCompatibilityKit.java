@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The compatibility kit for a {@link Predictor}: extend it in your test sources, implement
@@ -73,7 +74,7 @@ import org.junit.jupiter.api.Test;
  * @param <I> input type
  * @param <O> output type
  */
-public abstract class PredictorCompatibilityKit<I, O> {
+public abstract class PredictorCompatibilityKit<I extends @Nullable Object, O extends @Nullable Object> {
 
   private final List<Predictor<I, O>> created = new ArrayList<>();
 

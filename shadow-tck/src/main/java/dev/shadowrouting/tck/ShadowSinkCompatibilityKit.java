@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The compatibility kit for a {@link ShadowSink}: extend it in your test sources, implement
@@ -625,7 +626,7 @@ public abstract class ShadowSinkCompatibilityKit<S extends ShadowSink> {
   }
 
   @FunctionalInterface
-  private interface Hook<S, T> {
+  private interface Hook<S extends @Nullable Object, T extends @Nullable Object> {
     Optional<T> read(S sink) throws Exception;
   }
 

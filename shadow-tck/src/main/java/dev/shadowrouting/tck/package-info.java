@@ -15,4 +15,7 @@
  * <p>Add {@code dev.shadowrouting:shadow-tck} with {@code <scope>test</scope>} next to
  * {@code org.junit.jupiter:junit-jupiter}. The kits bring {@code junit-jupiter-api} and AssertJ.
  */
+@NullMarked
 package dev.shadowrouting.tck;
+
+import org.jspecify.annotations.NullMarked;
