@@ -1,6 +1,5 @@
 package dev.shadowrouting.internal.stats;
 
-import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 
 /**
@@ -72,6 +71,12 @@ public final class LatencyHistogram {
 
   /** Highest non-empty bucket, or -1: quantiles near 1 are found by scanning down from here. */
   private int top = -1;
+
+  /**
+   * Lowest non-empty bucket, or {@code BUCKETS}: with {@link #top}, the range merges and the serial
+   * form walk (a few hundred buckets for a typical service, of 2,213).
+   */
+  private int bottom = BUCKETS;
 
   /** An empty histogram censored at 1 h. */
   public LatencyHistogram() {
@@ -147,6 +152,7 @@ public final class LatencyHistogram {
     counts[i]++;
     total++;
     top = Math.max(top, i);
+    bottom = Math.min(bottom, i);
   }
 
   /** Records a timeout: a run time known only to be at least the censoring point. */
@@ -165,12 +171,13 @@ public final class LatencyHistogram {
       throw new IllegalArgumentException(
           "censored at " + censorNanos + " and " + other.censorNanos + " ns: cannot merge");
     }
-    for (int i = 0; i <= other.top; i++) {
+    for (int i = other.bottom; i <= other.top; i++) {
       counts[i] += other.counts[i];
     }
     censored += other.censored;
     total += other.total;
     top = Math.max(top, other.top);
+    bottom = Math.min(bottom, other.bottom);
   }
 
   /** An independent copy. */
@@ -260,28 +267,29 @@ public final class LatencyHistogram {
 
   /** The serial form (see the class comment). */
   public byte[] toBytes() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-    writeVarint(out, RELATIVE_WIDTH_PPM);
-    writeVarint(out, LOWEST_NANOS);
-    writeVarint(out, HIGHEST_NANOS);
-    writeVarint(out, censorNanos);
-    writeVarint(out, censored);
     int nonEmpty = 0;
-    for (int i = 0; i <= top; i++) {
+    for (int i = bottom; i <= top; i++) {
       if (counts[i] != 0) {
         nonEmpty++;
       }
     }
-    writeVarint(out, nonEmpty);
+    // at most 10 bytes per varint: 6 header fields, 2 per non-empty bucket
+    Writer out = new Writer(10 * (6 + 2 * nonEmpty));
+    out.next(RELATIVE_WIDTH_PPM);
+    out.next(LOWEST_NANOS);
+    out.next(HIGHEST_NANOS);
+    out.next(censorNanos);
+    out.next(censored);
+    out.next(nonEmpty);
     int previous = 0;
-    for (int i = 0; i <= top; i++) {
+    for (int i = bottom; i <= top; i++) {
       if (counts[i] != 0) {
-        writeVarint(out, i - previous);
-        writeVarint(out, counts[i]);
+        out.next(i - previous);
+        out.next(counts[i]);
         previous = i;
       }
     }
-    return out.toByteArray();
+    return out.bytes();
   }
 
   /**
@@ -314,6 +322,7 @@ public final class LatencyHistogram {
       histogram.counts[(int) index] = count;
       histogram.total = Math.addExact(histogram.total, count);
       histogram.top = (int) index;
+      histogram.bottom = Math.min(histogram.bottom, (int) index);
     }
     if (in.position != bytes.length) {
       throw new IllegalArgumentException(
@@ -322,13 +331,27 @@ public final class LatencyHistogram {
     return histogram;
   }
 
-  private static void writeVarint(ByteArrayOutputStream out, long value) {
-    long v = value;
-    while ((v & ~0x7FL) != 0) {
-      out.write((int) ((v & 0x7F) | 0x80));
-      v >>>= 7;
+  /** Writes unsigned LEB128 varints of nonnegative longs into a buffer sized by the caller. */
+  private static final class Writer {
+    private final byte[] buffer;
+    private int position;
+
+    Writer(int capacity) {
+      this.buffer = new byte[capacity];
     }
-    out.write((int) v);
+
+    void next(long value) {
+      long v = value;
+      while ((v & ~0x7FL) != 0) {
+        buffer[position++] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      buffer[position++] = (byte) v;
+    }
+
+    byte[] bytes() {
+      return Arrays.copyOf(buffer, position);
+    }
   }
 
   /** Reads unsigned LEB128 varints of at most 63 bits (every field here is a nonnegative long). */
