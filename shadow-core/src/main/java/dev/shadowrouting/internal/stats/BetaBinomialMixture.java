@@ -10,8 +10,8 @@ import org.hipparchus.special.Beta;
  * <h2>The martingale</h2>
  *
  * Let the increments {@code X_i} be i.i.d., taking the value {@code h} with probability {@code g /
- * (g + h)} ("success") and {@code -g} with probability {@code h / (g + h)} ("failure"), so {@code
- * E X_i = 0} (the sub-Bernoulli case of Howard, Ramdas, McAuliffe, Sekhon 2021, "Time-uniform,
+ * (g + h)} ("success") and {@code -g} with probability {@code h / (g + h)} ("failure"), so {@code E
+ * X_i = 0} (the sub-Bernoulli case of Howard, Ramdas, McAuliffe, Sekhon 2021, "Time-uniform,
  * nonparametric, nonasymptotic confidence sequences", Ann. Statist. 49(2), with range parameters
  * {@code g, h}). After {@code t} steps with {@code k} successes, write
  *
@@ -20,12 +20,12 @@ import org.hipparchus.special.Beta;
  *   so  k = (V + h S) / (h (g + h)),     t - k = (V - g S) / (g (g + h)).
  * </pre>
  *
- * For an alternative failure probability {@code theta} the likelihood ratio against the null
- * {@code h / (g + h)} is {@code (1 - theta)^k theta^(t - k) (g + h)^t / (g^k h^(t - k))}, a
- * nonnegative martingale under the null. Mixing it over a prior {@code theta ~ Beta(r / (g (g +
- * h)), r / (h (g + h)))}, whose mean is the null value {@code h / (g + h)}, <em>truncated</em> to
- * {@code theta in [0, x]} with {@code x = h / (g + h)} (alternatives with more successes: the sum
- * drifts up), gives the mixture martingale
+ * For an alternative failure probability {@code theta} the likelihood ratio against the null {@code
+ * h / (g + h)} is {@code (1 - theta)^k theta^(t - k) (g + h)^t / (g^k h^(t - k))}, a nonnegative
+ * martingale under the null. Mixing it over a prior {@code theta ~ Beta(r / (g (g + h)), r / (h (g
+ * + h)))}, whose mean is the null value {@code h / (g + h)}, <em>truncated</em> to {@code theta in
+ * [0, x]} with {@code x = h / (g + h)} (alternatives with more successes: the sum drifts up), gives
+ * the mixture martingale
  *
  * <pre>
  *   M_t = (g + h)^t g^-k h^-(t-k) B_x(a0 + t - k, b0 + k) / B_x(a0, b0),
@@ -40,15 +40,15 @@ import org.hipparchus.special.Beta;
  *          + ln I_x(a, b) + ln B(a, b) - ln I_x(a0, b0) - ln B(a0, b0).
  * </pre>
  *
- * This is confseq's {@code BetaBinomialMixture::log_superMG} with {@code is_one_sided = true},
- * term for term ({@code gostevehoward/confseq}, {@code src/confseq/uniform_boundaries.h}; the
- * one-sided beta-binomial mixture of Howard et al. 2021, Propositions 6 and 7 as confseq's README
- * numbers them). By Ville's inequality {@code P(exists t: M_t >= 1/alpha) <= alpha}: the upper
- * boundary {@code S_t < f(V_t)}, where {@code ln M = ln(1/alpha)}, holds for all t simultaneously
- * with probability at least {@code 1 - alpha}. Every integrand is increasing in k on {@code theta
- * <= x} (its ratio at {@code k + 1} to {@code k} is {@code (1 - theta) h / (theta g) >= 1}), so
- * {@code M_t} is increasing in S: the crossing set at each t is a half-line, and a count can be
- * tested with one evaluation.
+ * This is confseq's {@code BetaBinomialMixture::log_superMG} with {@code is_one_sided = true}, term
+ * for term ({@code gostevehoward/confseq}, {@code src/confseq/uniform_boundaries.h}; the one-sided
+ * beta-binomial mixture of Howard et al. 2021, Propositions 6 and 7 as confseq's README numbers
+ * them). By Ville's inequality {@code P(exists t: M_t >= 1/alpha) <= alpha}: the upper boundary
+ * {@code S_t < f(V_t)}, where {@code ln M = ln(1/alpha)}, holds for all t simultaneously with
+ * probability at least {@code 1 - alpha}. Every integrand is increasing in k on {@code theta <= x}
+ * (its ratio at {@code k + 1} to {@code k} is {@code (1 - theta) h / (theta g) >= 1}), so {@code
+ * M_t} is increasing in S: the crossing set at each t is a half-line, and a count can be tested
+ * with one evaluation.
  *
  * <h2>Tuning</h2>
  *

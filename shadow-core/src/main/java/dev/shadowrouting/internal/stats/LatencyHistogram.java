@@ -12,22 +12,22 @@ import java.util.Arrays;
  *
  * Bucket 0 holds {@code [0, 1 us)}; bucket {@code i >= 1} holds the integer nanos {@code [e_i,
  * e_(i+1))} with {@code e_i = ceil(1000 * 1.01^(i - 1))}, up to the bucket holding 1 h: 2,213
- * buckets, 17 KB of counts. The edges are integers computed once with {@link StrictMath} (whose results
- * the Java specification fixes bit for bit), and a value's bucket is found by comparing it with
- * those integers, so every JVM puts every value in the same bucket.
+ * buckets, 17 KB of counts. The edges are integers computed once with {@link StrictMath} (whose
+ * results the Java specification fixes bit for bit), and a value's bucket is found by comparing it
+ * with those integers, so every JVM puts every value in the same bucket.
  *
  * <h2>Censoring</h2>
  *
  * A histogram has a censoring point {@code c} (the timeout; at most and by default 1 h): a run time
  * {@code >= c}, and a {@link #recordCensored timeout}, are counted as "at least c", above every
- * bucket. A quantile that lands among them is known only to be {@code >= c}: its lower bound is
- * c, its upper bound infinite. So a candidate that times out cannot look fast, as it would if
- * timeouts were left out of the latency data (informative censoring).
+ * bucket. A quantile that lands among them is known only to be {@code >= c}: its lower bound is c,
+ * its upper bound infinite. So a candidate that times out cannot look fast, as it would if timeouts
+ * were left out of the latency data (informative censoring).
  *
  * <h2>Resolution</h2>
  *
- * A bucket's relative width is at most 1% plus the rounding of its edges up to whole nanos (at
- * most 1 ns in 1,000 at 1 us): {@code e_(i+1) / e_i <= 1.011}. {@link QuantileSequence} reports the
+ * A bucket's relative width is at most 1% plus the rounding of its edges up to whole nanos (at most
+ * 1 ns in 1,000 at 1 us): {@code e_(i+1) / e_i <= 1.011}. {@link QuantileSequence} reports the
  * lower edge of the bucket holding a lower bound's order statistic and the upper edge of the one
  * holding an upper bound's, so each bound is <em>conservative</em> by at most that one bucket:
  * coverage is not touched, each bound is at most ~1% looser than the exact order statistic, and a
@@ -37,9 +37,9 @@ import java.util.Arrays;
  *
  * {@link #toBytes}: unsigned LEB128 varints: the layout (relative width in ppm, lowest and highest
  * nanos), the censoring point, the censored count, the number of non-empty buckets, then per
- * non-empty bucket its index gap from the previous one and its count. A few hundred bytes for a
- * typical latency distribution; {@link #fromBytes} rejects another layout. The engine versions the
- * envelope.
+ * non-empty bucket its index gap from the previous one and its count: 625 bytes for 100,000
+ * lognormal run times of sigma 0.3, about 1 KB with a second mode 10x slower. {@link #fromBytes}
+ * rejects another layout; the engine versions the envelope.
  *
  * <p>Not thread-safe: keep one per stripe (or guard it) and {@link #merge} {@link #copy copies}.
  */
@@ -84,8 +84,8 @@ public final class LatencyHistogram {
   }
 
   /**
-   * An empty histogram censored at {@code censorNanos}: run times at or above it count as "at
-   * least censorNanos".
+   * An empty histogram censored at {@code censorNanos}: run times at or above it count as "at least
+   * censorNanos".
    *
    * @param censorNanos the timeout, in {@code [1 us, 1 h]}
    */

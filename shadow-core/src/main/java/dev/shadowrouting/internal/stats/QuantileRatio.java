@@ -3,8 +3,8 @@ package dev.shadowrouting.internal.stats;
 import dev.shadowrouting.Verdict;
 
 /**
- * The tail-latency check: the candidate's p-quantile against production's, as the ratio {@code
- * rho = q_c / q_p}, with anytime-valid bounds from four one-sided {@link QuantileSequence}s.
+ * The tail-latency check: the candidate's p-quantile against production's, as the ratio {@code rho
+ * = q_c / q_p}, with anytime-valid bounds from four one-sided {@link QuantileSequence}s.
  *
  * <h2>Bounds and the error budget</h2>
  *
@@ -19,15 +19,15 @@ import dev.shadowrouting.Verdict;
  * <ul>
  *   <li><b>False FAIL</b> (true {@code rho <= 1 + maxIncrease}): if {@code lower_c <= q_c} and
  *       {@code upper_p >= q_p} at every n, then {@code lower(rho) <= q_c / q_p <= 1 + maxIncrease}
- *       at every n and the check never FAILs. So {@code P(ever FAIL) <= P(lower_c ever above q_c)
- *       + P(upper_p ever below q_p) <= alpha/2 + alpha/2 = alpha}.
+ *       at every n and the check never FAILs. So {@code P(ever FAIL) <= P(lower_c ever above q_c) +
+ *       P(upper_p ever below q_p) <= alpha/2 + alpha/2 = alpha}.
  *   <li><b>False PASS</b> (true {@code rho > 1 + maxIncrease}): symmetrically, through {@code
  *       upper_c} and {@code lower_p}, at most alpha.
  * </ul>
  *
  * Each error is controlled one-sidedly at alpha, through the two sequences it depends on; the
- * reported interval {@code [lower, upper]} as a whole covers rho with probability at least {@code
- * 1 - 2 alpha}. For a composite verdict, PASS of all checks is an intersection-union test (Berger
+ * reported interval {@code [lower, upper]} as a whole covers rho with probability at least {@code 1
+ * - 2 alpha}. For a composite verdict, PASS of all checks is an intersection-union test (Berger
  * 1982, "Multiparameter hypothesis testing and acceptance sampling", Technometrics 24(4)): each
  * check at alpha, no division on the PASS side.
  *
@@ -42,10 +42,10 @@ import dev.shadowrouting.Verdict;
  *
  * <h2>Estimate and resolution</h2>
  *
- * The estimate is the ratio of the two sample quantiles. Bounds come from {@link
- * LatencyHistogram}s and are conservative by at most one bucket each, so the ratio's bounds by at
- * most a factor {@code 1.011^2}, about 2%; censored (timed-out) observations count as at least the
- * timeout (see {@link QuantileSequence}).
+ * The estimate is the ratio of the two sample quantiles. Bounds come from {@link LatencyHistogram}s
+ * and are conservative by at most one bucket each, so the ratio's bounds by at most a factor {@code
+ * 1.011^2}, about 2%; censored (timed-out) observations count as at least the timeout (see {@link
+ * QuantileSequence}).
  *
  * <p>Immutable and thread-safe.
  */

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 class BetaBinomialMixtureTest {
 
   /**
-   * confseq's {@code test/uniform_boundaries_unittest.cpp}, {@code
-   * TestOneSidedBetaBinomialMixture} (values from confseq's reference implementation in R): {@code
-   * beta_binomial_log_mixture(10, 100, v_opt=100, g=0.2, h=0.8)} with the default {@code alpha_opt
-   * = 0.05}, one-sided, and {@code beta_binomial_mixture_bound(100, alpha=0.05, ...)}.
+   * confseq's {@code test/uniform_boundaries_unittest.cpp}, {@code TestOneSidedBetaBinomialMixture}
+   * (values from confseq's reference implementation in R): {@code beta_binomial_log_mixture(10,
+   * 100, v_opt=100, g=0.2, h=0.8)} with the default {@code alpha_opt = 0.05}, one-sided, and {@code
+   * beta_binomial_mixture_bound(100, alpha=0.05, ...)}.
    */
   @Test
   void matchesConfseqWorkedNumbers() {
@@ -51,10 +51,11 @@ class BetaBinomialMixtureTest {
 
   /**
    * The mixture integral done numerically, independently of any Beta function: with k successes in
-   * t steps, {@code M = (g + h)^t g^-k h^-(t-k) int_0^x theta^(a0 + t - k - 1) (1 - theta)^(b0 + k -
-   * 1) dtheta / int_0^x theta^(a0 - 1) (1 - theta)^(b0 - 1) dtheta}, composite Simpson on log-scaled
-   * integrands; at the p99 parameters the engine uses (g = 0.99, h = 0.01, N* = 5,000, alpha =
-   * 0.025) and at small and large n, on both sides of the boundary, and for the mirrored mixture.
+   * t steps, {@code M = (g + h)^t g^-k h^-(t-k) int_0^x theta^(a0 + t - k - 1) (1 - theta)^(b0 + k
+   * - 1) dtheta / int_0^x theta^(a0 - 1) (1 - theta)^(b0 - 1) dtheta}, composite Simpson on
+   * log-scaled integrands; at the p99 parameters the engine uses (g = 0.99, h = 0.01, N* = 5,000,
+   * alpha = 0.025) and at small and large n, on both sides of the boundary, and for the mirrored
+   * mixture.
    */
   @Test
   void matchesNumericalIntegrationOfTheTruncatedMixture() {
@@ -114,8 +115,8 @@ class BetaBinomialMixtureTest {
   }
 
   /**
-   * Increasing in the sum (what makes each crossing set a half-line), and at most 1 at a sum
-   * {@code <= 0} (what makes the centre a safe start for the rank searches).
+   * Increasing in the sum (what makes each crossing set a half-line), and at most 1 at a sum {@code
+   * <= 0} (what makes the centre a safe start for the rank searches).
    */
   @Test
   void increasesWithTheSumAndStaysBelowOneAtOrBelowZero() {

@@ -90,7 +90,8 @@ class LatencyHistogramTest {
     assertThat(h.lowerBoundOfRank(0)).isZero();
     assertThat(h.upperBoundOfRank(8)).isInfinite();
     assertThat(new LatencyHistogram().censorNanos()).isEqualTo(LatencyHistogram.HIGHEST_NANOS);
-    assertThatThrownBy(() -> new LatencyHistogram(999)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new LatencyHistogram(999))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new LatencyHistogram(LatencyHistogram.HIGHEST_NANOS + 1))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> h.bucketOfRank(0)).isInstanceOf(IllegalArgumentException.class);

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What one evaluation of the tail check costs (tag "perf": a measurement that depends on the
- * machine; {@code mvn -B -ntp -pl shadow-core test -Pperf -Dtest=QuantileRatioCostTest}). Wall
- * time of single-threaded loops after a warm-up; the bounds asserted are generous, the numbers are
+ * machine; {@code mvn -B -ntp -pl shadow-core test -Pperf -Dtest=QuantileRatioCostTest}). Wall time
+ * of single-threaded loops after a warm-up; the bounds asserted are generous, the numbers are
  * printed.
  */
 @Tag("perf")

@@ -43,7 +43,9 @@ class QuantileRatioTest {
       return (double) passes / runs;
     }
 
-    /** Median pairs to FAIL over all runs (a run that never FAILed counts as never): -1 if never. */
+    /**
+     * Median pairs to FAIL over all runs (a run that never FAILed counts as never): -1 if never.
+     */
     long medianFail() {
       return fails > runs / 2 ? TailSim.median(Arrays.copyOf(failTimes, runs), runs) : -1;
     }
@@ -186,10 +188,10 @@ class QuantileRatioTest {
 
   /**
    * (4c) The issue's scenario: 2% of the candidate's requests 10x slower, the rest exactly
-   * production's run time on the same request (same body). The geometric-mean ratio is {@code 10^0.02
-   * = 1.047}, a PASS at x1.10; the p99 ratio is about x5. Target: median pairs to FAIL at most
-   * 5,000. Also with a wider body (sigma 1), where the slow 2% overlap production's own tail and
-   * the p99 ratio is smaller.
+   * production's run time on the same request (same body). The geometric-mean ratio is {@code
+   * 10^0.02 = 1.047}, a PASS at x1.10; the p99 ratio is about x5. Target: median pairs to FAIL at
+   * most 5,000. Also with a wider body (sigma 1), where the slow 2% overlap production's own tail
+   * and the p99 ratio is smaller.
    */
   @Test
   void twoPercentTenTimesSlowerFailsWithinTheTarget() {
@@ -262,8 +264,8 @@ class QuantileRatioTest {
 
   /**
    * (4d) A candidate that times out on 2% of requests (1 s timeout), otherwise production's run
-   * time on the same request. Censored at the timeout, the timeouts make its p99 at least 1 s: FAIL.
-   * Left out of the latency data (as the geometric-mean check does), the same candidate looks
+   * time on the same request. Censored at the timeout, the timeouts make its p99 at least 1 s:
+   * FAIL. Left out of the latency data (as the geometric-mean check does), the same candidate looks
    * exactly like production: never FAILs, and PASSes.
    */
   @Test
@@ -347,8 +349,7 @@ class QuantileRatioTest {
         cMerged.merge(LatencyHistogram.fromBytes(c[(s + trial) % shards].toBytes()));
         pMerged.merge(p[(s + 2 * trial) % shards]);
       }
-      QuantileBounds expected =
-          QuantileRatio.of(0.99, MAX_INCREASE, ALPHA, 5000).ratio(cAll, pAll);
+      QuantileBounds expected = QuantileRatio.of(0.99, MAX_INCREASE, ALPHA, 5000).ratio(cAll, pAll);
       QuantileBounds got = CHECK.ratio(cMerged, pMerged);
       if (n == 0) {
         assertThat(got.estimate()).isNaN();

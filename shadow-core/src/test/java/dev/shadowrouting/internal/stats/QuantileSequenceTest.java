@@ -25,10 +25,11 @@ class QuantileSequenceTest {
   /**
    * confseq's {@code demo/quantiles.py} turns the continuous boundary {@code f} (confseq's {@code
    * beta_binomial_mixture_bound}, here {@link BetaBinomialMixtureTest#boundary}) into order
-   * statistics: lower index {@code floor(t (p - f_lo / t) + 1)}, upper index {@code ceil(t (p + f_hi
-   * / t))}. The exact integer searches must give the same ranks wherever the boundary is reachable,
-   * and no bound (0, n + 1) where it is not (where the demo falls back to the sample minimum and
-   * maximum). The ranks must not depend on the order n is asked in (the hint is only a hint).
+   * statistics: lower index {@code floor(t (p - f_lo / t) + 1)}, upper index {@code ceil(t (p +
+   * f_hi / t))}. The exact integer searches must give the same ranks wherever the boundary is
+   * reachable, and no bound (0, n + 1) where it is not (where the demo falls back to the sample
+   * minimum and maximum). The ranks must not depend on the order n is asked in (the hint is only a
+   * hint).
    */
   @Test
   void ranksAreConfseqsInversionOfTheBoundary() {
@@ -75,8 +76,8 @@ class QuantileSequenceTest {
       }
       System.out.printf(
           Locale.ROOT,
-          "QuantileSequence p=%s alpha=%s N*=%d: ranks = confseq's inversion for n <= 20,000;"
-              + " first lower bound at n=%d, first upper bound at n=%d%n",
+          "QuantileSequence p=%s alpha=%s N*=%d: ranks = confseq's inversion for every n <= 3,000"
+              + " and every 13th to 20,000; first lower bound at n=%d, first upper bound at n=%d%n",
           p,
           alpha,
           nStar,
@@ -96,7 +97,8 @@ class QuantileSequenceTest {
    */
   @Test
   void exactCrossingProbabilityOfTheCountIsAtMostAlpha() {
-    for (double[] config : new double[][] {{0.99, 5000, 5000}, {0.99, 500, 5000}, {0.5, 100, 2000}}) {
+    for (double[] config :
+        new double[][] {{0.99, 5000, 5000}, {0.99, 500, 5000}, {0.5, 100, 2000}}) {
       double p = config[0];
       long nStar = (long) config[1];
       int horizon = (int) config[2];
@@ -156,8 +158,8 @@ class QuantileSequenceTest {
 
   /**
    * The bounds against sorted arrays: the raw bounds are {@code X_(l_n)} and {@code X_(u_n)}, and
-   * the histogram's bracket them within one bucket (lower edge below the raw lower bound, upper edge
-   * above the raw upper one, each within 1.1%); the estimate is in the bucket of {@code
+   * the histogram's bracket them within one bucket (lower edge below the raw lower bound, upper
+   * edge above the raw upper one, each within 1.1%); the estimate is in the bucket of {@code
    * X_(ceil(p n))}.
    */
   @Test
@@ -229,11 +231,11 @@ class QuantileSequenceTest {
 
   /**
    * (3) Coverage uniformly over time, read after <em>every</em> observation: p99 of lognormal(ln
-   * 500us, sigma 1) run times, each one-sided bound at alpha = 0.05, N* = 5,000, 1,000 runs of 5,000
-   * observations. A run misses when its bound, at some n, excludes the true p99. Raw bounds (order
-   * statistics of the exact values: {@code X_(l) > q} iff {@code #{X <= q} < l}) and histogram
-   * bounds are both read at every n; a histogram miss must also be a raw miss (the histogram is
-   * never tighter). The raw rates are compared with the exact crossing probability.
+   * 500us, sigma 1) run times, each one-sided bound at alpha = 0.05, N* = 5,000, 1,000 runs of
+   * 5,000 observations. A run misses when its bound, at some n, excludes the true p99. Raw bounds
+   * (order statistics of the exact values: {@code X_(l) > q} iff {@code #{X <= q} < l}) and
+   * histogram bounds are both read at every n; a histogram miss must also be a raw miss (the
+   * histogram is never tighter). The raw rates are compared with the exact crossing probability.
    */
   @Test
   void coversTheP99UniformlyOverTimeAfterEveryObservation() {
@@ -316,8 +318,8 @@ class QuantileSequenceTest {
   }
 
   /**
-   * Coverage at small n, read after every observation: the median (p = 0.5, N* = 100) over the first
-   * 200 observations, 20,000 runs; and p99 tuned small (N* = 500) over the first 1,500, 4,000
+   * Coverage at small n, read after every observation: the median (p = 0.5, N* = 100) over the
+   * first 200 observations, 20,000 runs; and p99 tuned small (N* = 500) over the first 1,500, 4,000
    * runs. Only the count matters for a continuous distribution, so the observations are uniforms
    * and {@code q = p}.
    */
