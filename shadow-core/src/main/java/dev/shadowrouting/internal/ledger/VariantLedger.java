@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  * count their calls ({@link #countCall}) and the sampled ones' latency ({@link #productionSampled}).
  *
  * <p>Counters are {@link LongAdder}s (no contention between caller threads); latencies go to a
- * {@link LatencyHistogram} (wait-free recording). Thread-safe.
+ * {@link LatencyWindow} (wait-free recording). Thread-safe.
  */
 public final class VariantLedger {
   public final String name;
@@ -59,7 +59,7 @@ public final class VariantLedger {
   private final System.Logger logger;
   private final String subject;
 
-  private final LatencyHistogram latency = new LatencyHistogram();
+  private final LatencyWindow latency = new LatencyWindow();
 
   public final WarnThenDebugLogger callFailures;
   public final WarnThenDebugLogger comparatorFailures;
@@ -359,7 +359,7 @@ public final class VariantLedger {
 
   /** The statistics now; {@code nowNanos} places the fresh latencies in the recent window. */
   public RouterSnapshot.VariantStats snapshot(long nowNanos) {
-    LatencyHistogram.Percentiles p = latency.snapshot(nowNanos);
+    LatencyWindow.Percentiles p = latency.snapshot(nowNanos);
     RouterSnapshot.StatsBuilder b = RouterSnapshot.VariantStats.builder(name, role)
         .active(active)
         .sampled(sampled.sum())

@@ -12,7 +12,7 @@ import org.HdrHistogram.Recorder;
  * for a live chart: cumulative percentiles flatten out). Thread-safe: recording never locks;
  * snapshots take this object's monitor.
  */
-public final class LatencyHistogram {
+public final class LatencyWindow {
   public static final int RECENT_BUCKETS = 6;
   public static final long BUCKET_NANOS = TimeUnit.SECONDS.toNanos(5);
 
