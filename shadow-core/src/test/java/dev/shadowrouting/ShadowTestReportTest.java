@@ -141,6 +141,24 @@ class ShadowTestReportTest {
         + "  agreement: no data" + System.lineSeparator());
   }
 
+  /** The parts' text forms, pinned like the JSON: logs and assertion messages quote them. */
+  @Test
+  void theTextFormsOfItsPartsAreStable() {
+    ShadowTestReport report = sample();
+
+    assertThat(report.checks()).hasToString("[latency: x1.50 -> FAIL, agreement: no data]");
+    assertThat(report.variants()).hasToString("[VariantReport[v1, PRODUCTION, invocations=2000, "
+        + "errors=1, timeouts=0, rejected=0, runTime=LatencySummary[count=2000, p50=100000ns, "
+        + "p90=150000ns, p99=300000ns, p99.9=900000ns, max=1000000ns], "
+        + "agreement=OptionalDouble.empty, quality=OptionalDouble[0.9]], "
+        + "VariantReport[v2, CANDIDATE, invocations=2000, errors=4, timeouts=2, rejected=7, "
+        + "runTime=LatencySummary[count=2000, p50=150000ns, p90=200000ns, p99=400000ns, "
+        + "p99.9=1000000ns, max=2000000ns], agreement=OptionalDouble[0.9969909729187563], "
+        + "quality=OptionalDouble.empty]]");
+    assertThat(report.variant("v2").queueWait()).hasToString("LatencySummary[count=2000, "
+        + "p50=1000ns, p90=2000ns, p99=5000ns, p99.9=9000ns, max=10000ns]");
+  }
+
   @Test
   void anUnknownVariantIsRefusedNamingTheKnownOnes() {
     assertThatThrownBy(() -> sample().variant("v3"))
