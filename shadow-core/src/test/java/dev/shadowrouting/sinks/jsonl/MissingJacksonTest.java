@@ -3,7 +3,7 @@ package dev.shadowrouting.sinks.jsonl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shadowrouting.RouterSnapshot;
+import dev.shadowrouting.Samples;
 import dev.shadowrouting.ShadowTest;
 import dev.shadowrouting.ShadowTestReport;
 import dev.shadowrouting.Verdict;
@@ -63,8 +63,7 @@ class MissingJacksonTest {
           .status(ShadowTest.Status.RUNNING).decision(ShadowTest.Decision.NONE)
           .verdict(Verdict.INCONCLUSIVE).startedAt(Instant.EPOCH).elapsed(Duration.ZERO)
           .duration(Duration.ofHours(1)).build();
-      RouterSnapshot snapshot = RouterSnapshot.builder("e").capturedAt(Instant.EPOCH).build();
-      return report.toJson() + "\n" + snapshot.toJson();
+      return report.toJson() + "\n" + Samples.snapshot().toJson();
     }
   }
 }
