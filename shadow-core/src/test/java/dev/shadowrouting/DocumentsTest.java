@@ -58,7 +58,7 @@ class DocumentsTest {
 
   @Test
   void aReportIsWrittenAsAJsonMapperWritesItsDocument() {
-    ShadowTestReport report = ShadowTestReportTest.sample();
+    ShadowTestReport report = Samples.report();
     assertThat(report.toJson()).isEqualTo(JacksonOracle.write(report.toDocument()));
   }
 
