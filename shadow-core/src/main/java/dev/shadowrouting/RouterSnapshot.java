@@ -2,10 +2,12 @@ package dev.shadowrouting;
 
 import dev.shadowrouting.internal.Documents;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 
 /**
  * A point-in-time view of a router's statistics: per variant (calls by outcome, rejections by
@@ -22,96 +24,30 @@ import java.util.NoSuchElementException;
  *
  * <p>{@link #toJson()} and {@link #toDocument()} are its JSON form.
  *
- * <p>Immutable and thread-safe.
+ * <p>Built by the router ({@link ShadowRouter#snapshot()}); a record, so its constructor is public
+ * (the router builds it from its own packages), but it has no builder: a test of code that reads
+ * snapshots can take one from a real router. Immutable (the lists are copied) and thread-safe.
+ *
+ * @param endpoint the endpoint's name
+ * @param capturedAt when the router took the snapshot
+ * @param variants the variants of the current configuration, and removed ones whose copies are
+ *     still running (their statistics are retired with them, see the README)
+ * @param sinks the delivery statistics of each of the router's sinks
+ * @param queueDepth shadow copies waiting in the queue
+ * @param queueCapacity how many shadow copies the queue holds
+ * @param liveThreads shadow pool threads alive, including abandoned ones
+ * @param abandonedThreads pool threads stuck in a shadow call past its timeout (replaced, not
+ *     waited for)
  */
-public final class RouterSnapshot {
+public record RouterSnapshot(String endpoint, Instant capturedAt, List<VariantStats> variants,
+    List<SinkStats> sinks, int queueDepth, int queueCapacity, int liveThreads,
+    int abandonedThreads) {
 
-  private final String endpoint;
-  private final Instant capturedAt;
-  private final List<VariantStats> variants;
-  private final List<SinkStats> sinks;
-  private final int queueDepth;
-  private final int queueCapacity;
-  private final int liveThreads;
-  private final int abandonedThreads;
-
-  private RouterSnapshot(Builder b) {
-    this.endpoint = java.util.Objects.requireNonNull(b.endpoint, "endpoint");
-    this.capturedAt = java.util.Objects.requireNonNull(b.capturedAt, "capturedAt");
-    this.variants = List.copyOf(b.variants);
-    this.sinks = List.copyOf(b.sinks);
-    this.queueDepth = b.queueDepth;
-    this.queueCapacity = b.queueCapacity;
-    this.liveThreads = b.liveThreads;
-    this.abandonedThreads = b.abandonedThreads;
-  }
-
-  /** A builder (the router builds snapshots; public for tests of code that consumes them). */
-  public static Builder builder(String endpoint) {
-    return new Builder(endpoint);
-  }
-
-  /** Builder for {@link RouterSnapshot}. Not thread-safe. */
-  public static final class Builder {
-    private final String endpoint;
-    private Instant capturedAt = Instant.now();
-    private List<VariantStats> variants = List.of();
-    private List<SinkStats> sinks = List.of();
-    private int queueDepth;
-    private int queueCapacity;
-    private int liveThreads;
-    private int abandonedThreads;
-
-    private Builder(String endpoint) {
-      this.endpoint = endpoint;
-    }
-
-    public Builder capturedAt(Instant capturedAt) {
-      this.capturedAt = capturedAt;
-      return this;
-    }
-
-    public Builder variants(List<VariantStats> variants) {
-      this.variants = variants;
-      return this;
-    }
-
-    public Builder sinks(List<SinkStats> sinks) {
-      this.sinks = sinks;
-      return this;
-    }
-
-    public Builder queue(int depth, int capacity) {
-      this.queueDepth = depth;
-      this.queueCapacity = capacity;
-      return this;
-    }
-
-    public Builder threads(int live, int abandoned) {
-      this.liveThreads = live;
-      this.abandonedThreads = abandoned;
-      return this;
-    }
-
-    public RouterSnapshot build() {
-      return new RouterSnapshot(this);
-    }
-  }
-
-  public String endpoint() {
-    return endpoint;
-  }
-
-  public Instant capturedAt() {
-    return capturedAt;
-  }
-
-  /**
-   * The variants of the current configuration, and removed ones whose copies are still running
-   * (their statistics are retired with them, see the README).
-   */
-  public List<VariantStats> variants() {
-    return variants;
+  public RouterSnapshot {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(capturedAt, "capturedAt");
+    variants = List.copyOf(variants);
+    sinks = List.copyOf(sinks);
   }
 
   /** The statistics of one variant. @throws NoSuchElementException if it never existed */
@@ -122,29 +58,6 @@ public final class RouterSnapshot {
       }
     }
     throw new NoSuchElementException("no variant '" + name + "' in endpoint '" + endpoint + "'");
-  }
-
-  public List<SinkStats> sinks() {
-    return sinks;
-  }
-
-  /** Shadow copies waiting in the queue. */
-  public int queueDepth() {
-    return queueDepth;
-  }
-
-  public int queueCapacity() {
-    return queueCapacity;
-  }
-
-  /** Shadow pool threads alive, including abandoned ones. */
-  public int liveThreads() {
-    return liveThreads;
-  }
-
-  /** Pool threads stuck in a shadow call past its timeout (replaced, not waited for). */
-  public int abandonedThreads() {
-    return abandonedThreads;
   }
 
   /**
@@ -172,101 +85,87 @@ public final class RouterSnapshot {
         + ", queueDepth=" + queueDepth + ", liveThreads=" + liveThreads + ']';
   }
 
-  /** Statistics of one variant. Immutable and thread-safe. */
-  public static final class VariantStats {
-    private final String name;
-    private final Role role;
-    private final boolean active;
-    private final long sampled;
-    private final Map<Outcome, Long> outcomes;
-    private final Map<RejectReason, Long> rejections;
-    private final long matches;
-    private final long mismatches;
-    private final long notCompared;
-    private final long comparatorErrors;
-    private final int inFlight;
-    private final long latencyCount;
-    private final long p50Nanos;
-    private final long p90Nanos;
-    private final long p99Nanos;
-    private final long maxNanos;
-    private final long recentLatencyCount;
-    private final long recentP50Nanos;
-    private final long recentP99Nanos;
-    private final int abandonedThreads;
-    private final boolean saturated;
-    private final boolean timingOut;
-    private final boolean quarantined;
-
-    private VariantStats(StatsBuilder b) {
-      this.name = java.util.Objects.requireNonNull(b.name, "name");
-      this.role = java.util.Objects.requireNonNull(b.role, "role");
-      this.active = b.active;
-      this.sampled = b.sampled;
-      this.outcomes = immutableCounts(Outcome.class, b.outcomes);
-      this.rejections = immutableCounts(RejectReason.class, b.rejections);
-      this.matches = b.matches;
-      this.mismatches = b.mismatches;
-      this.notCompared = b.notCompared;
-      this.comparatorErrors = b.comparatorErrors;
-      this.inFlight = b.inFlight;
-      this.latencyCount = b.latencyCount;
-      this.p50Nanos = b.p50Nanos;
-      this.p90Nanos = b.p90Nanos;
-      this.p99Nanos = b.p99Nanos;
-      this.maxNanos = b.maxNanos;
-      this.recentLatencyCount = b.recentLatencyCount;
-      this.recentP50Nanos = b.recentP50Nanos;
-      this.recentP99Nanos = b.recentP99Nanos;
-      this.abandonedThreads = b.abandonedThreads;
-      this.saturated = b.saturated;
-      this.timingOut = b.timingOut;
-      this.quarantined = b.quarantined;
-    }
-
-    /** A builder (the router builds these; public for tests of code that consumes them). */
-    public static StatsBuilder builder(String name, Role role) {
-      return new StatsBuilder(name, role);
-    }
-
-    private static <E extends Enum<E>> Map<E, Long> immutableCounts(Class<E> type, Map<E, Long> in) {
-      Map<E, Long> all = new EnumMap<>(type);
-      for (E e : type.getEnumConstants()) {
-        all.put(e, in.getOrDefault(e, 0L));
-      }
-      return java.util.Collections.unmodifiableMap(all);
-    }
-
-    public String name() {
-      return name;
-    }
-
-    /** The role the variant has now (or had when it was removed). */
-    public Role role() {
-      return role;
-    }
-
-    /** Whether the variant is part of the current configuration. */
-    public boolean active() {
-      return active;
-    }
+  /**
+   * Statistics of one variant. Built by the router, like the snapshot. Immutable (the maps are
+   * copied, with every outcome and reason) and thread-safe.
+   *
+   * @param name the variant's name
+   * @param role the role the variant has now (or had when it was removed)
+   * @param active whether the variant is part of the current configuration
+   * @param sampled shadow: copies sampled for this variant. Production: requests it answered for
+   *     which at least one shadow copy was accepted (queued); the ones its latency percentiles
+   *     describe and that have a production record
+   * @param outcomes calls (or copies) per outcome; a missing outcome counts 0. {@code REJECTED} is
+   *     the sum of {@code rejections}: a different count is refused, a missing one filled in
+   * @param rejections copies rejected per reason; a missing reason counts 0
+   * @param matches comparisons whose outputs agreed
+   * @param mismatches comparisons whose outputs differed
+   * @param notCompared copies that ran (or timed out) but were not compared; rejected copies are
+   *     not counted
+   * @param comparatorErrors comparisons that failed because the comparator threw (also counted in
+   *     notCompared)
+   * @param inFlight shadow copies queued or running now
+   * @param latencyCount how many latencies the percentiles summarise
+   * @param p50Nanos median latency since the variant started
+   * @param p90Nanos 90th percentile latency since the variant started
+   * @param p99Nanos 99th percentile latency since the variant started
+   * @param maxNanos largest latency since the variant started
+   * @param recentLatencyCount latencies in the recent window: what was recorded over roughly the
+   *     last 30 s of snapshots (the snapshots that folded them in; taken once a second by a
+   *     dashboard, that is the last 30 s), for a live chart. The other percentiles are cumulative
+   *     since the variant started
+   * @param recentP50Nanos median latency of the recent window, 0 if it is empty
+   * @param recentP99Nanos 99th percentile latency of the recent window (1 significant digit), 0 if
+   *     it is empty
+   * @param abandonedThreads threads stuck in calls of this variant that ignored the interrupt after
+   *     their timeout: replaced in the pool, counted against {@link Variant#maxAbandonedThreads()}
+   * @param saturated true while copies are being rejected because the variant or the pool is full
+   * @param timingOut true while the variant's recent calls end in timeouts
+   * @param quarantined true while the variant is quarantined ({@link RejectReason#QUARANTINED})
+   */
+  public record VariantStats(String name, Role role, boolean active, long sampled,
+      Map<Outcome, Long> outcomes, Map<RejectReason, Long> rejections, long matches,
+      long mismatches, long notCompared, long comparatorErrors, int inFlight, long latencyCount,
+      long p50Nanos, long p90Nanos, long p99Nanos, long maxNanos, long recentLatencyCount,
+      long recentP50Nanos, long recentP99Nanos, int abandonedThreads, boolean saturated,
+      boolean timingOut, boolean quarantined) {
 
     /**
-     * Shadow: copies sampled for this variant. Production: requests it answered for which at least
-     * one shadow copy was accepted (queued); the ones its latency percentiles describe and that
-     * have a production record.
+     * Copies the counts, with every outcome and reason.
+     *
+     * @throws IllegalArgumentException if the REJECTED outcome is not the sum of the rejections
      */
-    public long sampled() {
-      return sampled;
+    public VariantStats {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(role, "role");
+      rejections = allCounts(RejectReason.class, rejections);
+      long rejected = 0;
+      for (long n : rejections.values()) {
+        rejected += n;
+      }
+      Long given = outcomes.get(Outcome.REJECTED);
+      if (given != null && given != rejected) {
+        throw new IllegalArgumentException("variant '" + name + "': " + given
+            + " rejected copies, but the rejections per reason add up to " + rejected);
+      }
+      Map<Outcome, Long> withRejected = new EnumMap<>(Outcome.class);
+      withRejected.putAll(outcomes);
+      withRejected.put(Outcome.REJECTED, rejected);
+      outcomes = allCounts(Outcome.class, withRejected);
+    }
+
+    /** Every constant of {@code type} with its count in {@code in} (0 if absent), unmodifiable. */
+    private static <E extends Enum<E>> Map<E, Long> allCounts(Class<E> type, Map<E, Long> in) {
+      Map<E, Long> all = new EnumMap<>(type);
+      for (E e : type.getEnumConstants()) {
+        all.put(e, Objects.requireNonNull(in.getOrDefault(e, 0L), e.name()));
+      }
+      return Collections.unmodifiableMap(all);
     }
 
     /** Calls (or copies) that ended with {@code outcome}. */
     public long count(Outcome outcome) {
       return outcomes.get(outcome);
-    }
-
-    public Map<Outcome, Long> outcomes() {
-      return outcomes;
     }
 
     public long successes() {
@@ -294,100 +193,10 @@ public final class RouterSnapshot {
       return rejections.get(reason);
     }
 
-    public Map<RejectReason, Long> rejections() {
-      return rejections;
-    }
-
-    public long matches() {
-      return matches;
-    }
-
-    public long mismatches() {
-      return mismatches;
-    }
-
-    /** Copies that ran (or timed out) but were not compared; rejected copies are not counted. */
-    public long notCompared() {
-      return notCompared;
-    }
-
-    /** Comparisons that failed because the comparator threw (also counted in notCompared). */
-    public long comparatorErrors() {
-      return comparatorErrors;
-    }
-
     /** matches / (matches + mismatches), or NaN before the first comparison. */
     public double agreement() {
       long compared = matches + mismatches;
       return compared == 0 ? Double.NaN : (double) matches / compared;
-    }
-
-    /** Shadow copies queued or running now. */
-    public int inFlight() {
-      return inFlight;
-    }
-
-    /** How many latencies the percentiles summarise. */
-    public long latencyCount() {
-      return latencyCount;
-    }
-
-    public long p50Nanos() {
-      return p50Nanos;
-    }
-
-    public long p90Nanos() {
-      return p90Nanos;
-    }
-
-    public long p99Nanos() {
-      return p99Nanos;
-    }
-
-    public long maxNanos() {
-      return maxNanos;
-    }
-
-    /**
-     * Latencies in the recent window: what was recorded over roughly the last 30 s of snapshots
-     * (the snapshots that folded them in; taken once a second by a dashboard, that is the last
-     * 30 s), for a live chart. The other percentiles are cumulative since the variant started.
-     */
-    public long recentLatencyCount() {
-      return recentLatencyCount;
-    }
-
-    /** Median latency of the recent window, 0 if it is empty (see {@link #recentLatencyCount()}). */
-    public long recentP50Nanos() {
-      return recentP50Nanos;
-    }
-
-    /** 99th percentile latency of the recent window (1 significant digit), 0 if it is empty. */
-    public long recentP99Nanos() {
-      return recentP99Nanos;
-    }
-
-    /**
-     * Threads stuck in calls of this variant that ignored the interrupt after their timeout:
-     * replaced in the pool, counted against {@link Variant#maxAbandonedThreads()}.
-     */
-    public int abandonedThreads() {
-      return abandonedThreads;
-    }
-
-    /** True while copies are being rejected because the variant or the pool is full. */
-    public boolean saturated() {
-      return saturated;
-    }
-
-    /** True while the variant's recent calls end in timeouts. */
-    public boolean timingOut() {
-      return timingOut;
-    }
-
-    /** True while the variant is quarantined ({@link RejectReason#QUARANTINED}). */
-    public boolean quarantined() {
-      return quarantined;
     }
 
     @Override
@@ -400,168 +209,25 @@ public final class RouterSnapshot {
     }
   }
 
-  /** Builder for {@link VariantStats}. Not thread-safe. */
-  public static final class StatsBuilder {
-    private final String name;
-    private final Role role;
-    private boolean active = true;
-    private long sampled;
-    private final Map<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
-    private final Map<RejectReason, Long> rejections = new EnumMap<>(RejectReason.class);
-    private long matches;
-    private long mismatches;
-    private long notCompared;
-    private long comparatorErrors;
-    private int inFlight;
-    private long latencyCount;
-    private long p50Nanos;
-    private long p90Nanos;
-    private long p99Nanos;
-    private long maxNanos;
-    private long recentLatencyCount;
-    private long recentP50Nanos;
-    private long recentP99Nanos;
-    private int abandonedThreads;
-    private boolean saturated;
-    private boolean timingOut;
-    private boolean quarantined;
+  /**
+   * Delivery statistics of one sink. Built by the router, like the snapshot. Immutable and
+   * thread-safe.
+   *
+   * @param name the sink's {@link ShadowSink#name()}, made unique among the router's sinks
+   * @param emitted records handed to this sink's buffer (or dropped at its door)
+   * @param delivered records the sink accepted without throwing
+   * @param dropped records lost: buffer full, router closed (or the sink still busy at the close
+   *     deadline), or the sink threw (see {@code failed})
+   * @param failed records the sink failed to handle: it threw from {@code accept} (also counted in
+   *     {@code dropped}), or it reported a failure after accepting them (for example a file it
+   *     could not write, see {@link ShadowSink.Context#failed})
+   * @param pending records waiting in the buffer now
+   */
+  public record SinkStats(String name, long emitted, long delivered, long dropped, long failed,
+      int pending) {
 
-    private StatsBuilder(String name, Role role) {
-      this.name = name;
-      this.role = role;
-    }
-
-    public StatsBuilder active(boolean active) {
-      this.active = active;
-      return this;
-    }
-
-    public StatsBuilder sampled(long sampled) {
-      this.sampled = sampled;
-      return this;
-    }
-
-    /** The count of {@code outcome}; for REJECTED prefer {@link #rejected}, which sums into it. */
-    public StatsBuilder outcome(Outcome outcome, long count) {
-      outcomes.put(outcome, count);
-      return this;
-    }
-
-    /** Copies rejected for {@code reason}; the REJECTED outcome is the sum over reasons. */
-    public StatsBuilder rejected(RejectReason reason, long count) {
-      rejections.put(reason, count);
-      long sum = 0;
-      for (long n : rejections.values()) {
-        sum += n;
-      }
-      outcomes.put(Outcome.REJECTED, sum);
-      return this;
-    }
-
-    public StatsBuilder comparisons(long matches, long mismatches, long notCompared,
-        long comparatorErrors) {
-      this.matches = matches;
-      this.mismatches = mismatches;
-      this.notCompared = notCompared;
-      this.comparatorErrors = comparatorErrors;
-      return this;
-    }
-
-    public StatsBuilder inFlight(int inFlight) {
-      this.inFlight = inFlight;
-      return this;
-    }
-
-    public StatsBuilder latency(long count, long p50Nanos, long p90Nanos, long p99Nanos,
-        long maxNanos) {
-      this.latencyCount = count;
-      this.p50Nanos = p50Nanos;
-      this.p90Nanos = p90Nanos;
-      this.p99Nanos = p99Nanos;
-      this.maxNanos = maxNanos;
-      return this;
-    }
-
-    public StatsBuilder recentLatency(long count, long p50Nanos, long p99Nanos) {
-      this.recentLatencyCount = count;
-      this.recentP50Nanos = p50Nanos;
-      this.recentP99Nanos = p99Nanos;
-      return this;
-    }
-
-    public StatsBuilder health(int abandonedThreads, boolean saturated, boolean timingOut,
-        boolean quarantined) {
-      this.abandonedThreads = abandonedThreads;
-      this.saturated = saturated;
-      this.timingOut = timingOut;
-      this.quarantined = quarantined;
-      return this;
-    }
-
-    public VariantStats build() {
-      return new VariantStats(this);
-    }
-  }
-
-  /** Delivery statistics of one sink. Immutable and thread-safe. */
-  public static final class SinkStats {
-    private final String name;
-    private final long emitted;
-    private final long delivered;
-    private final long dropped;
-    private final long failed;
-    private final int pending;
-
-    /** Sink statistics (the router builds these; public for tests of code that consumes them). */
-    public static SinkStats of(String name, long emitted, long delivered, long dropped,
-        long failed, int pending) {
-      return new SinkStats(name, emitted, delivered, dropped, failed, pending);
-    }
-
-    private SinkStats(String name, long emitted, long delivered, long dropped, long failed,
-        int pending) {
-      this.name = name;
-      this.emitted = emitted;
-      this.delivered = delivered;
-      this.dropped = dropped;
-      this.failed = failed;
-      this.pending = pending;
-    }
-
-    public String name() {
-      return name;
-    }
-
-    /** Records handed to this sink's buffer (or dropped at its door). */
-    public long emitted() {
-      return emitted;
-    }
-
-    /** Records the sink accepted without throwing. */
-    public long delivered() {
-      return delivered;
-    }
-
-    /**
-     * Records lost: buffer full, router closed (or the sink still busy at the close deadline), or
-     * the sink threw (see {@link #failed()}).
-     */
-    public long dropped() {
-      return dropped;
-    }
-
-    /**
-     * Records the sink failed to handle: it threw from {@code accept} (also counted in
-     * {@link #dropped()}), or it reported a failure after accepting them (for example a file it
-     * could not write, see {@link ShadowSink.Context#failed}).
-     */
-    public long failed() {
-      return failed;
-    }
-
-    /** Records waiting in the buffer now. */
-    public int pending() {
-      return pending;
+    public SinkStats {
+      Objects.requireNonNull(name, "name");
     }
 
     @Override

@@ -45,38 +45,20 @@ class DocumentsTest {
       + "\"sinks\":{\"jsonl\":{\"emitted\":180,\"delivered\":170,\"dropped\":10,\"failed\":2,"
       + "\"pending\":0}}}";
 
-  static RouterSnapshot snapshot() {
-    return RouterSnapshot.builder("fraud")
-        .capturedAt(Instant.parse("2026-11-30T10:00:00Z"))
-        .variants(List.of(
-            RouterSnapshot.VariantStats.builder("v1", Role.PRODUCTION)
-                .sampled(90).outcome(Outcome.SUCCESS, 99).outcome(Outcome.ERROR, 1)
-                .latency(100, 1000, 2000, 3000, 4000).recentLatency(10, 1100, 3100).build(),
-            RouterSnapshot.VariantStats.builder("v2", Role.SHADOW)
-                .active(false).sampled(90).outcome(Outcome.SUCCESS, 76)
-                .outcome(Outcome.ERROR, 3).outcome(Outcome.TIMEOUT, 1)
-                .rejected(RejectReason.QUEUE_FULL, 4).rejected(RejectReason.CONCURRENCY_LIMIT, 6)
-                .comparisons(70, 6, 4, 1).inFlight(2).latency(80, 5000, 6000, 7000, 8000)
-                .build()))
-        .sinks(List.of(RouterSnapshot.SinkStats.of("jsonl", 180, 170, 10, 2, 0)))
-        .queue(3, 1024)
-        .threads(2, 1)
-        .build();
-  }
-
   @Test
   void theSnapshotJsonFormIsStable() {
-    assertThat(snapshot().toJson()).isEqualTo(SNAPSHOT_GOLDEN);
+    assertThat(Samples.snapshot().toJson()).isEqualTo(SNAPSHOT_GOLDEN);
   }
 
   @Test
   void aSnapshotIsWrittenAsAJsonMapperWritesItsDocument() {
-    assertThat(snapshot().toJson()).isEqualTo(JacksonOracle.write(snapshot().toDocument()));
+    RouterSnapshot snapshot = Samples.snapshot();
+    assertThat(snapshot.toJson()).isEqualTo(JacksonOracle.write(snapshot.toDocument()));
   }
 
   @Test
   void aReportIsWrittenAsAJsonMapperWritesItsDocument() {
-    ShadowTestReport report = ShadowTestReportTest.sample();
+    ShadowTestReport report = Samples.report();
     assertThat(report.toJson()).isEqualTo(JacksonOracle.write(report.toDocument()));
   }
 

@@ -76,7 +76,7 @@ class FairLatencyTest {
         .build();
   }
 
-  private static ShadowTestReport.Check latency(ShadowTestReport report) {
+  private static ShadowTestReport.CheckResult latency(ShadowTestReport report) {
     return report.checks().stream().filter(c -> c.name().equals("latency")).findFirst()
         .orElseThrow();
   }

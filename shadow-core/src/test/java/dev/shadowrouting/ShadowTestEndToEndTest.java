@@ -97,9 +97,9 @@ class ShadowTestEndToEndTest {
       ShadowTestReport r = runUntilDecided(router, test);
 
       assertThat(r.verdict()).as("%s", r).isEqualTo(Verdict.PASS);
-      assertThat(r.checks()).extracting(ShadowTestReport.Check::name)
+      assertThat(r.checks()).extracting(ShadowTestReport.CheckResult::name)
           .containsExactly("errors", "agreement");
-      assertThat(r.checks()).extracting(ShadowTestReport.Check::verdict)
+      assertThat(r.checks()).extracting(ShadowTestReport.CheckResult::verdict)
           .containsOnly(Verdict.PASS);
       assertThat(r.calls()).isGreaterThanOrEqualTo(500);
     }
@@ -114,7 +114,7 @@ class ShadowTestEndToEndTest {
       ShadowTestReport r = runUntilDecided(router, test);
 
       assertThat(r.verdict()).as("%s", r).isEqualTo(Verdict.PASS);
-      assertThat(r.checks()).extracting(ShadowTestReport.Check::verdict)
+      assertThat(r.checks()).extracting(ShadowTestReport.CheckResult::verdict)
           .containsOnly(Verdict.PASS);
       assertThat(r.calls()).isGreaterThanOrEqualTo(500);
     }
@@ -129,7 +129,7 @@ class ShadowTestEndToEndTest {
       ShadowTestReport r = runUntilDecided(router, test);
 
       assertThat(r.verdict()).as("%s", r).isEqualTo(Verdict.FAIL);
-      ShadowTestReport.Check latency = r.checks().get(0);
+      ShadowTestReport.CheckResult latency = r.checks().get(0);
       assertThat(latency.name()).isEqualTo("latency");
       assertThat(latency.verdict()).isEqualTo(Verdict.FAIL);
       assertThat(latency.lower()).isGreaterThan(1.25);
@@ -147,7 +147,7 @@ class ShadowTestEndToEndTest {
       ShadowTestReport r = runUntilDecided(router, test);
 
       assertThat(r.verdict()).as("%s", r).isEqualTo(Verdict.FAIL);
-      ShadowTestReport.Check errors = r.checks().get(0);
+      ShadowTestReport.CheckResult errors = r.checks().get(0);
       assertThat(errors.name()).isEqualTo("errors");
       assertThat(errors.verdict()).isEqualTo(Verdict.FAIL);
       assertThat(errors.lower()).isGreaterThan(0.01);

@@ -6,59 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.shadowrouting.ShadowTestReport.LatencySummary;
-import dev.shadowrouting.ShadowTestReport.Side;
-import dev.shadowrouting.ShadowTestReport.VariantReport;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 /** The report's stable JSON form (golden) and its side-by-side text table. */
 class ShadowTestReportTest {
-
-  static ShadowTestReport sample() {
-    return ShadowTestReport.builder()
-        .endpoint("fraud").candidate("v2")
-        .status(ShadowTest.Status.COMPLETED).decision(ShadowTest.Decision.NONE)
-        .verdict(Verdict.FAIL)
-        .checks(List.of(
-            ShadowTestReport.Check.builder("latency").verdict(Verdict.FAIL)
-                .estimate(1.5, 1.25, 1.75).threshold(1.1).confidence(0.99).n(2000)
-                .reason("latency: x1.50 -> FAIL").build(),
-            ShadowTestReport.Check.builder("agreement").verdict(Verdict.INCONCLUSIVE)
-                .reason("agreement: no data").build()))
-        .startedAt(Instant.parse("2026-11-30T10:00:00Z"))
-        .endedAt(Instant.parse("2026-11-30T11:00:00Z"))
-        .elapsed(Duration.ofHours(1)).duration(Duration.ofHours(1))
-        .calls(2000).maxRequests(0).samplingRate(0.25)
-        .productionVariants(List.of("v1"))
-        .endReason("deadline reached after PT1H")
-        .unmatchedLabels(3)
-        .variants(List.of(
-            VariantReport.builder("v1", Side.PRODUCTION)
-                .counts(2000, 1, 0, 0)
-                .runTime(LatencySummary.ofNanos(2000, 100_000, 150_000, 300_000, 900_000,
-                    1_000_000))
-                .quality("accuracy", OptionalDouble.of(0.9), 100)
-                .throughputPerSecond(0.5)
-                .build(),
-            VariantReport.builder("v2", Side.CANDIDATE)
-                .counts(2000, 4, 2, 7)
-                .runTime(LatencySummary.ofNanos(2000, 150_000, 200_000, 400_000, 1_000_000,
-                    2_000_000))
-                .queueWait(LatencySummary.ofNanos(2000, 1_000, 2_000, 5_000, 9_000, 10_000))
-                .routerTime(LatencySummary.ofNanos(2000, 2_000, 3_000, 6_000, 9_000, 12_000))
-                .agreement(1994, 6, 0.99, 0.999)
-                .mismatchSamples(List.of("r7", "r9"))
-                .fieldMismatches(Map.of("score", 6L))
-                .quality("accuracy", OptionalDouble.empty(), 0)
-                .throughputPerSecond(0.5)
-                .build()))
-        .build();
-  }
 
   @Test
   void theJsonFormIsStable() {
@@ -97,7 +48,7 @@ class ShadowTestReportTest {
         + "\"qualityMetric\":\"accuracy\",\"quality\":null,\"labels\":0,"
         + "\"throughputPerSecond\":0.5}]}";
 
-    assertThat(sample().toJson()).isEqualTo(golden);
+    assertThat(Samples.report().toJson()).isEqualTo(golden);
   }
 
   @Test
@@ -127,7 +78,7 @@ class ShadowTestReportTest {
 
   @Test
   void theTableShowsTheVariantsSideBySideWithTheReasons() {
-    String table = sample().toString();
+    String table = Samples.report().toString();
 
     assertThat(table).startsWith(
         "shadow test of 'v2' on endpoint 'fraud': COMPLETED, verdict FAIL" + System.lineSeparator());
@@ -141,9 +92,27 @@ class ShadowTestReportTest {
         + "  agreement: no data" + System.lineSeparator());
   }
 
+  /** The parts' text forms, pinned like the JSON: logs and assertion messages quote them. */
+  @Test
+  void theTextFormsOfItsPartsAreStable() {
+    ShadowTestReport report = Samples.report();
+
+    assertThat(report.checks()).hasToString("[latency: x1.50 -> FAIL, agreement: no data]");
+    assertThat(report.variants()).hasToString("[VariantReport[v1, PRODUCTION, invocations=2000, "
+        + "errors=1, timeouts=0, rejected=0, runTime=LatencySummary[count=2000, p50=100000ns, "
+        + "p90=150000ns, p99=300000ns, p99.9=900000ns, max=1000000ns], "
+        + "agreement=OptionalDouble.empty, quality=OptionalDouble[0.9]], "
+        + "VariantReport[v2, CANDIDATE, invocations=2000, errors=4, timeouts=2, rejected=7, "
+        + "runTime=LatencySummary[count=2000, p50=150000ns, p90=200000ns, p99=400000ns, "
+        + "p99.9=1000000ns, max=2000000ns], agreement=OptionalDouble[0.9969909729187563], "
+        + "quality=OptionalDouble.empty]]");
+    assertThat(report.variant("v2").queueWait()).hasToString("LatencySummary[count=2000, "
+        + "p50=1000ns, p90=2000ns, p99=5000ns, p99.9=9000ns, max=10000ns]");
+  }
+
   @Test
   void anUnknownVariantIsRefusedNamingTheKnownOnes() {
-    assertThatThrownBy(() -> sample().variant("v3"))
+    assertThatThrownBy(() -> Samples.report().variant("v3"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no variant 'v3'; it has [v1, v2]");
   }

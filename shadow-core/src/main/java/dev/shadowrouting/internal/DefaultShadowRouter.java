@@ -18,6 +18,7 @@ import dev.shadowrouting.RouterSnapshot;
 import dev.shadowrouting.ShadowRouter;
 import dev.shadowrouting.ShadowTest;
 import dev.shadowrouting.ShadowTestSpec;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -152,12 +153,9 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O> {
         variants.add(c.snapshot());
       }
     }
-    return RouterSnapshot.builder(name)
-        .variants(variants)
-        .sinks(records.snapshots())
-        .queue(executor.queueDepth(), executor.queueCapacity())
-        .threads(executor.liveThreads(), executor.abandonedThreads())
-        .build();
+    return new RouterSnapshot(name, Instant.now(), variants, records.snapshots(),
+        executor.queueDepth(), executor.queueCapacity(), executor.liveThreads(),
+        executor.abandonedThreads());
   }
 
   @Override

@@ -9,7 +9,7 @@ import dev.shadowrouting.ShadowRecord;
 import dev.shadowrouting.ShadowRouter;
 import dev.shadowrouting.ShadowTest;
 import dev.shadowrouting.ShadowTestReport;
-import dev.shadowrouting.ShadowTestReport.Check;
+import dev.shadowrouting.ShadowTestReport.CheckResult;
 import dev.shadowrouting.ShadowTestReport.LatencySummary;
 import dev.shadowrouting.ShadowTestReport.VariantReport;
 import dev.shadowrouting.Variant;
@@ -240,7 +240,7 @@ public final class Documents {
     strings(w.name("productionVariants"), r.productionVariants());
     w.name("unmatchedLabels").value(r.unmatchedLabels());
     w.name("checks").beginArray();
-    for (Check c : r.checks()) {
+    for (CheckResult c : r.checks()) {
       w.beginObject();
       w.name("name").value(c.name());
       w.name("verdict").value(c.verdict().name());

@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@link ShadowSink.Context} the kit attaches a sink with, in place of a router's: it hands out
- * an idle snapshot and keeps what the sink reports through {@link #failed}, and how it called it.
- * Thread-safe, as the contract requires.
+ * a snapshot taken from a real router of its endpoint ({@link TckRecords#snapshot}) and keeps what
+ * the sink reports through {@link #failed}, and how it called it. Thread-safe, as the contract
+ * requires.
  */
 final class KitContext implements ShadowSink.Context {
   private final String endpoint;
@@ -17,7 +18,7 @@ final class KitContext implements ShadowSink.Context {
   private final AtomicLong failedRecords = new AtomicLong();
   private final List<String> misuses = new CopyOnWriteArrayList<>();
 
-  KitContext(String endpoint) {
+  KitContext(String endpoint) throws Exception {
     this.endpoint = endpoint;
     this.snapshot = TckRecords.snapshot(endpoint);
   }

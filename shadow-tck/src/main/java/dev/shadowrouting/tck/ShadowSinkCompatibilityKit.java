@@ -191,7 +191,7 @@ public abstract class ShadowSinkCompatibilityKit<S extends ShadowSink> {
   }
 
   /** A context to attach a sink with, as a router would; kept to check how the sink used it. */
-  private KitContext context(String endpoint) {
+  private KitContext context(String endpoint) throws Exception {
     KitContext context = new KitContext(endpoint);
     contexts.add(context);
     return context;
@@ -425,6 +425,7 @@ public abstract class ShadowSinkCompatibilityKit<S extends ShadowSink> {
     int perThread = Math.max(1, recordsPerThread() / 10);
     String prefix = prefix("lifecycle");
     List<List<ShadowRecord>> sent = new ArrayList<>();
+    List<KitContext> attachments = new ArrayList<>(); // made before the race, which they would slow
     for (int t = 0; t < threads(); t++) {
       List<ShadowRecord> mine = new ArrayList<>();
       String endpoint = prefix + "-endpoint-" + t;
@@ -432,12 +433,13 @@ public abstract class ShadowSinkCompatibilityKit<S extends ShadowSink> {
         mine.add(TckRecords.record(i, endpoint, endpoint + "-" + i));
       }
       sent.add(mine);
+      attachments.add(context(endpoint));
     }
     KitThreads.race("concurrent onAttach/accept/onDetach", threads(), timeout(), t -> {
-      String endpoint = prefix + "-endpoint-" + t;
-      sink.onAttach(context(endpoint));
+      KitContext context = attachments.get(t);
+      sink.onAttach(context);
       sent.get(t).forEach(sink::accept);
-      sink.onDetach(endpoint);
+      sink.onDetach(context.endpoint());
     });
     assertSeen("records of endpoints attached and detached concurrently", sink, flat(sent),
         List.of());

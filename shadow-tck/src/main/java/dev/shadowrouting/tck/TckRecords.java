@@ -1,11 +1,15 @@
 package dev.shadowrouting.tck;
 
 import dev.shadowrouting.Comparison;
+import dev.shadowrouting.EndpointConfig;
 import dev.shadowrouting.Outcome;
+import dev.shadowrouting.Predictor;
 import dev.shadowrouting.RejectReason;
 import dev.shadowrouting.Role;
 import dev.shadowrouting.RouterSnapshot;
 import dev.shadowrouting.ShadowRecord;
+import dev.shadowrouting.ShadowRouter;
+import dev.shadowrouting.ShadowSink;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -106,15 +110,24 @@ final class TckRecords {
         .build();
   }
 
-  /** A snapshot to hand to {@code onAttach}: the endpoint's two variants, idle. */
-  static RouterSnapshot snapshot(String endpoint) {
-    return RouterSnapshot.builder(endpoint)
-        .capturedAt(T0)
-        .variants(List.of(RouterSnapshot.VariantStats.builder(PRODUCTION, Role.PRODUCTION).build(),
-            RouterSnapshot.VariantStats.builder(SHADOW, Role.SHADOW).build()))
-        .queue(0, 1024)
-        .threads(1, 0)
-        .build();
+  /**
+   * A snapshot to hand to {@code onAttach}, as a router of {@code endpoint} gives it: taken from
+   * one with the kit's two variants and a sink, after a few requests and its close (so its counts
+   * are final and balance as {@link RouterSnapshot} says).
+   */
+  static RouterSnapshot snapshot(String endpoint) throws Exception {
+    ShadowRouter<Integer, Integer> router = ShadowRouter.create(
+        EndpointConfig.<Integer, Integer>builder(endpoint)
+            .production(PRODUCTION, Predictor.<Integer, Integer>of(x -> x))
+            .shadow(SHADOW, Predictor.<Integer, Integer>of(x -> x % 2 == 0 ? x : -x))
+            .sink(ShadowSink.inMemory())
+            .build());
+    try (router) {
+      for (int i = 0; i < 4; i++) {
+        router.predict(i);
+      }
+    }
+    return router.snapshot();
   }
 
   private static ShadowRecord.Builder production(ShadowRecord.Builder b) {

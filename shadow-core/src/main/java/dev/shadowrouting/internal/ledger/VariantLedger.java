@@ -7,6 +7,8 @@ import dev.shadowrouting.Outcome;
 import dev.shadowrouting.RejectReason;
 import dev.shadowrouting.Role;
 import dev.shadowrouting.RouterSnapshot;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -360,22 +362,19 @@ public final class VariantLedger {
   /** The statistics now; {@code nowNanos} places the fresh latencies in the recent window. */
   public RouterSnapshot.VariantStats snapshot(long nowNanos) {
     LatencyWindow.Percentiles p = latency.snapshot(nowNanos);
-    RouterSnapshot.StatsBuilder b = RouterSnapshot.VariantStats.builder(name, role)
-        .active(active)
-        .sampled(sampled.sum())
-        .comparisons(matches.sum(), mismatches.sum(), notCompared.sum(), comparatorErrors.sum())
-        .inFlight(inFlight.get())
-        .latency(p.count(), p.p50(), p.p90(), p.p99(), p.max())
-        .recentLatency(p.recentCount(), p.recentP50(), p.recentP99())
-        .health(abandonedThreads.get(), saturated, timingOut, quarantined);
+    Map<Outcome, Long> ran = new EnumMap<>(Outcome.class);
     for (Outcome o : Outcome.values()) {
-      if (o != Outcome.REJECTED) {
-        b.outcome(o, outcomes[o.ordinal()].sum());
+      if (o != Outcome.REJECTED) { // its slot is unused: the snapshot sums the reasons instead
+        ran.put(o, outcomes[o.ordinal()].sum());
       }
     }
+    Map<RejectReason, Long> rejected = new EnumMap<>(RejectReason.class);
     for (RejectReason r : RejectReason.values()) {
-      b.rejected(r, rejections[r.ordinal()].sum());
+      rejected.put(r, rejections[r.ordinal()].sum());
     }
-    return b.build();
+    return new RouterSnapshot.VariantStats(name, role, active, sampled.sum(), ran, rejected,
+        matches.sum(), mismatches.sum(), notCompared.sum(), comparatorErrors.sum(),
+        inFlight.get(), p.count(), p.p50(), p.p90(), p.p99(), p.max(), p.recentCount(),
+        p.recentP50(), p.recentP99(), abandonedThreads.get(), saturated, timingOut, quarantined);
   }
 }

@@ -201,7 +201,7 @@ public final class SinkChannel implements Runnable {
   }
 
   public RouterSnapshot.SinkStats snapshot() {
-    return RouterSnapshot.SinkStats.of(name, emitted.sum(), delivered.sum(), dropped.sum(),
+    return new RouterSnapshot.SinkStats(name, emitted.sum(), delivered.sum(), dropped.sum(),
         failed.sum(), buffer.size());
   }
 }

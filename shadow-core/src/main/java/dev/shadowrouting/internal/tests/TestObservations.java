@@ -219,7 +219,7 @@ public final class TestObservations<I, O> {
     if (n == 0) {
       return LatencySummary.EMPTY;
     }
-    return LatencySummary.ofNanos(n, h.getValueAtPercentile(50), h.getValueAtPercentile(90),
+    return new LatencySummary(n, h.getValueAtPercentile(50), h.getValueAtPercentile(90),
         h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue());
   }
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
@@ -28,6 +29,9 @@ public final class TestReports {
   /** One side's ground-truth quality as of now: metric name, mean (if any label), label count. */
   public record Quality(String metric, OptionalDouble mean, long labels) {}
 
+  /** The noise copy's: the test scores no ground truth for it. */
+  private static final Quality NO_QUALITY = new Quality(null, OptionalDouble.empty(), 0);
+
   /** The report of {@code f} as of {@code nowMillis}, with the test's life cycle facts. */
   public static ShadowTestReport build(Frozen f, long nowMillis, Facts facts, Quality production,
       Quality candidateQuality) {
@@ -37,54 +41,32 @@ public final class TestReports {
     double seconds = Math.max(1e-3, (nowMillis - startedAt.toEpochMilli()) / 1000.0);
     List<VariantReport> variants = new ArrayList<>(3);
     PairedSample c = f.candidate();
-    variants.add(VariantReport.builder(String.join("+", facts.productionAtStart()),
-        Side.PRODUCTION)
-        .counts(c.pairs(), c.productionFailures(), 0, 0)
-        .runTime(f.productionRun())
-        .quality(production.metric(), production.mean(), production.labels())
-        .throughputPerSecond(c.pairs() / seconds)
-        .build());
+    variants.add(new VariantReport(String.join("+", facts.productionAtStart()), Side.PRODUCTION,
+        c.pairs(), c.productionFailures(), 0, 0, f.productionRun(), LatencySummary.EMPTY,
+        LatencySummary.EMPTY, 0, 0, Double.NaN, Double.NaN, List.of(), Map.of(),
+        production.metric(), production.mean(), production.labels(), c.pairs() / seconds));
     variants.add(side(candidateName, Side.CANDIDATE, c, f.candidateRun(), f.candidateWait(),
-        f.candidateRouter(), f.candidateMismatches(), f.candidateRejected(), agreementCheck(f.evaluation()), seconds)
-        .quality(candidateQuality.metric(), candidateQuality.mean(), candidateQuality.labels())
-        .build());
+        f.candidateRouter(), f.candidateMismatches(), f.candidateRejected(),
+        agreementCheck(f.evaluation()), candidateQuality, seconds));
     if (noiseName != null) {
-      variants.add(side(noiseName, Side.NOISE, f.noise(), f.noiseRun(), f.noiseWait(), f.noiseRouter(),
-          f.noiseMismatches(), f.noiseRejected(), agreementCheck(f.noiseEvaluation()), seconds)
-          .build());
+      variants.add(side(noiseName, Side.NOISE, f.noise(), f.noiseRun(), f.noiseWait(),
+          f.noiseRouter(), f.noiseMismatches(), f.noiseRejected(),
+          agreementCheck(f.noiseEvaluation()), NO_QUALITY, seconds));
     }
-    List<ShadowTestReport.Check> checks = new ArrayList<>();
+    List<ShadowTestReport.CheckResult> checks = new ArrayList<>();
     for (CheckResult r : f.evaluation().checks()) {
-      checks.add(ShadowTestReport.Check.builder(r.name())
-          .verdict(r.verdict())
-          .estimate(r.estimate(), r.lower(), r.upper())
-          .threshold(r.threshold())
-          .confidence(r.confidence())
-          .n(r.n())
-          .reason(r.reason())
-          .build());
+      checks.add(new ShadowTestReport.CheckResult(r.name(), r.verdict(), r.estimate(), r.lower(),
+          r.upper(), r.threshold(), r.confidence(), r.n(), r.reason()));
     }
     Status s = facts.status();
     List<String> replaced = facts.replacedProduction();
-    return ShadowTestReport.builder()
-        .endpoint(facts.endpoint())
-        .candidate(candidateName)
-        .status(s)
-        .decision(facts.decision())
-        .verdict(f.evaluation().verdict())
-        .checks(checks)
-        .startedAt(startedAt)
-        .endedAt(s.isEnded() ? Instant.ofEpochMilli(facts.endedAtMillis()) : null)
-        .elapsed(Duration.ofMillis(nowMillis - startedAt.toEpochMilli()))
-        .duration(facts.duration())
-        .calls(c.pairs())
-        .maxRequests(facts.maxRequests())
-        .samplingRate(facts.samplingRate())
-        .productionVariants(replaced != null ? replaced : facts.productionAtStart())
-        .endReason(s.isEnded() ? facts.endReason() : null)
-        .variants(variants)
-        .unmatchedLabels(facts.unmatchedLabels())
-        .build();
+    return new ShadowTestReport(facts.endpoint(), candidateName, s, facts.decision(),
+        f.evaluation().verdict(), checks, startedAt,
+        s.isEnded() ? Instant.ofEpochMilli(facts.endedAtMillis()) : null,
+        Duration.ofMillis(nowMillis - startedAt.toEpochMilli()), facts.duration(), c.pairs(),
+        facts.maxRequests(), facts.samplingRate(),
+        replaced != null ? replaced : facts.productionAtStart(),
+        s.isEnded() ? facts.endReason() : null, variants, facts.unmatchedLabels());
   }
 
   private static CheckResult agreementCheck(Evaluation e) {
@@ -99,25 +81,19 @@ public final class TestReports {
     return null;
   }
 
-  private static ShadowTestReport.VariantBuilder side(String name, Side side, PairedSample p,
+  private static VariantReport side(String name, Side side, PairedSample p,
       LatencySummary run, LatencySummary wait, LatencySummary router, SideReport mismatches,
-      long rejected,
-      CheckResult agreement, double seconds) {
+      long rejected, CheckResult agreement, Quality quality, double seconds) {
     double lower = Double.NaN;
     double upper = Double.NaN;
     if (agreement != null && p.compared() > 0) {
       lower = agreement.lower();
       upper = agreement.upper();
     }
-    return VariantReport.builder(name, side)
-        .counts(p.pairs(), mismatches.errors(), mismatches.timeouts(), rejected)
-        .runTime(run)
-        .queueWait(wait)
-        .routerTime(router)
-        .agreement(p.compared(), p.mismatches(), lower, upper)
-        .mismatchSamples(mismatches.samples())
-        .fieldMismatches(mismatches.fields())
-        .throughputPerSecond(p.pairs() / seconds);
+    return new VariantReport(name, side, p.pairs(), mismatches.errors(), mismatches.timeouts(),
+        rejected, run, wait, router, p.compared(), p.mismatches(), lower, upper,
+        mismatches.samples(), mismatches.fields(), quality.metric(), quality.mean(),
+        quality.labels(), p.pairs() / seconds);
   }
 
   /** What a report says about the test's life, as its owner knows it at the moment of reading. */

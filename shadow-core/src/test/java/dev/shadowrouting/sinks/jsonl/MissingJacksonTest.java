@@ -3,17 +3,12 @@ package dev.shadowrouting.sinks.jsonl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shadowrouting.RouterSnapshot;
-import dev.shadowrouting.ShadowTest;
-import dev.shadowrouting.ShadowTestReport;
-import dev.shadowrouting.Verdict;
+import dev.shadowrouting.Samples;
 
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,12 +54,7 @@ class MissingJacksonTest {
   /** Uses only shadow-core's own types, so it loads without any dependency. */
   public static final class NoJackson {
     public static String json() {
-      ShadowTestReport report = ShadowTestReport.builder().endpoint("e").candidate("v2")
-          .status(ShadowTest.Status.RUNNING).decision(ShadowTest.Decision.NONE)
-          .verdict(Verdict.INCONCLUSIVE).startedAt(Instant.EPOCH).elapsed(Duration.ZERO)
-          .duration(Duration.ofHours(1)).build();
-      RouterSnapshot snapshot = RouterSnapshot.builder("e").capturedAt(Instant.EPOCH).build();
-      return report.toJson() + "\n" + snapshot.toJson();
+      return Samples.report().toJson() + "\n" + Samples.snapshot().toJson();
     }
   }
 }

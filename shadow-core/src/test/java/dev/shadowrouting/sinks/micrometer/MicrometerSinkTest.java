@@ -7,9 +7,9 @@ import static org.awaitility.Awaitility.await;
 import dev.shadowrouting.Comparison;
 import dev.shadowrouting.Outcome;
 import dev.shadowrouting.RejectReason;
-import dev.shadowrouting.Role;
-import dev.shadowrouting.RouterSnapshot;
 import dev.shadowrouting.ShadowRouter;
+import dev.shadowrouting.ShadowSink;
+import dev.shadowrouting.Variant;
 import dev.shadowrouting.sinks.SinkFixtures;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -18,13 +18,12 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class MicrometerSinkTest {
@@ -106,32 +105,48 @@ class MicrometerSinkTest {
   }
 
   @Test
-  void registersGaugesOnAttachAndRemovesThemOnDetach() {
-    AtomicInteger depth = new AtomicInteger(7);
-    sink.onAttach(ENDPOINT, () -> snapshot(depth.get(), 3));
+  void registersGaugesOnAttachAndRemovesThemOnDetach() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    // one worker, held by the first copy: the copies after it wait in the queue
+    try (ShadowRouter<Integer, Integer> router = ShadowRouter.create(SinkFixtures.config(
+        ShadowSink.inMemory(), Variant.<Integer, Integer>builder("candidate", x -> {
+          release.await();
+          return 2 * x;
+        }).timeout(Duration.ofMinutes(1)).build()).toBuilder().workerThreads(1).build())) {
+      try {
+        sink.onAttach(ENDPOINT, router::snapshot);
+        predict(router, 8);
 
-    assertThat(gauge(MicrometerSink.QUEUE_DEPTH).value()).isEqualTo(7);
-    assertThat(registry.get(MicrometerSink.IN_FLIGHT).tags("endpoint", ENDPOINT,
-        "variant", "candidate").gauge().value()).isEqualTo(3);
-    assertThat(gauge(MicrometerSink.QUEUE_DEPTH).getId().getBaseUnit()).isEqualTo("tasks");
-    depth.set(9);
-    await().atMost(5, TimeUnit.SECONDS)
-        .until(() -> gauge(MicrometerSink.QUEUE_DEPTH).value() == 9);
+        await().atMost(5, TimeUnit.SECONDS)
+            .until(() -> gauge(MicrometerSink.QUEUE_DEPTH).value() == 7);
+        assertThat(registry.get(MicrometerSink.IN_FLIGHT).tags("endpoint", ENDPOINT,
+            "variant", "candidate").gauge().value()).isEqualTo(8); // queued or running
+        assertThat(gauge(MicrometerSink.QUEUE_DEPTH).getId().getBaseUnit()).isEqualTo("tasks");
+        predict(router, 2);
+        await().atMost(5, TimeUnit.SECONDS)
+            .until(() -> gauge(MicrometerSink.QUEUE_DEPTH).value() == 9);
 
-    sink.onDetach(ENDPOINT);
-    assertThat(registry.find(MicrometerSink.QUEUE_DEPTH).gauges()).isEmpty();
-    assertThat(registry.find(MicrometerSink.IN_FLIGHT).gauges()).isEmpty();
+        sink.onDetach(ENDPOINT);
+        assertThat(registry.find(MicrometerSink.QUEUE_DEPTH).gauges()).isEmpty();
+        assertThat(registry.find(MicrometerSink.IN_FLIGHT).gauges()).isEmpty();
+      } finally {
+        release.countDown();
+      }
+    }
   }
 
   @Test
-  void registersInFlightGaugeForVariantsAddedAfterAttach() {
-    sink.onAttach(ENDPOINT, () -> snapshot(0, 0));
-    sink.accept(SinkFixtures.shadow(Outcome.SUCCESS).variant("added-later").build());
+  void registersInFlightGaugeForVariantsAddedAfterAttach() throws Exception {
+    try (ShadowRouter<Integer, Integer> router = SinkFixtures.router(ShadowSink.inMemory(),
+        x -> x)) {
+      sink.onAttach(ENDPOINT, router::snapshot);
+      sink.accept(SinkFixtures.shadow(Outcome.SUCCESS).variant("added-later").build());
 
-    assertThat(registry.find(MicrometerSink.IN_FLIGHT).tag("variant", "added-later").gauge())
-        .isNotNull();
-    assertThat(registry.get(MicrometerSink.IN_FLIGHT).tag("variant", "added-later").gauge()
-        .value()).isZero(); // not in the snapshot yet
+      assertThat(registry.find(MicrometerSink.IN_FLIGHT).tag("variant", "added-later").gauge())
+          .isNotNull();
+      assertThat(registry.get(MicrometerSink.IN_FLIGHT).tag("variant", "added-later").gauge()
+          .value()).isZero(); // not in the router's snapshot
+    }
   }
 
   @Test
@@ -169,10 +184,10 @@ class MicrometerSinkTest {
     return registry.get(name).tag("endpoint", ENDPOINT).gauge();
   }
 
-  private static RouterSnapshot snapshot(int queueDepth, int inFlight) {
-    RouterSnapshot.VariantStats candidate = RouterSnapshot.VariantStats
-        .builder("candidate", Role.SHADOW).inFlight(inFlight).build();
-    return RouterSnapshot.builder(ENDPOINT).variants(List.of(candidate))
-        .queue(queueDepth, 16).threads(2, 0).build();
+  private static void predict(ShadowRouter<Integer, Integer> router, int requests)
+      throws Exception {
+    for (int i = 0; i < requests; i++) {
+      assertThat(router.predict(i)).isEqualTo(2 * i);
+    }
   }
 }
