@@ -1,9 +1,8 @@
 package dev.shadowrouting.internal;
 
-import dev.shadowrouting.internal.util.ConfigErrors;
-
 import dev.shadowrouting.Comparison;
 import dev.shadowrouting.OutputComparator;
+import dev.shadowrouting.internal.util.ConfigErrors;
 import java.lang.reflect.Array;
 import java.util.List;
 import java.util.Objects;

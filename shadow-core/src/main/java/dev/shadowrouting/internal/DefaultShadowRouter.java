@@ -1,5 +1,12 @@
 package dev.shadowrouting.internal;
 
+import dev.shadowrouting.EndpointConfig;
+import dev.shadowrouting.Invocation;
+import dev.shadowrouting.Request;
+import dev.shadowrouting.RouterSnapshot;
+import dev.shadowrouting.ShadowRouter;
+import dev.shadowrouting.ShadowTest;
+import dev.shadowrouting.ShadowTestSpec;
 import dev.shadowrouting.internal.copies.Admission;
 import dev.shadowrouting.internal.copies.CopyPipeline;
 import dev.shadowrouting.internal.copies.Records;
@@ -10,14 +17,6 @@ import dev.shadowrouting.internal.pool.ShadowExecutor;
 import dev.shadowrouting.internal.tests.ShadowTests;
 import dev.shadowrouting.internal.tests.TestRun;
 import dev.shadowrouting.internal.util.WarnThenDebugLogger;
-
-import dev.shadowrouting.EndpointConfig;
-import dev.shadowrouting.Invocation;
-import dev.shadowrouting.Request;
-import dev.shadowrouting.RouterSnapshot;
-import dev.shadowrouting.ShadowRouter;
-import dev.shadowrouting.ShadowTest;
-import dev.shadowrouting.ShadowTestSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

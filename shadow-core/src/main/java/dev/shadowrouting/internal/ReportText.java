@@ -1,8 +1,8 @@
 package dev.shadowrouting.internal;
 
-import dev.shadowrouting.ShadowTestReport;
 import dev.shadowrouting.ShadowTestReport.LatencySummary;
 import dev.shadowrouting.ShadowTestReport.VariantReport;
+import dev.shadowrouting.ShadowTestReport;
 import java.util.Locale;
 
 /**

@@ -1,11 +1,5 @@
 package dev.shadowrouting.internal.tests;
 
-import dev.shadowrouting.internal.DefaultShadowRouter;
-import dev.shadowrouting.internal.lanes.Exchange;
-import dev.shadowrouting.internal.lanes.ProductionLane;
-import dev.shadowrouting.internal.lanes.Routing;
-import dev.shadowrouting.internal.ledger.VariantLedger;
-
 import dev.shadowrouting.Comparison;
 import dev.shadowrouting.EndpointConfig;
 import dev.shadowrouting.Outcome;
@@ -13,6 +7,11 @@ import dev.shadowrouting.QualityMetric;
 import dev.shadowrouting.Role;
 import dev.shadowrouting.ShadowTestSpec;
 import dev.shadowrouting.Variant;
+import dev.shadowrouting.internal.DefaultShadowRouter;
+import dev.shadowrouting.internal.lanes.Exchange;
+import dev.shadowrouting.internal.lanes.ProductionLane;
+import dev.shadowrouting.internal.lanes.Routing;
+import dev.shadowrouting.internal.ledger.VariantLedger;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

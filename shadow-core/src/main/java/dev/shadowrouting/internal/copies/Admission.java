@@ -1,5 +1,10 @@
 package dev.shadowrouting.internal.copies;
 
+import dev.shadowrouting.ContextPropagator;
+import dev.shadowrouting.Invocation;
+import dev.shadowrouting.Outcome;
+import dev.shadowrouting.RejectReason;
+import dev.shadowrouting.Request;
 import dev.shadowrouting.internal.lanes.Exchange;
 import dev.shadowrouting.internal.lanes.LaneRegistry;
 import dev.shadowrouting.internal.lanes.ProductionLane;
@@ -10,12 +15,6 @@ import dev.shadowrouting.internal.ledger.VariantLedger;
 import dev.shadowrouting.internal.pool.ShadowExecutor;
 import dev.shadowrouting.internal.util.Rethrow;
 import dev.shadowrouting.internal.util.WarnThenDebugLogger;
-
-import dev.shadowrouting.ContextPropagator;
-import dev.shadowrouting.Invocation;
-import dev.shadowrouting.Outcome;
-import dev.shadowrouting.RejectReason;
-import dev.shadowrouting.Request;
 import java.util.concurrent.locks.LockSupport;
 
 /**

@@ -1,5 +1,10 @@
 package dev.shadowrouting.internal.copies;
 
+import dev.shadowrouting.Comparison;
+import dev.shadowrouting.ContextPropagator;
+import dev.shadowrouting.Outcome;
+import dev.shadowrouting.RejectReason;
+import dev.shadowrouting.ShadowContext;
 import dev.shadowrouting.internal.lanes.Exchange;
 import dev.shadowrouting.internal.lanes.LaneRegistry;
 import dev.shadowrouting.internal.lanes.ShadowLane;
@@ -8,12 +13,6 @@ import dev.shadowrouting.internal.ledger.VariantLedger;
 import dev.shadowrouting.internal.pool.PoolTask;
 import dev.shadowrouting.internal.pool.ShadowExecutor;
 import dev.shadowrouting.internal.util.WarnThenDebugLogger;
-
-import dev.shadowrouting.Comparison;
-import dev.shadowrouting.ContextPropagator;
-import dev.shadowrouting.Outcome;
-import dev.shadowrouting.RejectReason;
-import dev.shadowrouting.ShadowContext;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 

@@ -1,12 +1,5 @@
 package dev.shadowrouting.internal.copies;
 
-import dev.shadowrouting.internal.lanes.Exchange;
-import dev.shadowrouting.internal.lanes.ProductionLane;
-import dev.shadowrouting.internal.lanes.RequestIds;
-import dev.shadowrouting.internal.lanes.ShadowLane;
-import dev.shadowrouting.internal.ledger.VariantLedger;
-import dev.shadowrouting.internal.sinks.SinkChannel;
-
 import dev.shadowrouting.ContextPropagator;
 import dev.shadowrouting.Outcome;
 import dev.shadowrouting.Redactor;
@@ -16,6 +9,12 @@ import dev.shadowrouting.RouterSnapshot;
 import dev.shadowrouting.ShadowRecord;
 import dev.shadowrouting.ShadowSink;
 import dev.shadowrouting.Variant;
+import dev.shadowrouting.internal.lanes.Exchange;
+import dev.shadowrouting.internal.lanes.ProductionLane;
+import dev.shadowrouting.internal.lanes.RequestIds;
+import dev.shadowrouting.internal.lanes.ShadowLane;
+import dev.shadowrouting.internal.ledger.VariantLedger;
+import dev.shadowrouting.internal.sinks.SinkChannel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

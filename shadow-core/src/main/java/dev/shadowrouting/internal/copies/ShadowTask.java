@@ -1,14 +1,12 @@
 package dev.shadowrouting.internal.copies;
 
-import dev.shadowrouting.internal.DefaultShadowRouter;
-import dev.shadowrouting.internal.lanes.Exchange;
-import dev.shadowrouting.internal.lanes.ShadowLane;
-import dev.shadowrouting.internal.pool.PoolTask;
-
 import dev.shadowrouting.Comparison;
 import dev.shadowrouting.Outcome;
 import dev.shadowrouting.Predictor;
 import dev.shadowrouting.RejectReason;
+import dev.shadowrouting.internal.lanes.Exchange;
+import dev.shadowrouting.internal.lanes.ShadowLane;
+import dev.shadowrouting.internal.pool.PoolTask;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -16,7 +14,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * compare-and-set by whoever ends the copy: the worker that finished the call ({@code RUNNING ->
  * DONE}), the watchdog or {@code close()} that timed it out ({@code RUNNING -> DONE}), or whoever
  * rejected it before it ran ({@code QUEUED -> DONE}). Only the winner of that CAS may count and
- * record the copy ({@link DefaultShadowRouter}'s {@code endCopy}), which is what makes "every copy
+ * record the copy ({@link CopyPipeline#endCopy}), which is what makes "every copy
  * ends in exactly one outcome" hold by construction. Thread-safe.
  */
 public final class ShadowTask<I, O> implements PoolTask, java.util.concurrent.Callable<O> {

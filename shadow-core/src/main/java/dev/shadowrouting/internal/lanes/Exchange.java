@@ -1,7 +1,5 @@
 package dev.shadowrouting.internal.lanes;
 
-import dev.shadowrouting.internal.copies.Records;
-
 import dev.shadowrouting.AsyncPredictor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

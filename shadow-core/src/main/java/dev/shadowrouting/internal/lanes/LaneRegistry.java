@@ -1,11 +1,10 @@
 package dev.shadowrouting.internal.lanes;
 
-import dev.shadowrouting.internal.ledger.VariantLedger;
-
 import dev.shadowrouting.EndpointConfig;
 import dev.shadowrouting.Role;
 import dev.shadowrouting.ShadowSink;
 import dev.shadowrouting.Variant;
+import dev.shadowrouting.internal.ledger.VariantLedger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

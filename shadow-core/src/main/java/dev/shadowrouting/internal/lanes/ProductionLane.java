@@ -1,10 +1,9 @@
 package dev.shadowrouting.internal.lanes;
 
-import dev.shadowrouting.internal.ledger.VariantLedger;
-
 import dev.shadowrouting.Outcome;
 import dev.shadowrouting.Predictor;
 import dev.shadowrouting.Variant;
+import dev.shadowrouting.internal.ledger.VariantLedger;
 
 /** A production variant compiled for the hot path. Immutable; its ledger is thread-safe. */
 public final class ProductionLane<I, O> {

@@ -1,12 +1,11 @@
 package dev.shadowrouting.internal.lanes;
 
-import dev.shadowrouting.internal.ledger.VariantLedger;
-
 import dev.shadowrouting.ContextPropagator;
 import dev.shadowrouting.EndpointConfig;
 import dev.shadowrouting.Redactor;
 import dev.shadowrouting.ShadowSink;
 import dev.shadowrouting.Variant;
+import dev.shadowrouting.internal.ledger.VariantLedger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

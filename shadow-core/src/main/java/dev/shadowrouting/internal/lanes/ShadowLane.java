@@ -1,11 +1,10 @@
 package dev.shadowrouting.internal.lanes;
 
-import dev.shadowrouting.internal.ledger.VariantLedger;
-import dev.shadowrouting.internal.util.Murmur3;
-
 import dev.shadowrouting.OutputComparator;
 import dev.shadowrouting.Predictor;
 import dev.shadowrouting.Variant;
+import dev.shadowrouting.internal.ledger.VariantLedger;
+import dev.shadowrouting.internal.util.Murmur3;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**

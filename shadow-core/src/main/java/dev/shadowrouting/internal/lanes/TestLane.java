@@ -1,16 +1,14 @@
 package dev.shadowrouting.internal.lanes;
 
-import dev.shadowrouting.internal.ledger.VariantLedger;
-import dev.shadowrouting.internal.tests.TestRun;
-
 import dev.shadowrouting.Comparison;
 import dev.shadowrouting.Outcome;
 import dev.shadowrouting.Variant;
+import dev.shadowrouting.internal.ledger.VariantLedger;
 
 /**
  * What the routing engine knows of a shadow test: the lanes it owns (its candidate and optional
  * A/A copy) and where their copies' ends go. The engine holds tests only through this interface,
- * so the test's life cycle ({@link TestRun}) depends on the engine and never the reverse.
+ * so the test's life cycle ({@code tests.TestRun}) depends on the engine and never the reverse.
  * Implementations are thread-safe.
  */
 public interface TestLane<I, O> {

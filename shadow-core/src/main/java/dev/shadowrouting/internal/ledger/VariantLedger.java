@@ -1,12 +1,11 @@
 package dev.shadowrouting.internal.ledger;
 
-import dev.shadowrouting.internal.util.WarnThenDebugLogger;
-
 import dev.shadowrouting.Comparison;
 import dev.shadowrouting.Outcome;
 import dev.shadowrouting.RejectReason;
 import dev.shadowrouting.Role;
 import dev.shadowrouting.RouterSnapshot;
+import dev.shadowrouting.internal.util.WarnThenDebugLogger;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;

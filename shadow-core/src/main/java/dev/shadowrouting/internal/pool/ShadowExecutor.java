@@ -1,9 +1,8 @@
 package dev.shadowrouting.internal.pool;
 
+import dev.shadowrouting.RejectReason;
 import dev.shadowrouting.internal.util.Joins;
 import dev.shadowrouting.internal.util.NamedThreads;
-
-import dev.shadowrouting.RejectReason;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;

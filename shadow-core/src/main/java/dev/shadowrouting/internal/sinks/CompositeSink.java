@@ -1,11 +1,10 @@
 package dev.shadowrouting.internal.sinks;
 
-import dev.shadowrouting.internal.util.Rethrow;
-
 import dev.shadowrouting.ContextPropagator;
 import dev.shadowrouting.RouterSnapshot;
 import dev.shadowrouting.ShadowRecord;
 import dev.shadowrouting.ShadowSink;
+import dev.shadowrouting.internal.util.Rethrow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

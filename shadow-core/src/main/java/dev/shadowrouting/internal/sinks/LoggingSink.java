@@ -2,8 +2,8 @@ package dev.shadowrouting.internal.sinks;
 
 import dev.shadowrouting.ShadowRecord;
 import dev.shadowrouting.ShadowSink;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 
 /**
  * Logs one line per record through {@code System.Logger} "dev.shadowrouting.records". The line

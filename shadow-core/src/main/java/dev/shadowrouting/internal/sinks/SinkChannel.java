@@ -1,15 +1,14 @@
 package dev.shadowrouting.internal.sinks;
 
+import dev.shadowrouting.RouterSnapshot;
+import dev.shadowrouting.ShadowRecord;
+import dev.shadowrouting.ShadowSink;
 import dev.shadowrouting.internal.pool.Backoff;
 import dev.shadowrouting.internal.pool.BoundedQueue;
 import dev.shadowrouting.internal.pool.Parking;
 import dev.shadowrouting.internal.util.Joins;
 import dev.shadowrouting.internal.util.NamedThreads;
 import dev.shadowrouting.internal.util.WarnThenDebugLogger;
-
-import dev.shadowrouting.RouterSnapshot;
-import dev.shadowrouting.ShadowRecord;
-import dev.shadowrouting.ShadowSink;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;

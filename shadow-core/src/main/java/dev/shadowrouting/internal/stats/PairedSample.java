@@ -1,6 +1,5 @@
 package dev.shadowrouting.internal.stats;
 
-import dev.shadowrouting.internal.copies.Records;
 
 /**
  * Sufficient statistics of one candidate (or of an A/A noise copy of production) against

@@ -1,11 +1,10 @@
 package dev.shadowrouting.internal.tests;
 
+import dev.shadowrouting.ShadowTest;
+import dev.shadowrouting.ShadowTestSpec;
 import dev.shadowrouting.internal.lanes.Exchange;
 import dev.shadowrouting.internal.lanes.LaneRegistry;
 import dev.shadowrouting.internal.lanes.RequestIds;
-
-import dev.shadowrouting.ShadowTest;
-import dev.shadowrouting.ShadowTestSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;

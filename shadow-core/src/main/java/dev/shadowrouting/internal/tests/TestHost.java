@@ -1,7 +1,6 @@
 package dev.shadowrouting.internal.tests;
 
 import dev.shadowrouting.internal.lanes.Exchange;
-
 import java.util.List;
 
 /**

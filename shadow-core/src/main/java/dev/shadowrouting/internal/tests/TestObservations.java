@@ -1,20 +1,18 @@
 package dev.shadowrouting.internal.tests;
 
-import dev.shadowrouting.internal.copies.Records;
-import dev.shadowrouting.internal.lanes.Exchange;
-import dev.shadowrouting.internal.util.WarnThenDebugLogger;
-
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.shadowrouting.Comparison;
 import dev.shadowrouting.Outcome;
 import dev.shadowrouting.QualityMetric;
-import dev.shadowrouting.ShadowTestReport;
 import dev.shadowrouting.ShadowTestReport.LatencySummary;
+import dev.shadowrouting.ShadowTestReport;
 import dev.shadowrouting.ShadowTestSpec;
+import dev.shadowrouting.internal.lanes.Exchange;
 import dev.shadowrouting.internal.stats.Evaluation;
 import dev.shadowrouting.internal.stats.PairedSample;
 import dev.shadowrouting.internal.stats.SequentialVerdict;
+import dev.shadowrouting.internal.util.WarnThenDebugLogger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

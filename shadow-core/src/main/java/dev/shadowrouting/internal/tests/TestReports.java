@@ -2,16 +2,15 @@ package dev.shadowrouting.internal.tests;
 
 import dev.shadowrouting.ShadowTest.Decision;
 import dev.shadowrouting.ShadowTest.Status;
-import dev.shadowrouting.ShadowTestReport;
 import dev.shadowrouting.ShadowTestReport.LatencySummary;
 import dev.shadowrouting.ShadowTestReport.Side;
 import dev.shadowrouting.ShadowTestReport.VariantReport;
-
+import dev.shadowrouting.ShadowTestReport;
 import dev.shadowrouting.internal.stats.CheckResult;
-import dev.shadowrouting.internal.tests.TestObservations.Frozen;
-import dev.shadowrouting.internal.tests.TestObservations.SideReport;
 import dev.shadowrouting.internal.stats.Evaluation;
 import dev.shadowrouting.internal.stats.PairedSample;
+import dev.shadowrouting.internal.tests.TestObservations.Frozen;
+import dev.shadowrouting.internal.tests.TestObservations.SideReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

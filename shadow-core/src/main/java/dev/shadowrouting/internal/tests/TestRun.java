@@ -1,11 +1,5 @@
 package dev.shadowrouting.internal.tests;
 
-import dev.shadowrouting.internal.lanes.Exchange;
-import dev.shadowrouting.internal.lanes.ProductionReplay;
-import dev.shadowrouting.internal.lanes.TestLane;
-import dev.shadowrouting.internal.tests.TestObservations.Frozen;
-import dev.shadowrouting.internal.ledger.VariantLedger;
-
 import dev.shadowrouting.Comparison;
 import dev.shadowrouting.Outcome;
 import dev.shadowrouting.ShadowTest;
@@ -13,10 +7,14 @@ import dev.shadowrouting.ShadowTestReport;
 import dev.shadowrouting.ShadowTestSpec;
 import dev.shadowrouting.Variant;
 import dev.shadowrouting.Verdict;
-
+import dev.shadowrouting.internal.lanes.Exchange;
+import dev.shadowrouting.internal.lanes.ProductionReplay;
+import dev.shadowrouting.internal.lanes.TestLane;
+import dev.shadowrouting.internal.ledger.VariantLedger;
 import dev.shadowrouting.internal.stats.Evaluation;
 import dev.shadowrouting.internal.stats.SequentialVerdict;
 import dev.shadowrouting.internal.stats.Thresholds;
+import dev.shadowrouting.internal.tests.TestObservations.Frozen;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

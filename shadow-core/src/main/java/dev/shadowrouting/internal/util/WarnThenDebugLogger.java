@@ -1,7 +1,7 @@
 package dev.shadowrouting.internal.util;
 
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**

@@ -3,8 +3,8 @@ package dev.shadowrouting.internal.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.shadowrouting.RouterSnapshot;
 import dev.shadowrouting.Role;
+import dev.shadowrouting.RouterSnapshot;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 

@@ -1,17 +1,15 @@
 package dev.shadowrouting.internal.tests;
 
-import dev.shadowrouting.internal.copies.Records;
-import dev.shadowrouting.internal.lanes.Exchange;
-import dev.shadowrouting.internal.ledger.VariantLedger;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shadowrouting.Role;
-import dev.shadowrouting.ShadowTest;
 import dev.shadowrouting.ShadowTest.Status;
+import dev.shadowrouting.ShadowTest;
 import dev.shadowrouting.ShadowTestSpec;
 import dev.shadowrouting.Variant;
+import dev.shadowrouting.internal.lanes.Exchange;
+import dev.shadowrouting.internal.ledger.VariantLedger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,13 +1,12 @@
 package dev.shadowrouting.internal.util;
 
-import dev.shadowrouting.internal.lanes.ShadowLane;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.strings;
 
 import com.google.common.hash.Hashing;
+import dev.shadowrouting.internal.lanes.ShadowLane;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
