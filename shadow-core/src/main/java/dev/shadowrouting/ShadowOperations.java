@@ -80,10 +80,13 @@ public final class ShadowOperations<I extends @Nullable Object, O extends @Nulla
       if (refused != null) {
         return refused;
       }
-      if (!force && test.report().verdict() == Verdict.FAIL) {
-        return OperationResult.refused(Status.CONFLICT, new Problem("force", false,
-            "true to promote a candidate whose verdict is FAIL ("
-                + String.join("; ", test.report().reasons()) + ")"));
+      if (!force) {
+        ShadowTestReport report = test.report(); // one consistent copy, read once
+        if (report.verdict() == Verdict.FAIL) {
+          return OperationResult.refused(Status.CONFLICT, new Problem("force", false,
+              "true to promote a candidate whose verdict is FAIL ("
+                  + String.join("; ", report.reasons()) + ")"));
+        }
       }
       return act(() -> test.promote(force), "promoted '" + variant + "', the candidate of the"
           + " shadow test, to production on endpoint '" + router.name() + "'", test);

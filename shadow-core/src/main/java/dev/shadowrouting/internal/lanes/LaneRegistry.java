@@ -200,6 +200,24 @@ public final class LaneRegistry<I, O> {
     return shadows;
   }
 
+  /** The current shadow variants, those {@code rated} names at {@code rate}; must hold the lock. */
+  private List<Variant<I, O>> shadowsAtRate(Predicate<String> rated, double rate) {
+    List<Variant<I, O>> shadows = new ArrayList<>();
+    for (Variant<I, O> v : routing.config.shadowVariants()) {
+      shadows.add(rated.test(v.name()) ? v.toBuilder().samplingRate(rate).build() : v);
+    }
+    return shadows;
+  }
+
+  private static <I, O> Variant<I, O> named(List<Variant<I, O>> variants, String name) {
+    for (Variant<I, O> v : variants) {
+      if (v.name().equals(name)) {
+        return v;
+      }
+    }
+    throw new IllegalStateException("no variant '" + name + "' among " + variants);
+  }
+
   private static Predicate<String> lanesOf(TestLane<?, ?> t) {
     return n -> n.equals(t.candidateName()) || n.equals(t.noiseName());
   }
@@ -282,16 +300,11 @@ public final class LaneRegistry<I, O> {
         throw new IllegalStateException("shadow test of '" + t.candidateName()
             + "' has ended: its sampling rate can no longer change");
       }
-      Variant<I, O> candidate = t.candidateVariant().toBuilder().samplingRate(rate).build();
-      Variant<I, O> noise = t.noiseVariant() == null ? null
-          : t.noiseVariant().toBuilder().samplingRate(rate).build();
-      EndpointConfig<I, O> current = routing.config;
-      List<Variant<I, O>> shadows = new ArrayList<>();
-      for (Variant<I, O> v : current.shadowVariants()) {
-        shadows.add(v.name().equals(t.candidateName()) ? candidate
-            : v.name().equals(t.noiseName()) ? noise : v);
-      }
-      Routing<I, O> compiled = compile(current.toBuilder().shadowVariants(shadows).build());
+      List<Variant<I, O>> shadows = shadowsAtRate(lanesOf(t), rate);
+      Routing<I, O> compiled =
+          compile(routing.config.toBuilder().shadowVariants(shadows).build());
+      Variant<I, O> candidate = named(shadows, t.candidateName());
+      Variant<I, O> noise = t.noiseName() == null ? null : named(shadows, t.noiseName());
       t.samplingRateChanged(candidate, noise);
       routing = compiled;
     }
@@ -302,12 +315,9 @@ public final class LaneRegistry<I, O> {
   /** Changes a plain shadow's sampling rate (a test's candidate changes through its test). */
   public void setShadowSamplingRate(String shadow, double rate) {
     synchronized (lock) {
-      Variant<I, O> v = plainShadow(shadow, "change the sampling rate of");
-      List<Variant<I, O>> shadows = new ArrayList<>();
-      for (Variant<I, O> s : routing.config.shadowVariants()) {
-        shadows.add(s == v ? v.toBuilder().samplingRate(rate).build() : s);
-      }
-      publish(routing.config.toBuilder().shadowVariants(shadows).build());
+      plainShadow(shadow, "change the sampling rate of");
+      publish(routing.config.toBuilder()
+          .shadowVariants(shadowsAtRate(shadow::equals, rate)).build());
     }
   }
 

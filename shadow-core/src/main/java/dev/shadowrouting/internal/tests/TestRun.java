@@ -58,6 +58,8 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
   private final SequentialVerdict verdicts;
   private final List<String> productionAtStart;
   private final TestObservations<I, O> observations;
+  /** The host's request ids, bound once: the pool's observation path allocates nothing for it. */
+  private final java.util.function.Function<Exchange<?, ?>, String> requestIds;
 
   private volatile Variant<I, O> candidate;
   private volatile Variant<I, O> noise;
@@ -94,6 +96,7 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
         enabled(ShadowTestSpec.Check.AGREEMENT) ? spec.minAgreement() : Double.NaN,
         spec.minSamples(), spec.alpha(), expectedPairs));
     this.observations = new TestObservations<>(spec);
+    this.requestIds = host::requestId;
   }
 
   private boolean enabled(ShadowTestSpec.Check check) {
@@ -166,7 +169,7 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
       return;
     }
     observations.observe(ex, noise, outcome, runNanos, queueWaitNanos, routerNanos, comparison,
-        output, host::requestId);
+        output, requestIds);
     if (noise) {
       return;
     }
