@@ -40,7 +40,17 @@ public final class ShadowTestSpec<I extends @Nullable Object, O extends @Nullabl
     /** Paired error-rate difference against {@code maxErrorRateIncrease}. */
     ERRORS,
     /** Share of compared requests whose outputs agree, against {@code minAgreement}. */
-    AGREEMENT
+    AGREEMENT,
+    /**
+     * A latency quantile (p99 by default), candidate over production, against {@code
+     * maxTailLatencyIncrease}; timeouts count as at least the timeout.
+     */
+    TAIL_LATENCY,
+    /**
+     * Paired ground-truth loss, candidate minus production, against {@code maxQualityDecrease};
+     * only when labels are recorded.
+     */
+    QUALITY
   }
 
   /** Lower bound of {@code duration}. */

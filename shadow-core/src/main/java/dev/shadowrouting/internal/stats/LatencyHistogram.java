@@ -64,7 +64,7 @@ public final class LatencyHistogram {
 
   private static final double LOG_BASE = StrictMath.log1p(RELATIVE_WIDTH_PPM / 1e6);
 
-  private final long censorNanos;
+  private long censorNanos;
   private final long[] counts;
   private long censored;
   private long total;
@@ -162,22 +162,70 @@ public final class LatencyHistogram {
   }
 
   /**
-   * Adds everything {@code other} has recorded; {@code other} is left unchanged.
+   * Records a run time known only to be at least {@code atLeastNanos} (a timeout after that long).
+   * Below the censoring point, the point is lowered to the lower edge of the bucket holding {@code
+   * atLeastNanos} (at least 1 us), and every run time recorded at or above the new point becomes
+   * censored too: one censoring point for all, so that the state depends only on what was recorded,
+   * not on the order (see {@link #merge}).
+   */
+  public void recordCensored(long atLeastNanos) {
+    if (atLeastNanos < censorNanos) {
+      lowerCensorTo(EDGES[bucketOf(Math.max(LOWEST_NANOS, atLeastNanos))]);
+    }
+    recordCensored();
+  }
+
+  /** Moves every bucket at or above {@code edge} (a bucket's lower edge) to the censored count. */
+  private void lowerCensorTo(long edge) {
+    for (int i = top; i >= bottom && EDGES[i] >= edge; i--) {
+      censored += counts[i];
+      counts[i] = 0;
+    }
+    censorNanos = edge;
+    while (top >= bottom && counts[top] == 0) {
+      top--;
+    }
+    if (top < bottom) {
+      top = -1;
+      bottom = BUCKETS;
+    }
+  }
+
+  /** Whether {@code nanos} is a bucket's lower edge or the highest point: a point lowering reaches. */
+  private static boolean onEdge(long nanos) {
+    return nanos >= HIGHEST_NANOS || EDGES[bucketOf(nanos)] == nanos;
+  }
+
+  /**
+   * Adds everything {@code other} has recorded; {@code other} is left unchanged. Histograms
+   * censored at different points merge at the lower one, when both points are ones {@link
+   * #recordCensored(long)} can reach (the default and bucket edges): then the result depends only
+   * on the union of what was recorded.
    *
-   * @throws IllegalArgumentException if the two are censored at different points
+   * @throws IllegalArgumentException if the two are censored at different points set by the
+   *     constructor
    */
   public void merge(LatencyHistogram other) {
     if (other.censorNanos != censorNanos) {
-      throw new IllegalArgumentException(
-          "censored at " + censorNanos + " and " + other.censorNanos + " ns: cannot merge");
+      if (!onEdge(censorNanos) || !onEdge(other.censorNanos)) {
+        throw new IllegalArgumentException(
+            "censored at " + censorNanos + " and " + other.censorNanos + " ns: cannot merge");
+      }
+      if (other.censorNanos < censorNanos) {
+        lowerCensorTo(other.censorNanos);
+      }
     }
     for (int i = other.bottom; i <= other.top; i++) {
-      counts[i] += other.counts[i];
+      if (EDGES[i] >= censorNanos) {
+        censored += other.counts[i];
+      } else if (other.counts[i] != 0) {
+        counts[i] += other.counts[i];
+        top = Math.max(top, i);
+        bottom = Math.min(bottom, i);
+      }
     }
     censored += other.censored;
     total += other.total;
-    top = Math.max(top, other.top);
-    bottom = Math.min(bottom, other.bottom);
   }
 
   /** An independent copy. */

@@ -1,0 +1,606 @@
+package dev.shadowrouting.internal.stats;
+
+import dev.shadowrouting.Outcome;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The sufficient statistics of paired observations (production and candidate on the same request),
+ * from which every check of the verdict is computed: counts, sums, latency histograms and a time
+ * grid. Everything is a sum over observations (or a histogram, or a minimum), so {@link #merge}
+ * gives exactly the state of one instance fed the union, whatever the split and the arrival order
+ * (floating-point sums up to rounding).
+ *
+ * <h2>What is kept</h2>
+ *
+ * <ul>
+ *   <li><b>errors</b>: over pairs where both sides reached an outcome (not REJECTED), the four
+ *       counts of (production failed, candidate failed); TIMEOUT and ERROR are failures;
+ *   <li><b>agreement</b>: compared pairs and mismatches;
+ *   <li><b>quality</b>: over labelled pairs, sums of {@code Delta = loss_candidate -
+ *       loss_production} and of its square;
+ *   <li><b>latency</b>, outside the warm-up: over pairs where both succeeded (a timed-out side
+ *       enters at the time it was given up on, a lower bound), {@code D = ln(candidate /
+ *       production)} summed per time bucket, and the sum of squares; a candidate and a production
+ *       {@link LatencyHistogram} over the same pairs with timeouts censored (the tail check);
+ *   <li><b>warm-up</b>: latency pairs inside the warm-up, counted and summed apart (reported only).
+ * </ul>
+ *
+ * <h2>The time grid (why buckets are keyed by timestamp)</h2>
+ *
+ * Consecutive latency pairs are correlated (contention, GC, JIT), so the latency check estimates
+ * the variance of the mean from <em>batches</em> of pairs close in time. For merged shards to
+ * agree with one engine, the batches must depend on the timestamps, not on arrival order: a pair
+ * with timestamp t (epoch millis) goes to bucket {@code floorDiv(t, w)}, {@code w} a power of two
+ * of milliseconds. The grid spans at most {@value #MAX_BUCKETS} buckets: when a timestamp falls
+ * outside, {@code w} doubles (buckets merge pairwise) until it fits. So {@code w} is always the
+ * smallest power of two (from 1 ms) for which the span of all timestamps seen fits, a function of
+ * the earliest and latest timestamp only, and a merge (taking the larger w, then doubling until the
+ * union fits) reaches the same w and the same buckets. A week of traffic ends at 17.5-minute buckets (1,048,576 ms).
+ *
+ * <p>Not thread-safe: the live path keeps one per stripe; readers merge copies.
+ */
+public final class PairStats {
+  /** The most buckets the time grid spans. */
+  public static final int MAX_BUCKETS = 1024;
+
+  private static final int MAGIC = 0x53525053; // "SRPS"
+  private static final int VERSION = 1;
+
+  // errors
+  long neither;
+  long candidateOnly;
+  long productionOnly;
+  long both;
+  // agreement
+  long compared;
+  long mismatches;
+  // quality
+  long labelled;
+  double lossSum;
+  double lossSumSq;
+  // latency outside the warm-up
+  long latencyPairs;
+  double latencySumSq;
+  private long widthMillis = 1;
+  /** Absolute bucket index of slot 0. */
+  private long base;
+  /** Lowest and highest non-empty absolute bucket; lo > hi when empty. */
+  private long lo = 1;
+  private long hi = 0;
+  private long[] bucketPairs = new long[0];
+  private double[] bucketSums = new double[0];
+  private LatencyHistogram candidateTail;
+  private LatencyHistogram productionTail;
+  // warm-up
+  long warmupPairs;
+  double warmupSum;
+
+  /** An empty state. */
+  public PairStats() {}
+
+  /**
+   * Records one pair.
+   *
+   * @param timestampMillis when the pair started, epoch millis
+   * @param warmup whether the pair is inside the candidate's warm-up (left out of latency checks)
+   * @param production production's outcome; a REJECTED side makes the pair count for nothing
+   * @param productionNanos production's run time
+   * @param candidate the candidate's outcome
+   * @param candidateNanos the candidate's run time (for a TIMEOUT: how long it was waited for)
+   * @param agreement 1 agreed, 0 differed, -1 not compared
+   * @param productionLoss production's ground-truth loss, or NaN
+   * @param candidateLoss the candidate's ground-truth loss, or NaN
+   */
+  public void add(long timestampMillis, boolean warmup, Outcome production, long productionNanos,
+      Outcome candidate, long candidateNanos, int agreement, double productionLoss,
+      double candidateLoss) {
+    if (production == Outcome.REJECTED || candidate == Outcome.REJECTED) {
+      return;
+    }
+    boolean productionFailed = production != Outcome.SUCCESS;
+    boolean candidateFailed = candidate != Outcome.SUCCESS;
+    if (productionFailed) {
+      if (candidateFailed) {
+        both++;
+      } else {
+        productionOnly++;
+      }
+    } else if (candidateFailed) {
+      candidateOnly++;
+    } else {
+      neither++;
+    }
+    if (agreement >= 0) {
+      compared++;
+      if (agreement == 0) {
+        mismatches++;
+      }
+    }
+    if (!Double.isNaN(productionLoss) && !Double.isNaN(candidateLoss)) {
+      double delta = candidateLoss - productionLoss;
+      labelled++;
+      lossSum += delta;
+      lossSumSq += delta * delta;
+    }
+    if (production == Outcome.ERROR || candidate == Outcome.ERROR) {
+      return; // a failed call's run time says nothing about the model's speed
+    }
+    double d = Math.log(Math.max(1L, candidateNanos)) - Math.log(Math.max(1L, productionNanos));
+    if (warmup) {
+      warmupPairs++;
+      warmupSum += d;
+      return;
+    }
+    latencyPairs++;
+    latencySumSq += d * d;
+    long bucket = Math.floorDiv(timestampMillis, widthMillis);
+    if (bucket < base || bucket >= base + bucketPairs.length) {
+      cover(bucket);
+      bucket = Math.floorDiv(timestampMillis, widthMillis);
+    }
+    int slot = (int) (bucket - base);
+    bucketPairs[slot]++;
+    bucketSums[slot] += d;
+    if (lo > hi) {
+      lo = bucket;
+      hi = bucket;
+    } else {
+      lo = Math.min(lo, bucket);
+      hi = Math.max(hi, bucket);
+    }
+    tails();
+    record(candidateTail, candidate, candidateNanos);
+    record(productionTail, production, productionNanos);
+  }
+
+  private static void record(LatencyHistogram h, Outcome outcome, long nanos) {
+    if (outcome == Outcome.TIMEOUT) {
+      h.recordCensored(nanos);
+    } else {
+      h.record(nanos);
+    }
+  }
+
+  private void tails() {
+    if (candidateTail == null) {
+      candidateTail = new LatencyHistogram();
+      productionTail = new LatencyHistogram();
+    }
+  }
+
+  /**
+   * Makes the arrays cover absolute bucket {@code bucket} (at the current width), doubling the
+   * width while the span of non-empty buckets and it exceeds {@link #MAX_BUCKETS}.
+   */
+  private void cover(long bucket) {
+    long newLo = lo > hi ? bucket : Math.min(lo, bucket);
+    long newHi = lo > hi ? bucket : Math.max(hi, bucket);
+    int shift = 0;
+    while (newHi - newLo + 1 > MAX_BUCKETS) {
+      newLo = Math.floorDiv(newLo, 2);
+      newHi = Math.floorDiv(newHi, 2);
+      shift++;
+    }
+    regrid(shift, newLo, newHi);
+  }
+
+  /**
+   * Rebuilds the arrays at width {@code widthMillis << shift}, covering {@code [newLo, newHi]}
+   * (absolute indices at the new width) with room to grow forward in time.
+   */
+  private void regrid(int shift, long newLo, long newHi) {
+    int span = (int) (newHi - newLo + 1);
+    int capacity = Math.min(MAX_BUCKETS, Math.max(64, Integer.highestOneBit(span - 1) << 1));
+    capacity = Math.max(capacity, span);
+    long newBase = newLo;
+    long[] pairs = new long[capacity];
+    double[] sums = new double[capacity];
+    for (long b = lo; b <= hi; b++) {
+      int old = (int) (b - base);
+      if (bucketPairs[old] != 0) {
+        int slot = (int) ((b >> shift) - newBase);
+        pairs[slot] += bucketPairs[old];
+        sums[slot] += bucketSums[old];
+      }
+    }
+    if (lo <= hi) {
+      lo = lo >> shift;
+      hi = hi >> shift;
+    }
+    widthMillis <<= shift;
+    base = newBase;
+    bucketPairs = pairs;
+    bucketSums = sums;
+  }
+
+  /** Adds everything {@code other} recorded; {@code other} is unchanged. */
+  public void merge(PairStats other) {
+    neither += other.neither;
+    candidateOnly += other.candidateOnly;
+    productionOnly += other.productionOnly;
+    both += other.both;
+    compared += other.compared;
+    mismatches += other.mismatches;
+    labelled += other.labelled;
+    lossSum += other.lossSum;
+    lossSumSq += other.lossSumSq;
+    latencyPairs += other.latencyPairs;
+    latencySumSq += other.latencySumSq;
+    warmupPairs += other.warmupPairs;
+    warmupSum += other.warmupSum;
+    if (other.candidateTail != null) {
+      tails();
+      candidateTail.merge(other.candidateTail);
+      productionTail.merge(other.productionTail);
+    }
+    if (other.lo > other.hi) {
+      return;
+    }
+    // both grids to the larger width, then doubled until the union fits: the width one engine
+    // fed the union would have reached (see the class comment)
+    int log2 = Math.max(log2(widthMillis), log2(other.widthMillis));
+    int mine = log2 - log2(widthMillis);
+    int theirs = log2 - log2(other.widthMillis);
+    boolean empty = lo > hi;
+    long newLo = empty ? other.lo >> theirs : Math.min(lo >> mine, other.lo >> theirs);
+    long newHi = empty ? other.hi >> theirs : Math.max(hi >> mine, other.hi >> theirs);
+    while (newHi - newLo + 1 > MAX_BUCKETS) {
+      newLo >>= 1;
+      newHi >>= 1;
+      mine++;
+      theirs++;
+    }
+    regrid(mine, newLo, newHi);
+    for (long b = other.lo; b <= other.hi; b++) {
+      int old = (int) (b - other.base);
+      if (other.bucketPairs[old] != 0) {
+        int slot = (int) ((b >> theirs) - base);
+        bucketPairs[slot] += other.bucketPairs[old];
+        bucketSums[slot] += other.bucketSums[old];
+      }
+    }
+    // both ends are non-empty buckets of one side or the other
+    lo = newLo;
+    hi = newHi;
+  }
+
+  private static int log2(long powerOfTwo) {
+    return Long.numberOfTrailingZeros(powerOfTwo);
+  }
+
+  /** An independent copy. */
+  public PairStats copy() {
+    PairStats c = new PairStats();
+    c.merge(this);
+    return c;
+  }
+
+  // ---- reads (the verdict engine) --------------------------------------------------------------
+
+  /** Pairs where both sides reached an outcome. */
+  public long pairs() {
+    return neither + candidateOnly + productionOnly + both;
+  }
+
+  /** Pairs where the candidate failed and production did not. */
+  public long candidateOnlyFailures() {
+    return candidateOnly;
+  }
+
+  /** Pairs where production failed and the candidate did not. */
+  public long productionOnlyFailures() {
+    return productionOnly;
+  }
+
+  /** Pairs where the candidate failed. */
+  public long candidateFailures() {
+    return candidateOnly + both;
+  }
+
+  /** Pairs where production failed. */
+  public long productionFailures() {
+    return productionOnly + both;
+  }
+
+  public long compared() {
+    return compared;
+  }
+
+  public long mismatches() {
+    return mismatches;
+  }
+
+  public long labelled() {
+    return labelled;
+  }
+
+  /** Mean of {@code loss_candidate - loss_production} over labelled pairs; NaN without any. */
+  public double lossDifferenceMean() {
+    return labelled == 0 ? Double.NaN : lossSum / labelled;
+  }
+
+  /** Sample variance of the loss difference; 0 below two labels. */
+  public double lossDifferenceVariance() {
+    return variance(labelled, lossSum, lossSumSq);
+  }
+
+  /** Latency pairs outside the warm-up. */
+  public long latencyPairs() {
+    return latencyPairs;
+  }
+
+  /** Mean of {@code ln(candidate / production)} outside the warm-up; NaN without any pair. */
+  public double latencyMean() {
+    return latencyPairs == 0 ? Double.NaN : sumOfBuckets() / latencyPairs;
+  }
+
+  private double sumOfBuckets() {
+    double s = 0;
+    for (long b = lo; b <= hi; b++) {
+      s += bucketSums[(int) (b - base)];
+    }
+    return s;
+  }
+
+  /** Sample variance of the latency log-ratio outside the warm-up; 0 below two pairs. */
+  public double latencyVariance() {
+    return variance(latencyPairs, sumOfBuckets(), latencySumSq);
+  }
+
+  private static double variance(long n, double sum, double sumSq) {
+    if (n < 2) {
+      return 0;
+    }
+    double mean = sum / n;
+    return Math.max(0, (sumSq - n * mean * mean) / (n - 1));
+  }
+
+  /**
+   * The batch-means estimate of the long-run variance of the latency log-ratio: batches are groups
+   * of {@code 2^j} consecutive time buckets, j the smallest for which the batches average at least
+   * {@code sqrt(n)} pairs (Flegal and Jones 2010, "Batch means and spectral variance estimators in
+   * Markov chain Monte Carlo", Ann. Statist. 38(2): batch size {@code n^(1/2)}); batches of unequal
+   * size are weighted as in the cluster-robust variance (Liang and Zeger 1986), with the {@code
+   * G / (G - 1)} correction for G batches. NaN with fewer than {@value #MIN_BATCHES} batches.
+   */
+  public double latencyLongRunVariance() {
+    if (latencyPairs < 2 || lo > hi) {
+      return Double.NaN;
+    }
+    double mean = latencyMean();
+    double target = Math.sqrt(latencyPairs);
+    for (int j = 0; j <= 62; j++) {
+      long groups = 0;
+      double sq = 0;
+      long group = Long.MIN_VALUE;
+      long n = 0;
+      double s = 0;
+      for (long b = lo; b <= hi + 1; b++) {
+        long g = b <= hi ? b >> j : Long.MAX_VALUE;
+        if (g != group) {
+          if (n > 0) {
+            groups++;
+            sq += (s - n * mean) * (s - n * mean);
+          }
+          group = g;
+          n = 0;
+          s = 0;
+        }
+        if (b <= hi) {
+          int slot = (int) (b - base);
+          n += bucketPairs[slot];
+          s += bucketSums[slot];
+        }
+      }
+      if ((double) latencyPairs / groups >= target || groups < MIN_BATCHES) {
+        return groups < MIN_BATCHES ? Double.NaN : sq / latencyPairs * groups / (groups - 1.0);
+      }
+    }
+    return Double.NaN;
+  }
+
+  /** Fewer batches than this give no long-run variance (the estimate would be noise). */
+  static final int MIN_BATCHES = 8;
+
+  /** The candidate's run times over the latency pairs, timeouts censored; null before any. */
+  public LatencyHistogram candidateTail() {
+    return candidateTail;
+  }
+
+  /** Production's run times over the same pairs; null before any. */
+  public LatencyHistogram productionTail() {
+    return productionTail;
+  }
+
+  public long warmupPairs() {
+    return warmupPairs;
+  }
+
+  /** Mean latency log-ratio inside the warm-up; NaN without any. */
+  public double warmupMean() {
+    return warmupPairs == 0 ? Double.NaN : warmupSum / warmupPairs;
+  }
+
+  /** The grid's bucket width in millis (a power of two). */
+  public long bucketWidthMillis() {
+    return widthMillis;
+  }
+
+  // ---- serial form -----------------------------------------------------------------------------
+
+  /** A versioned binary form; {@link #fromBytes} reads it. */
+  public byte[] toBytes() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(MAGIC);
+      out.writeInt(VERSION);
+      for (long v : new long[] {neither, candidateOnly, productionOnly, both, compared,
+          mismatches, labelled, latencyPairs, warmupPairs, widthMillis}) {
+        out.writeLong(v);
+      }
+      for (double v : new double[] {lossSum, lossSumSq, latencySumSq, warmupSum}) {
+        out.writeDouble(v);
+      }
+      int nonEmpty = 0;
+      for (long b = lo; b <= hi; b++) {
+        nonEmpty += bucketPairs[(int) (b - base)] != 0 ? 1 : 0;
+      }
+      out.writeInt(nonEmpty);
+      long previous = lo;
+      for (long b = lo; b <= hi; b++) {
+        int slot = (int) (b - base);
+        if (bucketPairs[slot] != 0) {
+          // the first index in full, then gaps; counts as varints: ~11 bytes a bucket
+          if (b == lo) {
+            out.writeLong(b);
+          } else {
+            writeVarint(out, b - previous);
+          }
+          writeVarint(out, bucketPairs[slot]);
+          out.writeDouble(bucketSums[slot]);
+          previous = b;
+        }
+      }
+      writeHistogram(out, candidateTail);
+      writeHistogram(out, productionTail);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void writeHistogram(DataOutputStream out, LatencyHistogram h) throws IOException {
+    byte[] b = h == null ? new byte[0] : h.toBytes();
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  /**
+   * Reads {@link #toBytes}.
+   *
+   * @throws IllegalArgumentException on another format, another version, truncated or
+   *     inconsistent bytes
+   */
+  public static PairStats fromBytes(byte[] bytes) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      if (in.readInt() != MAGIC) {
+        throw new IllegalArgumentException("not paired statistics");
+      }
+      int version = in.readInt();
+      if (version != VERSION) {
+        throw new IllegalArgumentException(
+            "paired statistics of format version " + version + "; this library reads " + VERSION);
+      }
+      PairStats s = new PairStats();
+      s.neither = nonNegative(in.readLong());
+      s.candidateOnly = nonNegative(in.readLong());
+      s.productionOnly = nonNegative(in.readLong());
+      s.both = nonNegative(in.readLong());
+      s.compared = nonNegative(in.readLong());
+      s.mismatches = nonNegative(in.readLong());
+      s.labelled = nonNegative(in.readLong());
+      s.latencyPairs = nonNegative(in.readLong());
+      s.warmupPairs = nonNegative(in.readLong());
+      long width = in.readLong();
+      if (width < 1 || Long.bitCount(width) != 1) {
+        throw new IllegalArgumentException("bucket width must be a power of two: " + width);
+      }
+      s.lossSum = in.readDouble();
+      s.lossSumSq = in.readDouble();
+      s.latencySumSq = in.readDouble();
+      s.warmupSum = in.readDouble();
+      int nonEmpty = in.readInt();
+      if (nonEmpty < 0 || nonEmpty > MAX_BUCKETS) {
+        throw new IllegalArgumentException("inconsistent bucket count: " + nonEmpty);
+      }
+      long[] index = new long[nonEmpty];
+      long[] pairs = new long[nonEmpty];
+      double[] sums = new double[nonEmpty];
+      long total = 0;
+      for (int i = 0; i < nonEmpty; i++) {
+        index[i] = i == 0 ? in.readLong() : index[i - 1] + readVarint(in);
+        pairs[i] = readVarint(in);
+        sums[i] = in.readDouble();
+        if (pairs[i] <= 0 || (i > 0 && index[i] <= index[i - 1])
+            || index[i] - index[0] >= MAX_BUCKETS) {
+          throw new IllegalArgumentException("inconsistent bucket " + index[i]);
+        }
+        total += pairs[i];
+      }
+      if (total != s.latencyPairs || s.mismatches > s.compared) {
+        throw new IllegalArgumentException("inconsistent counts");
+      }
+      s.widthMillis = width;
+      if (nonEmpty > 0) {
+        s.regrid(0, index[0], index[nonEmpty - 1]);
+        s.lo = index[0];
+        s.hi = index[nonEmpty - 1];
+        for (int i = 0; i < nonEmpty; i++) {
+          s.bucketPairs[(int) (index[i] - s.base)] = pairs[i];
+          s.bucketSums[(int) (index[i] - s.base)] = sums[i];
+        }
+      }
+      s.candidateTail = readHistogram(in);
+      s.productionTail = readHistogram(in);
+      if ((s.candidateTail == null) != (s.productionTail == null)) {
+        throw new IllegalArgumentException("one latency histogram without the other");
+      }
+      if (in.available() > 0) {
+        throw new IllegalArgumentException(in.available() + " trailing bytes");
+      }
+      return s;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("truncated paired statistics", e);
+    }
+  }
+
+  private static void writeVarint(DataOutputStream out, long v) throws IOException {
+    while ((v & ~0x7FL) != 0) {
+      out.writeByte((int) ((v & 0x7F) | 0x80));
+      v >>>= 7;
+    }
+    out.writeByte((int) v);
+  }
+
+  private static long readVarint(DataInputStream in) throws IOException {
+    long v = 0;
+    for (int shift = 0; shift < 63; shift += 7) {
+      int b = in.readUnsignedByte();
+      v |= (long) (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        return v;
+      }
+    }
+    throw new IllegalArgumentException("varint too long");
+  }
+
+  private static LatencyHistogram readHistogram(DataInputStream in) throws IOException {
+    int length = in.readInt();
+    if (length < 0 || length > in.available()) {
+      throw new IllegalArgumentException("truncated histogram");
+    }
+    if (length == 0) {
+      return null;
+    }
+    return LatencyHistogram.fromBytes(in.readNBytes(length));
+  }
+
+  private static long nonNegative(long v) {
+    if (v < 0) {
+      throw new IllegalArgumentException("negative count: " + v);
+    }
+    return v;
+  }
+
+  @Override
+  public String toString() {
+    return "PairStats[pairs=" + pairs() + ", latencyPairs=" + latencyPairs + ", compared="
+        + compared + ", labelled=" + labelled + ", width=" + widthMillis + "ms, buckets=["
+        + lo + ", " + hi + "]]";
+  }
+}

@@ -1,0 +1,374 @@
+package dev.shadowrouting.internal.stats;
+
+import dev.shadowrouting.Evaluation;
+import dev.shadowrouting.ShadowTestReport.CheckResult;
+import dev.shadowrouting.ShadowTestSpec.Check;
+import dev.shadowrouting.Verdict;
+import dev.shadowrouting.VerdictRule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The verdict of a {@link VerdictRule} on {@link PairStats}: five checks, each a pair of one-sided
+ * confidence sequences, and the overall PASS / FAIL / INCONCLUSIVE.
+ *
+ * <h2>Error budget: one-sided sequences, Bonferroni for FAIL, intersection-union for PASS</h2>
+ *
+ * With k enabled checks, check j FAILs when its lower bound (a one-sided sequence at {@code alpha /
+ * k}) exceeds its threshold, and PASSes when its upper bound (one-sided, at {@code alpha}) is
+ * below it. False FAIL: if every check is within its threshold, a FAIL needs some lower sequence
+ * to miss its true value, probability at most {@code k alpha / k = alpha} (union bound), at any
+ * time. False PASS: if check j is beyond its threshold, an overall PASS needs check j's upper
+ * sequence to miss, probability at most alpha: the intersection-union test (Berger 1982,
+ * "Multiparameter hypothesis testing and acceptance sampling", Technometrics 24(4)) needs no split
+ * of alpha across the checks. Against a two-sided sequence at {@code alpha / k} on both sides this
+ * narrows the FAIL side (one tail) and much more the PASS side (alpha instead of alpha / k).
+ *
+ * <h2>The checks and their sequences</h2>
+ *
+ * <ul>
+ *   <li><b>latency</b>: the mean of {@code D = ln(candidate / production)} against {@code ln(1 +
+ *       maxLatencyIncrease)}, by a {@link OneSidedNormalMixture} with the variance plugged in:
+ *       the larger of the sample variance and the batch-means long-run variance over time
+ *       ({@link PairStats#latencyLongRunVariance}), so serially correlated pairs do not shrink the
+ *       interval; no decision before {@value VerdictRule#LATENCY_FLOOR} pairs (asymptotic
+ *       sequence); tuned for N* = {@value #LATENCY_TUNING}.
+ *   <li><b>tail latency</b>: the ratio of the candidate's to production's {@code tailQuantile}
+ *       against {@code 1 + maxTailLatencyIncrease}, by {@link QuantileRatio} (Howard and Ramdas
+ *       quantile sequences, exact for any distribution; timeouts censored); N* = {@value
+ *       #TAIL_TUNING}.
+ *   <li><b>errors</b>: the mean of the paired difference {@code X = 1{candidate failed} -
+ *       1{production failed}} in {-1, 0, 1} against {@code maxErrorRateIncrease}, by a {@link
+ *       BoundedMeanSequence} (betting, exact); N* = {@value #BOUNDED_TUNING}.
+ *   <li><b>agreement</b>: the mismatch rate of compared pairs against {@code 1 - minAgreement},
+ *       by a {@link BoundedMeanSequence} on {0, 1}; N* = {@value #BOUNDED_TUNING}. Left out of the
+ *       verdict while nothing was compared.
+ *   <li><b>quality</b>: the mean paired loss difference, candidate minus production, against
+ *       {@code maxQualityDecrease}, by a {@link OneSidedNormalMixture} with the sample variance
+ *       plugged in (labels arrive independently of timing); no decision before {@value
+ *       VerdictRule#LATENCY_FLOOR} labels. Left out of the verdict while nothing is labelled (its
+ *       share of alpha stays reserved, so the budget holds whenever labels start).
+ * </ul>
+ *
+ * <p>N*: each sequence is tightest near the number of pairs at which its decision is wanted, not
+ * at the budget or the time box (GrowthBook fixes N* = 5,000 for the same reason); past N* it keeps
+ * shrinking, a little wider than a sequence tuned there.
+ *
+ * <p>Memoryless: the result depends only on the statistics given, so merged shards evaluate
+ * exactly as one engine fed the union. Live tests intersect successive evaluations themselves.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class VerdictEngine {
+  /** The latency-mean sequence is tightest near this many pairs. */
+  static final long LATENCY_TUNING = 300;
+  /** The tail sequences are tightest near this many pairs. */
+  static final long TAIL_TUNING = 5_000;
+  /** The errors and agreement sequences are tightest near this many pairs. */
+  static final long BOUNDED_TUNING = 1_000;
+
+  public static final String LATENCY = "latency";
+  public static final String TAIL = "tail_latency";
+  public static final String ERRORS = "errors";
+  public static final String AGREEMENT = "agreement";
+  public static final String QUALITY = "quality";
+
+  private static final double[] DIFFERENCE = {-1, 0, 1};
+  private static final double[] INDICATOR = {0, 1};
+
+  private final VerdictRule rule;
+  private final double failAlpha;
+  private final OneSidedNormalMixture meanFail;
+  private final OneSidedNormalMixture meanPass;
+  private final QuantileRatio tailFail;
+  private final QuantileRatio tailPass;
+  private final BoundedMeanSequence errorsFail;
+  private final BoundedMeanSequence errorsPass;
+  private final BoundedMeanSequence mismatchFail;
+  private final BoundedMeanSequence mismatchPass;
+
+  /** The engine of {@code rule}. */
+  public VerdictEngine(VerdictRule rule) {
+    this.rule = rule;
+    double alpha = rule.alpha();
+    this.failAlpha = alpha / rule.checks().size();
+    this.meanFail = OneSidedNormalMixture.tunedFor(LATENCY_TUNING, failAlpha);
+    this.meanPass = OneSidedNormalMixture.tunedFor(LATENCY_TUNING, alpha);
+    double q = rule.tailQuantile();
+    this.tailFail = QuantileRatio.of(q, rule.maxTailLatencyIncrease(), failAlpha, TAIL_TUNING);
+    this.tailPass = QuantileRatio.of(q, rule.maxTailLatencyIncrease(), alpha, TAIL_TUNING);
+    this.errorsFail = BoundedMeanSequence.of(DIFFERENCE, failAlpha, BOUNDED_TUNING);
+    this.errorsPass = BoundedMeanSequence.of(DIFFERENCE, alpha, BOUNDED_TUNING);
+    this.mismatchFail = BoundedMeanSequence.of(INDICATOR, failAlpha, BOUNDED_TUNING);
+    this.mismatchPass = BoundedMeanSequence.of(INDICATOR, alpha, BOUNDED_TUNING);
+  }
+
+  public VerdictRule rule() {
+    return rule;
+  }
+
+  /** Every applicable check and the overall verdict. */
+  public Evaluation evaluate(PairStats s) {
+    List<CheckResult> checks = new ArrayList<>(5);
+    if (rule.enabled(Check.LATENCY)) {
+      checks.add(latency(s));
+    }
+    if (rule.enabled(Check.TAIL_LATENCY)) {
+      checks.add(tail(s));
+    }
+    if (rule.enabled(Check.ERRORS)) {
+      checks.add(errors(s));
+    }
+    if (rule.enabled(Check.AGREEMENT) && s.compared() > 0) {
+      checks.add(agreement(s));
+    }
+    if (rule.enabled(Check.QUALITY) && s.labelled() > 0) {
+      checks.add(quality(s));
+    }
+    boolean anyFail = false;
+    boolean allPass = true;
+    for (CheckResult c : checks) {
+      anyFail |= c.verdict() == Verdict.FAIL;
+      allPass &= c.verdict() == Verdict.PASS;
+    }
+    Verdict overall = anyFail ? Verdict.FAIL : allPass ? Verdict.PASS : Verdict.INCONCLUSIVE;
+    return new Evaluation(overall, checks, s.pairs());
+  }
+
+  private static Verdict verdict(double lower, double upper, double threshold) {
+    if (lower > threshold) {
+      return Verdict.FAIL;
+    }
+    return upper < threshold ? Verdict.PASS : Verdict.INCONCLUSIVE;
+  }
+
+  // ---- latency ---------------------------------------------------------------------------------
+
+  /** The variance the latency sequences use: sample or long-run, whichever is larger. */
+  static double latencyVariance(PairStats s) {
+    double lrv = s.latencyLongRunVariance();
+    double s2 = s.latencyVariance();
+    return Double.isNaN(lrv) ? s2 : Math.max(s2, lrv);
+  }
+
+  private CheckResult latency(PairStats s) {
+    long n = s.latencyPairs();
+    double threshold = Math.log1p(rule.maxLatencyIncrease());
+    double max = 1 + rule.maxLatencyIncrease();
+    String limit = "max x" + ratio(max);
+    StringBuilder reason = new StringBuilder("latency: ");
+    if (n == 0) {
+      reason.append("no timed pairs yet");
+      appendWarmup(reason, s);
+      return result(LATENCY, Verdict.INCONCLUSIVE, Double.NaN, 0, Double.POSITIVE_INFINITY,
+          max, n, reason, null, limit);
+    }
+    double mean = s.latencyMean();
+    double variance = latencyVariance(s);
+    double lower = mean - meanFail.halfWidth(n, variance);
+    double upper = mean + meanPass.halfWidth(n, variance);
+    boolean floor = n < VerdictRule.LATENCY_FLOOR;
+    Verdict v = floor ? Verdict.INCONCLUSIVE : verdict(lower, upper, threshold);
+    reason.append("candidate/production run time x").append(ratio(Math.exp(mean)))
+        .append(" [").append(ratio(Math.exp(lower))).append(", ")
+        .append(ratio(Math.exp(upper))).append("] (").append(levels()).append(", ")
+        .append(count(n)).append(" pairs");
+    double s2 = s.latencyVariance();
+    if (variance > s2 * 1.05 && s2 > 0) {
+      reason.append(", serial correlation widens it x")
+          .append(String.format(Locale.ROOT, "%.1f", Math.sqrt(variance / s2)));
+    }
+    reason.append(')');
+    appendWarmup(reason, s);
+    String gate = floor
+        ? count(n) + " of " + count(VerdictRule.LATENCY_FLOOR) + " pairs: not enough yet"
+        : null;
+    return result(LATENCY, v, Math.exp(mean), Math.exp(lower), Math.exp(upper), max, n, reason,
+        gate, limit);
+  }
+
+  private static void appendWarmup(StringBuilder reason, PairStats s) {
+    if (s.warmupPairs() > 0) {
+      reason.append("; warm-up: ").append(count(s.warmupPairs())).append(" pairs at x")
+          .append(ratio(Math.exp(s.warmupMean()))).append(", not counted");
+    }
+  }
+
+  // ---- tail ------------------------------------------------------------------------------------
+
+  private CheckResult tail(PairStats s) {
+    double max = 1 + rule.maxTailLatencyIncrease();
+    String name = "p" + quantileName(rule.tailQuantile());
+    String limit = "max x" + ratio(max);
+    LatencyHistogram c = s.candidateTail();
+    StringBuilder reason = new StringBuilder("tail latency: ");
+    if (c == null) {
+      reason.append("no timed pairs yet");
+      return result(TAIL, Verdict.INCONCLUSIVE, Double.NaN, 0, Double.POSITIVE_INFINITY, max, 0,
+          reason, null, limit);
+    }
+    LatencyHistogram p = s.productionTail();
+    QuantileBounds lowerSide = tailFail.ratio(c, p);
+    QuantileBounds upperSide = tailPass.ratio(c, p);
+    double lower = lowerSide.lower();
+    double upper = upperSide.upper();
+    Verdict v = verdict(lower, upper, max);
+    reason.append("candidate/production ").append(name).append(" x")
+        .append(ratio(lowerSide.estimate())).append(" [").append(ratio(lower)).append(", ")
+        .append(ratio(upper)).append("] (").append(levels()).append(", ")
+        .append(count(c.count())).append(" pairs");
+    if (c.censored() > 0) {
+      reason.append(", ").append(count(c.censored())).append(" candidate timeouts counted as at least ")
+          .append(millis(c.censorNanos()));
+    }
+    reason.append(')');
+    return result(TAIL, v, lowerSide.estimate(), lower, upper, max, c.count(), reason, null,
+        limit);
+  }
+
+  // ---- errors ----------------------------------------------------------------------------------
+
+  private CheckResult errors(PairStats s) {
+    long n = s.pairs();
+    double x = rule.maxErrorRateIncrease();
+    String limit = "max " + points(x) + " pts";
+    StringBuilder reason = new StringBuilder("errors: ");
+    if (n == 0) {
+      reason.append("no pairs yet");
+      return result(ERRORS, Verdict.INCONCLUSIVE, Double.NaN, -1, 1, x, n, reason, null, limit);
+    }
+    long[] counts = {s.productionOnlyFailures(), n - s.productionOnlyFailures()
+        - s.candidateOnlyFailures(), s.candidateOnlyFailures()};
+    double lower = errorsFail.lowerBound(counts);
+    double upper = errorsPass.upperBound(counts);
+    double estimate = (double) (s.candidateOnlyFailures() - s.productionOnlyFailures()) / n;
+    reason.append(points(estimate)).append(" pts [").append(points(lower)).append(", ")
+        .append(points(upper)).append("] (").append(levels()).append("; candidate ")
+        .append(percent((double) s.candidateFailures() / n, 2)).append(", production ")
+        .append(percent((double) s.productionFailures() / n, 2)).append(" of ")
+        .append(count(n)).append(" pairs; ").append(count(s.candidateOnlyFailures()))
+        .append(" vs ").append(count(s.productionOnlyFailures())).append(" discordant)");
+    return result(ERRORS, verdict(lower, upper, x), estimate, lower, upper, x, n, reason, null,
+        limit);
+  }
+
+  // ---- agreement -------------------------------------------------------------------------------
+
+  private CheckResult agreement(PairStats s) {
+    long n = s.compared();
+    long[] counts = {n - s.mismatches(), s.mismatches()};
+    double maxMismatch = 1 - rule.minAgreement();
+    double mismatchLower = mismatchFail.lowerBound(counts);
+    double mismatchUpper = mismatchPass.upperBound(counts);
+    double min = rule.minAgreement();
+    int decimals = percentDecimals(min);
+    double estimate = 1 - (double) s.mismatches() / n;
+    double lower = 1 - mismatchUpper;
+    double upper = 1 - mismatchLower;
+    StringBuilder reason = new StringBuilder("agreement: ")
+        .append(percent(estimate, decimals)).append(" [").append(percent(lower, decimals))
+        .append(", ").append(percent(upper, decimals)).append("] of ").append(count(n))
+        .append(" compared (").append(levelsReversed()).append(')');
+    // FAIL: too many mismatches is agreement below the minimum
+    Verdict v = verdict(mismatchLower, mismatchUpper, maxMismatch);
+    return result(AGREEMENT, v, estimate, lower, upper, min, n, reason, null,
+        "min " + percent(min, decimals));
+  }
+
+  // ---- quality ---------------------------------------------------------------------------------
+
+  private CheckResult quality(PairStats s) {
+    long n = s.labelled();
+    double x = rule.maxQualityDecrease();
+    double mean = s.lossDifferenceMean();
+    double variance = s.lossDifferenceVariance();
+    double lower = mean - meanFail.halfWidth(n, variance);
+    double upper = mean + meanPass.halfWidth(n, variance);
+    boolean floor = n < VerdictRule.LATENCY_FLOOR;
+    Verdict v = floor ? Verdict.INCONCLUSIVE : verdict(lower, upper, x);
+    StringBuilder reason = new StringBuilder("quality: candidate loss minus production's ")
+        .append(signed(mean)).append(" [").append(signed(lower)).append(", ")
+        .append(signed(upper)).append("] (").append(levels()).append(", ").append(count(n))
+        .append(" labelled pairs)");
+    String gate = floor
+        ? count(n) + " of " + count(VerdictRule.LATENCY_FLOOR) + " labels: not enough yet"
+        : null;
+    return result(QUALITY, v, mean, lower, upper, x, n, reason, gate,
+        "max " + signed(x));
+  }
+
+  // ---- formatting (Locale.ROOT: ',' groups thousands, '.' is the decimal point) ----------------
+
+  private CheckResult result(String name, Verdict v, double estimate, double lower, double upper,
+      double threshold, long n, StringBuilder reason, String gate, String limit) {
+    if (gate != null) {
+      reason.append("; ").append(gate);
+    } else if (n > 0) {
+      reason.append(' ').append(switch (v) {
+        case FAIL -> name.equals(AGREEMENT) ? "below " + limit : "exceeds " + limit;
+        case PASS -> name.equals(AGREEMENT) ? "above " + limit : "within " + limit;
+        case INCONCLUSIVE -> "straddles " + limit + ": not enough evidence yet";
+      });
+    }
+    reason.append(" -> ").append(v);
+    return new CheckResult(name, v, estimate, lower, upper, threshold, 1 - failAlpha, n,
+        reason.toString());
+  }
+
+  /** "lower 99.0%, upper 95.0% CS": the FAIL side's level and the PASS side's. */
+  private String levels() {
+    return "lower " + level(failAlpha) + ", upper " + level(rule.alpha()) + " CS";
+  }
+
+  /** For agreement, where the FAIL side is the upper end. */
+  private String levelsReversed() {
+    return "lower " + level(rule.alpha()) + ", upper " + level(failAlpha) + " CS";
+  }
+
+  /** A confidence level rounded down so it never overstates: "98.3%" for 1 - 0.05/3. */
+  private static String level(double alpha) {
+    double tenths = Math.floor((1 - alpha) * 1000 + 1e-9) / 10;
+    return String.format(Locale.ROOT, "%.1f%%", tenths);
+  }
+
+  private static String quantileName(double q) {
+    String s = String.format(Locale.ROOT, "%.4f", q * 100).replaceAll("0+$", "");
+    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  static String ratio(double r) {
+    return Double.isInfinite(r) ? "inf" : String.format(Locale.ROOT, "%.2f", r);
+  }
+
+  private static String millis(long nanos) {
+    return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+  }
+
+  private static String points(double fraction) {
+    return String.format(Locale.ROOT, "%+.2f", fraction * 100);
+  }
+
+  private static String signed(double value) {
+    return String.format(Locale.ROOT, "%+.4f", value);
+  }
+
+  private static String percent(double fraction, int decimals) {
+    return String.format(Locale.ROOT, "%." + decimals + "f%%", fraction * 100);
+  }
+
+  static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+
+  /** One decimal for thresholds like 99.0% or 99.5%, more for 99.95%. */
+  private static int percentDecimals(double fraction) {
+    for (int decimals = 1; decimals < 4; decimals++) {
+      double scaled = fraction * 100 * Math.pow(10, decimals);
+      if (Math.abs(scaled - Math.rint(scaled)) < 1e-6) {
+        return decimals;
+      }
+    }
+    return 4;
+  }
+}
