@@ -70,6 +70,15 @@ public interface ShadowTest {
   ShadowTestReport report();
 
   /**
+   * A copy of the paired statistics the verdict reads (the candidate against production, or
+   * against the A/A copy with a noise baseline), under the test's rule: to merge with other
+   * instances' ({@link PairedStatistics#merge}), store ({@link PairedStatistics#toBytes}) or
+   * evaluate offline. Its {@link PairedStatistics#evaluate()} is memoryless, while the report's
+   * verdict is also narrowed by every earlier look at this test.
+   */
+  PairedStatistics statistics();
+
+  /**
    * Waits until the test has ended (deadline, budget, stop or guard).
    *
    * @return true if it has ended, false if {@code timeout} elapsed first

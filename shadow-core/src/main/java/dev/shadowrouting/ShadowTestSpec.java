@@ -4,26 +4,27 @@ import org.jspecify.annotations.Nullable;
 import dev.shadowrouting.internal.util.ConfigErrors;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * What a shadow test runs and how it decides: the candidate variant, its sampling rate, the time
- * box and optional request budget, the thresholds of the verdict's checks, the guards that stop a
+ * box and optional request budget, the {@link VerdictRule} of the verdict, the guards that stop a
  * broken candidate at once, and optional ground truth. Start one with
  * {@link ShadowRouter#startTest}.
  *
  * <p>The verdict ({@link ShadowTestReport#verdict()}) is anytime-valid: it may be read after every
- * request without inflating its error rate. Each enabled {@link Check} uses a confidence sequence
- * at level {@code alpha / k} (k enabled checks), so the probability that a candidate within every
- * threshold is ever declared {@link Verdict#FAIL} is at most {@code alpha}, however often it is
- * looked at. See the README, "Shadow tests", for the method.
+ * request without inflating its error rates. A candidate within every threshold is declared
+ * {@link Verdict#FAIL} with probability at most {@code alpha}, and one beyond a threshold is
+ * declared {@link Verdict#PASS} with probability at most {@code alpha}, however often it is looked
+ * at (see {@link VerdictRule} for the method and its assumptions). A live test reports the running
+ * intersection of its checks' intervals, so a FAIL is final; by default it ends the test at once.
  *
  * <p>Defaults: sampling rate of the candidate variant (1.0 unless set there), 7 days, no request
- * budget, latency at most 10% higher, error rate at most 0.1 percentage points higher, agreement at
- * least 99%, 1,000 paired observations before any PASS or FAIL, alpha 0.05, guards at 50% errors
- * and 50% timeouts (from 20 calls on), no rejected-rate guard, no quality metric, no noise baseline.
+ * budget, {@link VerdictRule#defaults()} (quality only with a quality metric), no extra
+ * {@code minSamples} gate, a statistical FAIL ends the test, guards at 50% errors and 50% timeouts
+ * (from 20 calls on), no rejected-rate guard, no quality metric (labels wait 24 h), no noise
+ * baseline.
  *
  * <p>Immutable and thread-safe; validated in {@link Builder#build()}, which reports every error at
  * once.
@@ -73,8 +74,8 @@ public final class ShadowTestSpec<I extends @Nullable Object, O extends @Nullabl
   public static final double DEFAULT_MAX_ERROR_RATE_INCREASE = 0.001;
   /** Default {@code minAgreement}. */
   public static final double DEFAULT_MIN_AGREEMENT = 0.99;
-  /** Default {@code minSamples}: paired observations before any PASS or FAIL. */
-  public static final long DEFAULT_MIN_SAMPLES = 1_000;
+  /** Default {@code minSamples}: 1, no extra gate (each check has its own floor). */
+  public static final long DEFAULT_MIN_SAMPLES = 1;
   /** Default {@code alpha}. */
   public static final double DEFAULT_ALPHA = 0.05;
   /** Default {@code stopIfErrorRateAbove}. */
@@ -86,7 +87,8 @@ public final class ShadowTestSpec<I extends @Nullable Object, O extends @Nullabl
   public static final long DEFAULT_GUARD_MIN_CALLS = 20;
   public static final int DEFAULT_GROUND_TRUTH_MAX_ENTRIES = 100_000;
   public static final int MAX_GROUND_TRUTH_ENTRIES = 10_000_000;
-  public static final Duration DEFAULT_GROUND_TRUTH_EXPIRY = Duration.ofHours(1);
+  /** Labels wait a day by default: chargebacks and clicks arrive hours after the prediction. */
+  public static final Duration DEFAULT_GROUND_TRUTH_EXPIRY = Duration.ofHours(24);
   public static final Duration MAX_GROUND_TRUTH_EXPIRY = Duration.ofDays(30);
   /** Suffix of the A/A noise-baseline variant's name: {@code <candidate>~noise}. */
   public static final String NOISE_SUFFIX = "~noise";
@@ -95,13 +97,10 @@ public final class ShadowTestSpec<I extends @Nullable Object, O extends @Nullabl
   private final double samplingRate;
   private final Duration duration;
   private final long maxRequests;
-  private final double maxLatencyIncrease;
-  private final double maxErrorRateIncrease;
-  private final double minAgreement;
+  private final VerdictRule rule;
+  private final boolean continueAfterFail;
   private final long minSamples;
-  private final double alpha;
   private final long expectedPairs;
-  private final Set<Check> checks;
   private final double stopIfErrorRateAbove;
   private final double stopIfTimeoutRateAbove;
   private final double stopIfRejectedRateAbove;
@@ -119,13 +118,10 @@ public final class ShadowTestSpec<I extends @Nullable Object, O extends @Nullabl
     this.samplingRate = this.candidate.samplingRate();
     this.duration = b.duration;
     this.maxRequests = b.maxRequests;
-    this.maxLatencyIncrease = b.maxLatencyIncrease;
-    this.maxErrorRateIncrease = b.maxErrorRateIncrease;
-    this.minAgreement = b.minAgreement;
+    this.rule = b.rule.build();
+    this.continueAfterFail = b.continueAfterFail;
     this.minSamples = b.minSamples;
-    this.alpha = b.alpha;
     this.expectedPairs = b.expectedPairs;
-    this.checks = Set.copyOf(b.checks);
     this.stopIfErrorRateAbove = b.stopIfErrorRateAbove;
     this.stopIfTimeoutRateAbove = b.stopIfTimeoutRateAbove;
     this.stopIfRejectedRateAbove = b.stopIfRejectedRateAbove;
@@ -172,38 +168,63 @@ public final class ShadowTestSpec<I extends @Nullable Object, O extends @Nullabl
     return maxRequests;
   }
 
+  /**
+   * The verdict's rule: thresholds, alpha, warm-up and enabled checks (the threshold setters of
+   * the builder write into it). A test without a {@link #qualityMetric()} leaves the quality check
+   * out of its verdict (and out of alpha's split).
+   */
+  public VerdictRule rule() {
+    return rule;
+  }
+
+  /** The rule's {@link VerdictRule#maxLatencyIncrease()}. */
   public double maxLatencyIncrease() {
-    return maxLatencyIncrease;
+    return rule.maxLatencyIncrease();
   }
 
+  /** The rule's {@link VerdictRule#maxErrorRateIncrease()}. */
   public double maxErrorRateIncrease() {
-    return maxErrorRateIncrease;
+    return rule.maxErrorRateIncrease();
   }
 
+  /** The rule's {@link VerdictRule#minAgreement()}. */
   public double minAgreement() {
-    return minAgreement;
+    return rule.minAgreement();
   }
 
+  /** An optional extra gate: no PASS or FAIL before this many pairs (default 1: none). */
   public long minSamples() {
     return minSamples;
   }
 
+  /** The rule's {@link VerdictRule#alpha()}. */
   public double alpha() {
-    return alpha;
+    return rule.alpha();
   }
 
   /**
-   * The number of paired observations the latency check is tuned for; 0 means "estimated when the
-   * test starts" (the budget if set, else the endpoint's request rate so far times the sampling
-   * rate and the duration).
+   * What was given to {@link Builder#expectedPairs}; 0 by default.
+   *
+   * @deprecated no longer used: each check is tuned for the number of pairs at which its decision
+   *     is wanted (see {@link VerdictRule}), not for the budget or the time box. Kept so code that
+   *     sets it compiles; it changes nothing.
    */
+  @Deprecated
   public long expectedPairs() {
     return expectedPairs;
   }
 
-  /** The enabled checks. */
+  /** The enabled checks (the rule's). */
   public Set<Check> checks() {
-    return checks;
+    return rule.checks();
+  }
+
+  /**
+   * Whether the test keeps running after a statistical FAIL; by default (false) a FAIL ends it at
+   * once, COMPLETED with verdict FAIL, and the candidate stops taking copies.
+   */
+  public boolean continueAfterFail() {
+    return continueAfterFail;
   }
 
   public double stopIfErrorRateAbove() {
@@ -249,10 +270,8 @@ public final class ShadowTestSpec<I extends @Nullable Object, O extends @Nullabl
   public String toString() {
     return "ShadowTestSpec[candidate=" + candidate.name() + ", samplingRate=" + samplingRate
         + ", duration=" + duration + ", maxRequests=" + maxRequests
-        + ", maxLatencyIncrease=" + maxLatencyIncrease
-        + ", maxErrorRateIncrease=" + maxErrorRateIncrease + ", minAgreement=" + minAgreement
-        + ", minSamples=" + minSamples + ", alpha=" + alpha + ", checks=" + checks
-        + ", noiseBaseline=" + noiseBaseline + ']';
+        + ", rule=" + rule + ", minSamples=" + minSamples
+        + ", continueAfterFail=" + continueAfterFail + ", noiseBaseline=" + noiseBaseline + ']';
   }
 
   /**
@@ -266,13 +285,10 @@ public final class ShadowTestSpec<I extends @Nullable Object, O extends @Nullabl
     private Double samplingRate;
     private Duration duration = DEFAULT_DURATION;
     private long maxRequests = DEFAULT_MAX_REQUESTS;
-    private double maxLatencyIncrease = DEFAULT_MAX_LATENCY_INCREASE;
-    private double maxErrorRateIncrease = DEFAULT_MAX_ERROR_RATE_INCREASE;
-    private double minAgreement = DEFAULT_MIN_AGREEMENT;
+    private VerdictRule.Builder rule = VerdictRule.builder();
+    private boolean continueAfterFail;
     private long minSamples = DEFAULT_MIN_SAMPLES;
-    private double alpha = DEFAULT_ALPHA;
     private long expectedPairs;
-    private final EnumSet<Check> checks = EnumSet.allOf(Check.class);
     private double stopIfErrorRateAbove = DEFAULT_STOP_IF_ERROR_RATE_ABOVE;
     private double stopIfTimeoutRateAbove = DEFAULT_STOP_IF_TIMEOUT_RATE_ABOVE;
     private double stopIfRejectedRateAbove = DEFAULT_STOP_IF_REJECTED_RATE_ABOVE;
@@ -308,23 +324,26 @@ public final class ShadowTestSpec<I extends @Nullable Object, O extends @Nullabl
 
     /** The candidate may be at most this much slower per request (0.10 = 10%), in [0, 100]. */
     public Builder<I, O> maxLatencyIncrease(double maxLatencyIncrease) {
-      this.maxLatencyIncrease = maxLatencyIncrease;
+      rule.maxLatencyIncrease(maxLatencyIncrease);
       return this;
     }
 
     /** At most this many more failed requests, as a fraction (0.001 = +0.1 points), in [0, 1]. */
     public Builder<I, O> maxErrorRateIncrease(double maxErrorRateIncrease) {
-      this.maxErrorRateIncrease = maxErrorRateIncrease;
+      rule.maxErrorRateIncrease(maxErrorRateIncrease);
       return this;
     }
 
     /** Outputs must agree on at least this share of compared requests, in [0, 1]. */
     public Builder<I, O> minAgreement(double minAgreement) {
-      this.minAgreement = minAgreement;
+      rule.minAgreement(minAgreement);
       return this;
     }
 
-    /** No PASS or FAIL before this many paired observations, in [1, 1e9]. */
+    /**
+     * An optional extra gate: no PASS or FAIL before this many paired observations, in [1, 1e9];
+     * default 1 (none: each check has its own floor).
+     */
     public Builder<I, O> minSamples(long minSamples) {
       this.minSamples = minSamples;
       return this;
@@ -332,11 +351,17 @@ public final class ShadowTestSpec<I extends @Nullable Object, O extends @Nullabl
 
     /** Overall error probability of the verdict, in (0, 0.5]. */
     public Builder<I, O> alpha(double alpha) {
-      this.alpha = alpha;
+      rule.alpha(alpha);
       return this;
     }
 
-    /** Tunes the latency check for this many pairs, in [1, 1e12]; 0 to estimate at start. */
+    /**
+     * Validated in [0, 1e12] and kept.
+     *
+     * @deprecated no longer used: each check is tuned for the number of pairs at which its
+     *     decision is wanted; this setting changes nothing
+     */
+    @Deprecated
     public Builder<I, O> expectedPairs(long expectedPairs) {
       this.expectedPairs = expectedPairs;
       return this;
@@ -344,7 +369,25 @@ public final class ShadowTestSpec<I extends @Nullable Object, O extends @Nullabl
 
     /** Leaves a check out of the verdict and the report. */
     public Builder<I, O> withoutCheck(Check check) {
-      checks.remove(Objects.requireNonNull(check, "check"));
+      rule.withoutCheck(check);
+      return this;
+    }
+
+    /**
+     * The whole verdict rule (thresholds, tail quantile, quality, alpha, warm-up, checks),
+     * replacing what the threshold setters set so far; setters called afterwards change it.
+     */
+    public Builder<I, O> rule(VerdictRule rule) {
+      this.rule = Objects.requireNonNull(rule, "rule").toBuilder();
+      return this;
+    }
+
+    /**
+     * Keeps the test running after a statistical FAIL (default false: a FAIL ends the test at
+     * once, COMPLETED with verdict FAIL).
+     */
+    public Builder<I, O> continueAfterFail(boolean continueAfterFail) {
+      this.continueAfterFail = continueAfterFail;
       return this;
     }
 
@@ -427,13 +470,8 @@ public final class ShadowTestSpec<I extends @Nullable Object, O extends @Nullabl
       }
       errors.requireInRange("duration", duration, MIN_DURATION, MAX_DURATION);
       errors.requireInRange("maxRequests", maxRequests, 0, Long.MAX_VALUE);
-      errors.requireInRange("maxLatencyIncrease", maxLatencyIncrease, 0.0, MAX_LATENCY_INCREASE);
-      errors.requireInRange("maxErrorRateIncrease", maxErrorRateIncrease, 0.0, 1.0);
-      errors.requireInRange("minAgreement", minAgreement, 0.0, 1.0);
+      rule.check(errors);
       errors.requireInRange("minSamples", minSamples, 1, MAX_MIN_SAMPLES);
-      if (!(alpha > 0 && alpha <= MAX_ALPHA)) {
-        errors.add(new Problem("alpha", alpha, "in (0.0, " + MAX_ALPHA + "]"));
-      }
       errors.requireInRange("expectedPairs", expectedPairs, 0, 1_000_000_000_000L);
       errors.requireInRange("stopIfErrorRateAbove", stopIfErrorRateAbove, 0.0, 1.0);
       errors.requireInRange("stopIfTimeoutRateAbove", stopIfTimeoutRateAbove, 0.0, 1.0);

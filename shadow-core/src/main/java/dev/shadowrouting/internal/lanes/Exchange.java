@@ -4,6 +4,7 @@ import dev.shadowrouting.AsyncPredictor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.BiConsumer;
 
 /**
@@ -16,6 +17,10 @@ import java.util.function.BiConsumer;
 public final class Exchange<I, O> {
   private static final AtomicIntegerFieldUpdater<Exchange> PRODUCTION_RECORDED =
       AtomicIntegerFieldUpdater.newUpdater(Exchange.class, "productionRecorded");
+
+  @SuppressWarnings("rawtypes")
+  private static final AtomicReferenceFieldUpdater<Exchange, Waiting> WAITING =
+      AtomicReferenceFieldUpdater.newUpdater(Exchange.class, Waiting.class, "waiting");
 
   public final Routing<I, O> routing;
   public final ProductionLane<I, O> production;
@@ -30,6 +35,8 @@ public final class Exchange<I, O> {
   public long latencyNanos;
   private volatile String requestId;
   private volatile int productionRecorded;
+  /** Halves of pairs of copies waiting for their partner on this request (see {@link #meet}). */
+  private volatile Waiting waiting;
 
   public Exchange(Routing<I, O> routing, ProductionLane<I, O> production, I input, Object[] contexts,
       String requestId) {
@@ -106,6 +113,42 @@ public final class Exchange<I, O> {
   public boolean claimProductionRecord() {
     return productionRecorded == 0 && PRODUCTION_RECORDED.compareAndSet(this, 0, 1);
   }
+
+  /**
+   * Meeting point of two copies of this request that belong together, e.g. a shadow test's
+   * candidate and its A/A copy of production, which end on different threads in either order.
+   * Each calls this once with the same {@code owner} and its own {@code side}: the first leaves
+   * its {@code half} and gets null, the second takes the first's half (and leaves nothing). Lock
+   * free: a half is left, or taken, by one compare-and-set against the list it searched, so two
+   * partners ending at once cannot both leave their halves. At most one half per side and owner
+   * waits, so the list is as short as the number of such pairs on the request.
+   */
+  public Object meet(Object owner, boolean side, Object half) {
+    while (true) {
+      Waiting head = waiting;
+      Waiting partner = head;
+      while (partner != null && !(partner.owner == owner && partner.side != side)) {
+        partner = partner.next;
+      }
+      if (partner != null) {
+        if (WAITING.compareAndSet(this, head, without(head, partner))) {
+          return partner.half;
+        }
+      } else if (WAITING.compareAndSet(this, head, new Waiting(owner, side, half, head))) {
+        return null;
+      }
+    }
+  }
+
+  private static Waiting without(Waiting head, Waiting gone) {
+    if (head == gone) {
+      return head.next;
+    }
+    return new Waiting(head.owner, head.side, head.half, without(head.next, gone));
+  }
+
+  /** An immutable list node: one half waiting for its partner. */
+  private record Waiting(Object owner, boolean side, Object half, Waiting next) {}
 
   /**
    * Records when a stage completed, on the completing thread: the wait on the stage returned by

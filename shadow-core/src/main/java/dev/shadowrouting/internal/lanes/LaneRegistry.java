@@ -56,14 +56,6 @@ public final class LaneRegistry<I, O> {
     return ledgerList;
   }
 
-  /** Production calls so far, over the current production variants. */
-  public long productionCalls() {
-    long calls = 0;
-    for (ProductionLane<I, O> lane : routing.production) {
-      calls += lane.ledger.calls();
-    }
-    return calls;
-  }
 
   /** Refuses every later change; false if it was closed already. */
   public boolean close() {

@@ -129,7 +129,7 @@ import org.hipparchus.analysis.solvers.BracketingNthOrderBrentSolver;
  * runs) the median number of pairs until the upper bound falls below the threshold, with {@code N*
  * = 500 / 1,000 / 5,000}, is 1,447 / 1,497 / 1,633 for the error difference of 1% vs 1% errors
  * against +0.01 (the issue's target: 2,000), and 611 / 604 / 872 for a true 0.3% mismatch rate
- * against 1% (target 1,500; {@link BetaBinomial#uniform} on the same streams: 2,287). With the mean
+ * against 1% (target 1,500; the old engine's uniform beta-binomial sequence on the same streams: 2,287). With the mean
  * exactly at the threshold and the bounds read after every observation, the fraction of runs in
  * which a bound ever crossed the mean was 0.8-4.1% per side (alpha 5%).
  *

@@ -20,7 +20,8 @@ import java.io.UncheckedIOException;
  * <ul>
  *   <li><b>errors</b>: over pairs where both sides reached an outcome (not REJECTED), the four
  *       counts of (production failed, candidate failed); TIMEOUT and ERROR are failures;
- *   <li><b>agreement</b>: compared pairs and mismatches;
+ *   <li><b>agreement</b>: compared pairs and mismatches; against an A/A noise copy, the counts of
+ *       the per-request mismatch difference (candidate's minus the copy's);
  *   <li><b>quality</b>: over labelled pairs, sums of {@code Delta = loss_candidate -
  *       loss_production} and of its square;
  *   <li><b>latency</b>, outside the warm-up: over pairs where both succeeded (a timed-out side
@@ -59,6 +60,11 @@ public final class PairStats {
   // agreement
   long compared;
   long mismatches;
+  /**
+   * Against an A/A noise copy: counts of {@code Y = 1{candidate differs from production} -
+   * 1{noise copy differs from production}} at -1, 0, 1.
+   */
+  final long[] agreementDifferences = new long[3];
   // quality
   long labelled;
   double lossSum;
@@ -121,12 +127,7 @@ public final class PairStats {
         mismatches++;
       }
     }
-    if (!Double.isNaN(productionLoss) && !Double.isNaN(candidateLoss)) {
-      double delta = candidateLoss - productionLoss;
-      labelled++;
-      lossSum += delta;
-      lossSumSq += delta * delta;
-    }
+    addLosses(productionLoss, candidateLoss);
     if (production == Outcome.ERROR || candidate == Outcome.ERROR) {
       return; // a failed call's run time says nothing about the model's speed
     }
@@ -156,6 +157,29 @@ public final class PairStats {
     tails();
     record(candidateTail, candidate, candidateNanos);
     record(productionTail, production, productionNanos);
+  }
+
+  /**
+   * Records a pair's ground-truth losses (labels arrive after the pair, so apart from {@link
+   * #add}); ignored unless both are numbers.
+   */
+  public void addLosses(double productionLoss, double candidateLoss) {
+    if (Double.isNaN(productionLoss) || Double.isNaN(candidateLoss)) {
+      return;
+    }
+    double delta = candidateLoss - productionLoss;
+    labelled++;
+    lossSum += delta;
+    lossSumSq += delta * delta;
+  }
+
+  /**
+   * Records, for a candidate paired with an A/A noise copy of production on the same request,
+   * whether each differed from production's output: agreement is then judged on the excess of the
+   * candidate's mismatches over production's own.
+   */
+  public void addAgreementDifference(boolean candidateDiffered, boolean noiseDiffered) {
+    agreementDifferences[(candidateDiffered ? 1 : 0) - (noiseDiffered ? 1 : 0) + 1]++;
   }
 
   private static void record(LatencyHistogram h, Outcome outcome, long nanos) {
@@ -226,6 +250,9 @@ public final class PairStats {
     both += other.both;
     compared += other.compared;
     mismatches += other.mismatches;
+    for (int i = 0; i < 3; i++) {
+      agreementDifferences[i] += other.agreementDifferences[i];
+    }
     labelled += other.labelled;
     lossSum += other.lossSum;
     lossSumSq += other.lossSumSq;
@@ -313,6 +340,16 @@ public final class PairStats {
 
   public long mismatches() {
     return mismatches;
+  }
+
+  /** Counts of the agreement difference at -1, 0, 1 (a copy); all zero without a noise copy. */
+  public long[] agreementDifferences() {
+    return agreementDifferences.clone();
+  }
+
+  /** Pairs with an agreement difference recorded. */
+  public long agreementDifferencePairs() {
+    return agreementDifferences[0] + agreementDifferences[1] + agreementDifferences[2];
   }
 
   public long labelled() {
@@ -440,7 +477,8 @@ public final class PairStats {
       out.writeInt(MAGIC);
       out.writeInt(VERSION);
       for (long v : new long[] {neither, candidateOnly, productionOnly, both, compared,
-          mismatches, labelled, latencyPairs, warmupPairs, widthMillis}) {
+          mismatches, agreementDifferences[0], agreementDifferences[1], agreementDifferences[2],
+          labelled, latencyPairs, warmupPairs, widthMillis}) {
         out.writeLong(v);
       }
       for (double v : new double[] {lossSum, lossSumSq, latencySumSq, warmupSum}) {
@@ -503,6 +541,9 @@ public final class PairStats {
       s.both = nonNegative(in.readLong());
       s.compared = nonNegative(in.readLong());
       s.mismatches = nonNegative(in.readLong());
+      for (int i = 0; i < 3; i++) {
+        s.agreementDifferences[i] = nonNegative(in.readLong());
+      }
       s.labelled = nonNegative(in.readLong());
       s.latencyPairs = nonNegative(in.readLong());
       s.warmupPairs = nonNegative(in.readLong());

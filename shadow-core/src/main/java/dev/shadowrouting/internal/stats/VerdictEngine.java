@@ -42,8 +42,10 @@ import java.util.Locale;
  *       1{production failed}} in {-1, 0, 1} against {@code maxErrorRateIncrease}, by a {@link
  *       BoundedMeanSequence} (betting, exact); N* = {@value #BOUNDED_TUNING}.
  *   <li><b>agreement</b>: the mismatch rate of compared pairs against {@code 1 - minAgreement},
- *       by a {@link BoundedMeanSequence} on {0, 1}; N* = {@value #BOUNDED_TUNING}. Left out of the
- *       verdict while nothing was compared.
+ *       by a {@link BoundedMeanSequence} on {0, 1}; N* = {@value #BOUNDED_TUNING}. With an A/A
+ *       noise copy, the per-request difference of mismatches, candidate's minus the copy's, in
+ *       {-1, 0, 1}, by the errors check's sequences. Left out of the verdict while nothing was
+ *       compared.
  *   <li><b>quality</b>: the mean paired loss difference, candidate minus production, against
  *       {@code maxQualityDecrease}, by a {@link OneSidedNormalMixture} with the sample variance
  *       plugged in (labels arrive independently of timing); no decision before {@value
@@ -108,32 +110,49 @@ public final class VerdictEngine {
     return rule;
   }
 
-  /** Every applicable check and the overall verdict. */
+  /** Every applicable check and the overall verdict, from the statistics alone (memoryless). */
   public Evaluation evaluate(PairStats s) {
+    return evaluate(s, null);
+  }
+
+  /**
+   * Every applicable check and the overall verdict, each check's interval narrowed by {@code
+   * running} (a live test's earlier looks; null for none) before its verdict is read.
+   */
+  public Evaluation evaluate(PairStats s, RunningIntersection running) {
+    Narrowing r = running == null ? (check, lower, upper) -> new double[] {lower, upper}
+        : running::intersect;
     List<CheckResult> checks = new ArrayList<>(5);
     if (rule.enabled(Check.LATENCY)) {
-      checks.add(latency(s));
+      checks.add(latency(s, r));
     }
     if (rule.enabled(Check.TAIL_LATENCY)) {
-      checks.add(tail(s));
+      checks.add(tail(s, r));
     }
     if (rule.enabled(Check.ERRORS)) {
-      checks.add(errors(s));
+      checks.add(errors(s, r));
     }
-    if (rule.enabled(Check.AGREEMENT) && s.compared() > 0) {
-      checks.add(agreement(s));
+    if (rule.enabled(Check.AGREEMENT) && s.agreementDifferencePairs() > 0) {
+      checks.add(excessAgreement(s, r));
+    } else if (rule.enabled(Check.AGREEMENT) && s.compared() > 0) {
+      checks.add(agreement(s, r));
     }
     if (rule.enabled(Check.QUALITY) && s.labelled() > 0) {
-      checks.add(quality(s));
+      checks.add(quality(s, r));
     }
     boolean anyFail = false;
-    boolean allPass = true;
+    boolean allPass = !checks.isEmpty();
     for (CheckResult c : checks) {
       anyFail |= c.verdict() == Verdict.FAIL;
       allPass &= c.verdict() == Verdict.PASS;
     }
     Verdict overall = anyFail ? Verdict.FAIL : allPass ? Verdict.PASS : Verdict.INCONCLUSIVE;
     return new Evaluation(overall, checks, s.pairs());
+  }
+
+  /** A check's interval as the verdict reads it: as computed, or a live test's intersection. */
+  private interface Narrowing {
+    double[] narrow(String check, double lower, double upper);
   }
 
   private static Verdict verdict(double lower, double upper, double threshold) {
@@ -152,7 +171,7 @@ public final class VerdictEngine {
     return Double.isNaN(lrv) ? s2 : Math.max(s2, lrv);
   }
 
-  private CheckResult latency(PairStats s) {
+  private CheckResult latency(PairStats s, Narrowing r) {
     long n = s.latencyPairs();
     double threshold = Math.log1p(rule.maxLatencyIncrease());
     double max = 1 + rule.maxLatencyIncrease();
@@ -166,10 +185,14 @@ public final class VerdictEngine {
     }
     double mean = s.latencyMean();
     double variance = latencyVariance(s);
-    double lower = mean - meanFail.halfWidth(n, variance);
-    double upper = mean + meanPass.halfWidth(n, variance);
     boolean floor = n < VerdictRule.LATENCY_FLOOR;
-    Verdict v = floor ? Verdict.INCONCLUSIVE : verdict(lower, upper, threshold);
+    // below the floor the plug-in variance is not trusted: no interval at all
+    double[] b = floor ? new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY}
+        : r.narrow(LATENCY, mean - meanFail.halfWidth(n, variance),
+            mean + meanPass.halfWidth(n, variance));
+    double lower = b[0];
+    double upper = b[1];
+    Verdict v = verdict(lower, upper, threshold);
     reason.append("candidate/production run time x").append(ratio(Math.exp(mean)))
         .append(" [").append(ratio(Math.exp(lower))).append(", ")
         .append(ratio(Math.exp(upper))).append("] (").append(levels()).append(", ")
@@ -197,7 +220,7 @@ public final class VerdictEngine {
 
   // ---- tail ------------------------------------------------------------------------------------
 
-  private CheckResult tail(PairStats s) {
+  private CheckResult tail(PairStats s, Narrowing r) {
     double max = 1 + rule.maxTailLatencyIncrease();
     String name = "p" + quantileName(rule.tailQuantile());
     String limit = "max x" + ratio(max);
@@ -211,8 +234,9 @@ public final class VerdictEngine {
     LatencyHistogram p = s.productionTail();
     QuantileBounds lowerSide = tailFail.ratio(c, p);
     QuantileBounds upperSide = tailPass.ratio(c, p);
-    double lower = lowerSide.lower();
-    double upper = upperSide.upper();
+    double[] b = r.narrow(TAIL, lowerSide.lower(), upperSide.upper());
+    double lower = b[0];
+    double upper = b[1];
     Verdict v = verdict(lower, upper, max);
     reason.append("candidate/production ").append(name).append(" x")
         .append(ratio(lowerSide.estimate())).append(" [").append(ratio(lower)).append(", ")
@@ -229,7 +253,7 @@ public final class VerdictEngine {
 
   // ---- errors ----------------------------------------------------------------------------------
 
-  private CheckResult errors(PairStats s) {
+  private CheckResult errors(PairStats s, Narrowing r) {
     long n = s.pairs();
     double x = rule.maxErrorRateIncrease();
     String limit = "max " + points(x) + " pts";
@@ -240,8 +264,9 @@ public final class VerdictEngine {
     }
     long[] counts = {s.productionOnlyFailures(), n - s.productionOnlyFailures()
         - s.candidateOnlyFailures(), s.candidateOnlyFailures()};
-    double lower = errorsFail.lowerBound(counts);
-    double upper = errorsPass.upperBound(counts);
+    double[] b = r.narrow(ERRORS, errorsFail.lowerBound(counts), errorsPass.upperBound(counts));
+    double lower = b[0];
+    double upper = b[1];
     double estimate = (double) (s.candidateOnlyFailures() - s.productionOnlyFailures()) / n;
     reason.append(points(estimate)).append(" pts [").append(points(lower)).append(", ")
         .append(points(upper)).append("] (").append(levels()).append("; candidate ")
@@ -255,12 +280,14 @@ public final class VerdictEngine {
 
   // ---- agreement -------------------------------------------------------------------------------
 
-  private CheckResult agreement(PairStats s) {
+  private CheckResult agreement(PairStats s, Narrowing r) {
     long n = s.compared();
     long[] counts = {n - s.mismatches(), s.mismatches()};
     double maxMismatch = 1 - rule.minAgreement();
-    double mismatchLower = mismatchFail.lowerBound(counts);
-    double mismatchUpper = mismatchPass.upperBound(counts);
+    double[] b = r.narrow(AGREEMENT, mismatchFail.lowerBound(counts),
+        mismatchPass.upperBound(counts));
+    double mismatchLower = b[0];
+    double mismatchUpper = b[1];
     double min = rule.minAgreement();
     int decimals = percentDecimals(min);
     double estimate = 1 - (double) s.mismatches() / n;
@@ -276,17 +303,43 @@ public final class VerdictEngine {
         "min " + percent(min, decimals));
   }
 
+  /**
+   * Agreement against an A/A noise copy: the mean of {@code Y = 1{candidate differs} - 1{copy
+   * differs}} per request, in {-1, 0, 1}, against {@code 1 - minAgreement}: the candidate may
+   * disagree with production at most that much more often than production disagrees with itself.
+   */
+  private CheckResult excessAgreement(PairStats s, Narrowing r) {
+    long[] counts = s.agreementDifferences();
+    long n = s.agreementDifferencePairs();
+    double maxExcess = 1 - rule.minAgreement();
+    double[] b = r.narrow(AGREEMENT, errorsFail.lowerBound(counts), errorsPass.upperBound(counts));
+    double estimate = (double) (counts[2] - counts[0]) / n;
+    double min = rule.minAgreement();
+    int decimals = percentDecimals(min);
+    // reported as agreement net of noise: 1 - excess mismatch rate
+    StringBuilder reason = new StringBuilder("agreement: ")
+        .append(percent(1 - estimate, decimals)).append(" [")
+        .append(percent(1 - b[1], decimals)).append(", ").append(percent(1 - b[0], decimals))
+        .append("] net of A/A noise (per request, candidate's mismatches minus the copy's; ")
+        .append(count(n)).append(" compared; ").append(levelsReversed()).append(')');
+    return result(AGREEMENT, verdict(b[0], b[1], maxExcess), 1 - estimate, 1 - b[1], 1 - b[0],
+        min, n, reason, null, "min " + percent(min, decimals));
+  }
+
   // ---- quality ---------------------------------------------------------------------------------
 
-  private CheckResult quality(PairStats s) {
+  private CheckResult quality(PairStats s, Narrowing r) {
     long n = s.labelled();
     double x = rule.maxQualityDecrease();
     double mean = s.lossDifferenceMean();
     double variance = s.lossDifferenceVariance();
-    double lower = mean - meanFail.halfWidth(n, variance);
-    double upper = mean + meanPass.halfWidth(n, variance);
     boolean floor = n < VerdictRule.LATENCY_FLOOR;
-    Verdict v = floor ? Verdict.INCONCLUSIVE : verdict(lower, upper, x);
+    double[] b = floor ? new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY}
+        : r.narrow(QUALITY, mean - meanFail.halfWidth(n, variance),
+            mean + meanPass.halfWidth(n, variance));
+    double lower = b[0];
+    double upper = b[1];
+    Verdict v = verdict(lower, upper, x);
     StringBuilder reason = new StringBuilder("quality: candidate loss minus production's ")
         .append(signed(mean)).append(" [").append(signed(lower)).append(", ")
         .append(signed(upper)).append("] (").append(levels()).append(", ").append(count(n))

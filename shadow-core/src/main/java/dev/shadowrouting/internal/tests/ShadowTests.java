@@ -22,7 +22,6 @@ public final class ShadowTests<I, O> implements TestHost<I, O> {
   private final String endpoint;
   private final LaneRegistry<I, O> lanes;
   private final RequestIds ids;
-  private final long startedNanos = System.nanoTime();
   /** Wakes the pool's housekeeping (a test started, or a worker ended one). */
   private final Runnable wakeHousekeeping;
   /** Every test started, oldest first, at most MAX_TESTS_KEPT; guarded by this. */
@@ -47,7 +46,7 @@ public final class ShadowTests<I, O> implements TestHost<I, O> {
     }
     TestRun<I, O> test;
     synchronized (this) {
-      test = new TestRun<>(this, spec, expectedPairs(spec), lanes.productionNames());
+      test = new TestRun<>(this, spec, lanes.productionNames());
       lanes.addTest(test);
       tests.add(test);
       forgetOldTests();
@@ -55,28 +54,6 @@ public final class ShadowTests<I, O> implements TestHost<I, O> {
     }
     wakeHousekeeping.run();
     return test;
-  }
-
-  /**
-   * The number of pairs the latency check is tuned for: the spec's, else the budget, else the
-   * endpoint's production rate so far times the sampling rate and the duration (past traffic
-   * only, so the choice cannot depend on the test's own data), else a default.
-   */
-  private long expectedPairs(ShadowTestSpec<I, O> spec) {
-    if (spec.expectedPairs() > 0) {
-      return spec.expectedPairs();
-    }
-    if (spec.maxRequests() > 0) {
-      return spec.maxRequests();
-    }
-    long calls = lanes.productionCalls();
-    double uptimeSeconds = (System.nanoTime() - startedNanos) / 1e9;
-    long fallback = Math.max(10 * spec.minSamples(), 10_000);
-    if (calls < 100 || uptimeSeconds < 1) {
-      return fallback;
-    }
-    double expected = calls / uptimeSeconds * spec.samplingRate() * spec.duration().toSeconds();
-    return (long) Math.max(spec.minSamples(), Math.min(1e12, expected));
   }
 
   /** Keeps at most MAX_TESTS_KEPT tests, dropping the oldest inactive ones. Holds this. */

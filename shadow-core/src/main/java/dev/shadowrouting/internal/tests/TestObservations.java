@@ -3,16 +3,18 @@ package dev.shadowrouting.internal.tests;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.shadowrouting.Comparison;
+import dev.shadowrouting.Evaluation;
 import dev.shadowrouting.Outcome;
 import dev.shadowrouting.QualityMetric;
 import dev.shadowrouting.ShadowTestReport.LatencySummary;
 import dev.shadowrouting.ShadowTestReport;
 import dev.shadowrouting.ShadowTestSpec;
 import dev.shadowrouting.internal.lanes.Exchange;
-import dev.shadowrouting.internal.stats.Evaluation;
-import dev.shadowrouting.internal.stats.PairedSample;
-import dev.shadowrouting.internal.stats.SequentialVerdict;
+import dev.shadowrouting.internal.stats.PairStats;
+import dev.shadowrouting.internal.stats.RunningIntersection;
+import dev.shadowrouting.internal.stats.VerdictEngine;
 import dev.shadowrouting.internal.util.WarnThenDebugLogger;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,10 +31,12 @@ import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.IntCountsHistogram;
 
 /**
- * What one shadow test observed: paired statistics, latency histograms, per-side counts, recent
- * mismatches and ground-truth quality; recorded on the pool, frozen into a consistent copy for a
- * report ({@link #freeze}, {@link #report}). It has no life cycle of its own: {@link TestRun} owns
- * that and decides when to stop feeding it.
+ * What one shadow test observed: paired statistics ({@link PairStats}: the candidate against
+ * production, the A/A copy against production, and the candidate against the A/A copy on the same
+ * request), latency histograms, per-side counts, recent mismatches and ground-truth quality;
+ * recorded on the pool, frozen into a consistent copy for a report ({@link #freeze}, {@link
+ * #report}). It has no life cycle of its own: {@link TestRun} owns that and decides when to stop
+ * feeding it.
  *
  * <p>Recording is lock-free: paired statistics go to one of several stripes, each taken with one
  * compare-and-set; a writer that finds a stripe busy moves to the next, so writers never wait (the
@@ -62,8 +66,15 @@ public final class TestObservations<I, O> {
   private final Quality productionQuality = new Quality();
   private final Quality candidateQuality = new Quality();
   private final WarnThenDebugLogger metricFailures;
+  private final Clock clock;
+  /** Pairs observed before this (epoch millis) are the candidate's warm-up. */
+  private final long warmupEndMillis;
+  private final boolean withNoise;
 
-  public TestObservations(ShadowTestSpec<I, O> spec) {
+  public TestObservations(ShadowTestSpec<I, O> spec, long startMillis) {
+    this.clock = spec.clock();
+    this.warmupEndMillis = startMillis + spec.rule().warmup().toMillis();
+    this.withNoise = spec.noiseBaseline();
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Stripe();
     }
@@ -105,17 +116,36 @@ public final class TestObservations<I, O> {
     boolean candidateFailed = outcome != Outcome.SUCCESS;
     boolean productionFailed = ex.error != null;
     Comparison.Result result = comparison.result();
+    int agreement = result == Comparison.Result.NOT_COMPARED ? -1
+        : result == Comparison.Result.MISMATCH ? 0 : 1;
+    // the time the pair is filed under (its batch for the long-run variance, and the warm-up)
+    long now = clock.millis();
+    boolean warmup = now < warmupEndMillis;
+    Outcome production = productionFailed ? Outcome.ERROR : Outcome.SUCCESS;
+    // The candidate and its A/A copy of the same request meet here (either may end first): the
+    // second pairs them, candidate against copy, both timed on the pool.
+    Half partner = withNoise
+        ? (Half) ex.meet(this, noise, new Half(outcome, runNanos, result)) : null;
     // Everything per observation goes to the stripe this thread holds: no counter or histogram
     // is shared between writers, so pool threads do not bounce cache lines between cores.
     Stripe s = acquire();
     try {
-      PairedSample p = noise ? s.noise : s.candidate;
-      p.errorPair(productionFailed, candidateFailed);
-      if (!candidateFailed && !productionFailed) {
-        p.latencyPair(runNanos, ex.latencyNanos);
-      }
-      if (result != Comparison.Result.NOT_COMPARED) {
-        p.comparison(result == Comparison.Result.MISMATCH);
+      (noise ? s.noise : s.candidate).add(now, warmup, production, ex.latencyNanos, outcome,
+          runNanos, agreement, Double.NaN, Double.NaN);
+      if (partner != null) {
+        Outcome copyOutcome = noise ? outcome : partner.outcome;
+        long copyNanos = noise ? runNanos : partner.nanos;
+        Outcome candidateOutcome = noise ? partner.outcome : outcome;
+        long candidateNanos = noise ? partner.nanos : runNanos;
+        s.excess.add(now, warmup, copyOutcome, copyNanos, candidateOutcome, candidateNanos, -1,
+            Double.NaN, Double.NaN);
+        Comparison.Result copyResult = noise ? result : partner.result;
+        Comparison.Result candidateResult = noise ? partner.result : result;
+        if (copyResult != Comparison.Result.NOT_COMPARED
+            && candidateResult != Comparison.Result.NOT_COMPARED) {
+          s.excess.addAgreementDifference(candidateResult == Comparison.Result.MISMATCH,
+              copyResult == Comparison.Result.MISMATCH);
+        }
       }
       s.histograms().record(noise, clamp(runNanos), clamp(queueWaitNanos), routerNanos,
           clamp(ex.latencyNanos));
@@ -163,15 +193,27 @@ public final class TestObservations<I, O> {
     if (j == null) {
       return false;
     }
-    score(productionQuality, j.production, actual);
-    score(candidateQuality, j.candidate, actual);
+    double production = score(productionQuality, j.production, actual);
+    double candidate = score(candidateQuality, j.candidate, actual);
+    if (!Double.isNaN(production) && !Double.isNaN(candidate)) {
+      // the quality check is on the paired loss: a score where higher is better is a negative loss
+      double sign = metric.higherIsBetter() ? -1 : 1;
+      Stripe s = acquire();
+      try {
+        s.candidate.addLosses(sign * production, sign * candidate);
+        s.excess.addLosses(sign * production, sign * candidate);
+      } finally {
+        s.release();
+      }
+    }
     return true;
   }
 
+  /** Scores one side's prediction into {@code q}; the score, or NaN when there is none. */
   @SuppressWarnings("unchecked")
-  private void score(Quality q, Object predicted, Object actual) {
+  private double score(Quality q, Object predicted, Object actual) {
     if (predicted == null) {
-      return;
+      return Double.NaN;
     }
     try {
       double v = metric.score(predicted, actual);
@@ -179,22 +221,29 @@ public final class TestObservations<I, O> {
         q.sum.add(v);
         q.count.increment();
       }
+      return v;
     } catch (Throwable t) {
       metricFailures.log(t);
+      return Double.NaN;
     }
   }
 
-  /** A consistent copy of everything observed so far, with its evaluation. */
-  public Frozen freeze(SequentialVerdict verdicts, boolean withNoise, long candidateRejected,
+  /**
+   * A consistent copy of everything observed so far, with its evaluation: the candidate against
+   * the A/A copy when there is one, else against production, narrowed by {@code running}.
+   */
+  public Frozen freeze(VerdictEngine engine, RunningIntersection running, long candidateRejected,
       long noiseRejected) {
-    PairedSample c = new PairedSample();
-    PairedSample n = new PairedSample();
+    PairStats c = new PairStats();
+    PairStats n = new PairStats();
+    PairStats x = new PairStats();
     Histograms all = new Histograms();
     for (Stripe s : stripes) {
       s.acquireForRead();
       try {
         c.merge(s.candidate);
         n.merge(s.noise);
+        x.merge(s.excess);
         if (s.histograms != null) {
           all.add(s.histograms);
         }
@@ -202,9 +251,9 @@ public final class TestObservations<I, O> {
         s.release();
       }
     }
-    Evaluation evaluation = verdicts.evaluate(c, withNoise ? n : null);
-    Evaluation noiseEvaluation = withNoise ? verdicts.evaluate(n, null) : null;
-    return new Frozen(c, n, evaluation, noiseEvaluation,
+    Evaluation evaluation = engine.evaluate(withNoise ? x : c, running);
+    Evaluation noiseEvaluation = withNoise ? engine.evaluate(n) : null;
+    return new Frozen(c, n, withNoise ? x : c, evaluation, noiseEvaluation,
         summary(all.production), summary(all.candidateRun), summary(all.candidateWait),
         summary(all.candidateRouter), summary(all.noiseRun), summary(all.noiseWait),
         summary(all.noiseRouter),
@@ -235,8 +284,10 @@ public final class TestObservations<I, O> {
   /** A stripe of paired statistics: one writer at a time, taken with one CAS, never waited for. */
   private static final class Stripe {
     private final AtomicInteger busy = new AtomicInteger();
-    final PairedSample candidate = new PairedSample();
-    final PairedSample noise = new PairedSample();
+    final PairStats candidate = new PairStats();
+    final PairStats noise = new PairStats();
+    /** The candidate against the A/A copy of the same request. */
+    final PairStats excess = new PairStats();
     /** Created by the first writer: a pool with one worker fills one stripe's (~100 KB). */
     Histograms histograms;
 
@@ -354,11 +405,19 @@ public final class TestObservations<I, O> {
     }
   }
 
+  /** One copy's end, waiting on the exchange for its partner (candidate or A/A copy). */
+  private record Half(Outcome outcome, long nanos, Comparison.Result result) {}
+
   /** The outputs of one sampled request waiting for its label (null where a side failed). */
   private record Joined(Object production, Object candidate) {}
 
-  /** Everything observed up to one moment, with its evaluation: what a report is built from. */
-  public record Frozen(PairedSample candidate, PairedSample noise, Evaluation evaluation,
+  /**
+   * Everything observed up to one moment, with its evaluation: what a report is built from.
+   * {@code judged} is what the verdict read: the candidate against the A/A copy, or {@code
+   * candidate}.
+   */
+  public record Frozen(PairStats candidate, PairStats noise, PairStats judged,
+      Evaluation evaluation,
       Evaluation noiseEvaluation, LatencySummary productionRun, LatencySummary candidateRun,
       LatencySummary candidateWait, LatencySummary candidateRouter, LatencySummary noiseRun,
       LatencySummary noiseWait, LatencySummary noiseRouter,

@@ -6,9 +6,9 @@ import dev.shadowrouting.ShadowTestReport.LatencySummary;
 import dev.shadowrouting.ShadowTestReport.Side;
 import dev.shadowrouting.ShadowTestReport.VariantReport;
 import dev.shadowrouting.ShadowTestReport;
-import dev.shadowrouting.internal.stats.CheckResult;
-import dev.shadowrouting.internal.stats.Evaluation;
-import dev.shadowrouting.internal.stats.PairedSample;
+import dev.shadowrouting.Evaluation;
+import dev.shadowrouting.ShadowTestReport.CheckResult;
+import dev.shadowrouting.internal.stats.PairStats;
 import dev.shadowrouting.internal.tests.TestObservations.Frozen;
 import dev.shadowrouting.internal.tests.TestObservations.SideReport;
 import java.time.Duration;
@@ -39,7 +39,7 @@ public final class TestReports {
     String noiseName = facts.noise();
     double seconds = Math.max(1e-3, (nowMillis - startedAt.toEpochMilli()) / 1000.0);
     List<VariantReport> variants = new ArrayList<>(3);
-    PairedSample c = f.candidate();
+    PairStats c = f.candidate();
     variants.add(new VariantReport(String.join("+", facts.productionAtStart()), Side.PRODUCTION,
         c.pairs(), c.productionFailures(), 0, 0, f.productionRun(), LatencySummary.EMPTY,
         LatencySummary.EMPTY, 0, 0, Double.NaN, Double.NaN, List.of(), Map.of(),
@@ -52,11 +52,7 @@ public final class TestReports {
           f.noiseRouter(), f.noiseMismatches(), f.noiseRejected(),
           agreementCheck(f.noiseEvaluation()), NO_QUALITY, seconds));
     }
-    List<ShadowTestReport.CheckResult> checks = new ArrayList<>();
-    for (CheckResult r : f.evaluation().checks()) {
-      checks.add(new ShadowTestReport.CheckResult(r.name(), r.verdict(), r.estimate(), r.lower(),
-          r.upper(), r.threshold(), r.confidence(), r.n(), r.reason()));
-    }
+    List<CheckResult> checks = f.evaluation().checks();
     Status s = facts.status();
     List<String> replaced = facts.replacedProduction();
     return new ShadowTestReport(facts.endpoint(), candidateName, s, facts.decision(),
@@ -80,7 +76,7 @@ public final class TestReports {
     return null;
   }
 
-  private static VariantReport side(String name, Side side, PairedSample p,
+  private static VariantReport side(String name, Side side, PairStats p,
       LatencySummary run, LatencySummary wait, LatencySummary router, SideReport mismatches,
       long rejected, CheckResult agreement, Quality quality, double seconds) {
     double lower = Double.NaN;

@@ -1,19 +1,23 @@
 package dev.shadowrouting.internal.tests;
 
 import dev.shadowrouting.Comparison;
+import dev.shadowrouting.Evaluation;
 import dev.shadowrouting.Outcome;
+import dev.shadowrouting.PairedStatistics;
 import dev.shadowrouting.ShadowTest;
 import dev.shadowrouting.ShadowTestReport;
 import dev.shadowrouting.ShadowTestSpec;
 import dev.shadowrouting.Variant;
 import dev.shadowrouting.Verdict;
+import dev.shadowrouting.VerdictRule;
 import dev.shadowrouting.internal.lanes.Exchange;
 import dev.shadowrouting.internal.lanes.ProductionReplay;
 import dev.shadowrouting.internal.lanes.TestLane;
 import dev.shadowrouting.internal.ledger.VariantLedger;
-import dev.shadowrouting.internal.stats.Evaluation;
-import dev.shadowrouting.internal.stats.SequentialVerdict;
-import dev.shadowrouting.internal.stats.Thresholds;
+import dev.shadowrouting.internal.stats.PairStats;
+import dev.shadowrouting.internal.stats.RunningIntersection;
+import dev.shadowrouting.internal.stats.StatisticsCodec;
+import dev.shadowrouting.internal.stats.VerdictEngine;
 import dev.shadowrouting.internal.tests.TestObservations.Frozen;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,7 +59,15 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
   private final Clock clock;
   private final Instant startedAt;
   private final long deadlineMillis;
-  private final SequentialVerdict verdicts;
+  /** The spec's rule, without the quality check when there is no quality metric. */
+  private final VerdictRule rule;
+  private final VerdictEngine engine;
+  /** The running intersection of the checks' intervals over every evaluation of this test. */
+  private final RunningIntersection running = new RunningIntersection();
+  /** Set once an evaluation past the minSamples gate said FAIL: the verdict stays FAIL. */
+  private volatile boolean failed;
+  /** When housekeeping last evaluated the verdict (System.nanoTime). */
+  private long lastLookNanos;
   private final List<String> productionAtStart;
   private final TestObservations<I, O> observations;
   /** The host's request ids, bound once: the pool's observation path allocates nothing for it. */
@@ -78,7 +90,7 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
   private volatile Frozen frozen;
   private volatile List<String> replacedProduction;
 
-  public TestRun(TestHost<I, O> host, ShadowTestSpec<I, O> spec, long expectedPairs,
+  public TestRun(TestHost<I, O> host, ShadowTestSpec<I, O> spec,
       List<String> productionAtStart) {
     this.host = host;
     this.spec = spec;
@@ -90,17 +102,23 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
     this.startedAt = clock.instant();
     this.deadlineMillis = startedAt.toEpochMilli() + spec.duration().toMillis();
     this.productionAtStart = List.copyOf(productionAtStart);
-    this.verdicts = new SequentialVerdict(new Thresholds(
-        enabled(ShadowTestSpec.Check.LATENCY) ? spec.maxLatencyIncrease() : Double.NaN,
-        enabled(ShadowTestSpec.Check.ERRORS) ? spec.maxErrorRateIncrease() : Double.NaN,
-        enabled(ShadowTestSpec.Check.AGREEMENT) ? spec.minAgreement() : Double.NaN,
-        spec.minSamples(), spec.alpha(), expectedPairs));
-    this.observations = new TestObservations<>(spec);
+    this.rule = effectiveRule(spec);
+    this.engine = new VerdictEngine(rule);
+    this.observations = new TestObservations<>(spec, startedAt.toEpochMilli());
     this.requestIds = host::requestId;
   }
 
-  private boolean enabled(ShadowTestSpec.Check check) {
-    return spec.checks().contains(check);
+  /**
+   * Without a quality metric the quality check can never apply: it is left out so its share of
+   * alpha goes to the others (unless it is the only check, which then never decides).
+   */
+  private static VerdictRule effectiveRule(ShadowTestSpec<?, ?> spec) {
+    VerdictRule r = spec.rule();
+    if (spec.qualityMetric() == null && r.enabled(ShadowTestSpec.Check.QUALITY)
+        && r.checks().size() > 1) {
+      return r.toBuilder().withoutCheck(ShadowTestSpec.Check.QUALITY).build();
+    }
+    return r;
   }
 
   private static <I, O> Variant<I, O> noiseVariant(Variant<I, O> candidate, String name) {
@@ -270,6 +288,9 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
     if (guardsTrip(false)) { // e.g. failures that came before guardMinCalls, then only successes
       return;
     }
+    if (verdictFailed()) {
+      return;
+    }
     long rejected = rejected(candidateLedger, candidateRejectedBaseline);
     long sampled = observations.calls() + rejected;
     if (sampled >= spec.guardMinCalls() && rejected > spec.stopIfRejectedRateAbove() * sampled) {
@@ -279,6 +300,29 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
           false);
     }
   }
+
+  /**
+   * Looks at the verdict (at most every {@value #LOOK_INTERVAL_MILLIS} ms: a look merges the
+   * stripes) and ends the test on a statistical FAIL unless it continues after one; true if it
+   * ended.
+   */
+  private boolean verdictFailed() {
+    long now = System.nanoTime();
+    if (now - lastLookNanos < LOOK_INTERVAL_MILLIS * 1_000_000L) {
+      return false;
+    }
+    lastLookNanos = now;
+    Evaluation e = freeze().evaluation();
+    if (e.verdict() != Verdict.FAIL || spec.continueAfterFail()) {
+      return false;
+    }
+    List<String> failing = e.checks().stream()
+        .filter(c -> c.verdict() == Verdict.FAIL).map(c -> c.reason()).toList();
+    return end(Status.COMPLETED, "verdict FAIL: " + String.join("; ", failing), false);
+  }
+
+  /** How often housekeeping looks at a running test's verdict. */
+  static final long LOOK_INTERVAL_MILLIS = 100;
 
   /** True until the test ended and its lanes are gone: housekeeping still has work for it. */
   public boolean active() {
@@ -410,11 +454,38 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
         host.unmatchedLabels()));
   }
 
-  /** A consistent copy of everything observed so far, with its evaluation. */
+  /**
+   * A consistent copy of everything observed so far, with its evaluation: each check's interval
+   * is the running intersection over every look at this test, and the verdict is INCONCLUSIVE
+   * below the minSamples gate and FAIL for good once it was FAIL past the gate.
+   */
   private Frozen freeze() {
-    return observations.freeze(verdicts, noiseName != null,
+    Frozen f = observations.freeze(engine, running,
         rejected(candidateLedger, candidateRejectedBaseline),
         rejected(noiseLedger, noiseRejectedBaseline));
+    Evaluation e = f.evaluation();
+    Verdict v = e.verdict();
+    if (failed) {
+      v = Verdict.FAIL;
+    } else if (f.judged().pairs() < spec.minSamples()) {
+      v = Verdict.INCONCLUSIVE;
+    } else if (v == Verdict.FAIL) {
+      failed = true;
+    }
+    if (v == e.verdict()) {
+      return f;
+    }
+    return new Frozen(f.candidate(), f.noise(), f.judged(), new Evaluation(v, e.checks(),
+        e.pairs()), f.noiseEvaluation(), f.productionRun(), f.candidateRun(), f.candidateWait(),
+        f.candidateRouter(), f.noiseRun(), f.noiseWait(), f.noiseRouter(),
+        f.candidateMismatches(), f.noiseMismatches(), f.candidateRejected(), f.noiseRejected());
+  }
+
+  @Override
+  public PairedStatistics statistics() {
+    Status s = status.get();
+    PairStats judged = (s.isEnded() ? frozenAfterEnd() : freeze()).judged();
+    return PairedStatistics.fromBytes(StatisticsCodec.encode(rule, startedAt, judged));
   }
 
   @Override

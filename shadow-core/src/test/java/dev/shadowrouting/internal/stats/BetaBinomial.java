@@ -24,6 +24,9 @@ import org.hipparchus.special.Beta;
  * sum with a prior tuned to a sample size; here the prior is fixed ({@code Beta(1, 1)} by default)
  * and the martingale is written directly in {@code p}.
  *
+ * <p>The old engine's agreement and error sequences (before issue 16), kept with the tests only as
+ * the baseline the new {@link BoundedMeanSequence} is measured against.
+ *
  * <p>Reference: H. Robbins (1970), "Statistical methods related to the law of the iterated
  * logarithm", Ann. Math. Statist. 41(5).
  *

@@ -1,0 +1,33 @@
+package dev.shadowrouting.internal.stats;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The running intersection of each check's intervals over a live test's successive evaluations.
+ * A confidence sequence covers its target at all times simultaneously, so the intersection of its
+ * intervals over any set of looks covers it too, with the same probability (Howard et al. 2021,
+ * section 2; confseq's {@code get_running_intersection}); the intersection only narrows, so a
+ * check that FAILed stays FAILed and the verdict is monotone.
+ *
+ * <p>It depends on when the looks happened, which is why {@link VerdictEngine} applies it only
+ * for a live test and {@code PairedStatistics.evaluate()} stays memoryless (and merges exactly).
+ *
+ * <p>Thread-safe (evaluations of one test may come from its housekeeping and from readers).
+ */
+public final class RunningIntersection {
+  private final Map<String, double[]> bounds = new HashMap<>();
+
+  /**
+   * Narrows the check's running interval by {@code [lower, upper]} and returns the result {lower,
+   * upper}: the running maximum of the lower bounds and minimum of the upper ones (they cross only
+   * when a sequence missed, with probability at most its alpha; FAIL, read first, then wins).
+   */
+  public synchronized double[] intersect(String check, double lower, double upper) {
+    double[] b = bounds.computeIfAbsent(check,
+        k -> new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY});
+    b[0] = Math.max(b[0], lower);
+    b[1] = Math.min(b[1], upper);
+    return b.clone();
+  }
+}
