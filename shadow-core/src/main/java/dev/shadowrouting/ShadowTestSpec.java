@@ -367,6 +367,30 @@ public final class ShadowTestSpec<I extends @Nullable Object, O extends @Nullabl
       return this;
     }
 
+    /** The rule's {@link VerdictRule.Builder#tailQuantile}: the tail check's quantile. */
+    public Builder<I, O> tailQuantile(double tailQuantile) {
+      rule.tailQuantile(tailQuantile);
+      return this;
+    }
+
+    /** The rule's {@link VerdictRule.Builder#maxTailLatencyIncrease}. */
+    public Builder<I, O> maxTailLatencyIncrease(double maxTailLatencyIncrease) {
+      rule.maxTailLatencyIncrease(maxTailLatencyIncrease);
+      return this;
+    }
+
+    /** The rule's {@link VerdictRule.Builder#maxQualityDecrease}. */
+    public Builder<I, O> maxQualityDecrease(double maxQualityDecrease) {
+      rule.maxQualityDecrease(maxQualityDecrease);
+      return this;
+    }
+
+    /** The rule's {@link VerdictRule.Builder#warmup}, counted from the test's start. */
+    public Builder<I, O> warmup(Duration warmup) {
+      rule.warmup(warmup);
+      return this;
+    }
+
     /** Leaves a check out of the verdict and the report. */
     public Builder<I, O> withoutCheck(Check check) {
       rule.withoutCheck(check);

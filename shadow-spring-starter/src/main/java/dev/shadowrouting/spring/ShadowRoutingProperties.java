@@ -3,6 +3,7 @@ package dev.shadowrouting.spring;
 import dev.shadowrouting.EndpointConfig;
 import dev.shadowrouting.ShadowTestSpec;
 import dev.shadowrouting.Variant;
+import dev.shadowrouting.VerdictRule;
 import dev.shadowrouting.sinks.jsonl.JsonLinesSink;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -303,7 +304,19 @@ public class ShadowRoutingProperties {
     /** Share of compared outputs that must agree, in [0, 1]. */
     private double minAgreement = ShadowTestSpec.DEFAULT_MIN_AGREEMENT;
 
-    /** No PASS or FAIL before this many pairs, in [1, 1000000000]. */
+    /** The latency quantile the tail check compares, in [0.5, 0.9999]. */
+    private double tailQuantile = VerdictRule.defaults().tailQuantile();
+
+    /** That quantile may be at most this much higher (ratio - 1), in [0, 100]. */
+    private double maxTailLatencyIncrease = VerdictRule.defaults().maxTailLatencyIncrease();
+
+    /** Pairs in this first stretch of the test are left out of the latency checks, in [0, 1d]. */
+    private Duration warmup = VerdictRule.defaults().warmup();
+
+    /** Keep the test running after a statistical FAIL (default: a FAIL ends it). */
+    private boolean continueAfterFail;
+
+    /** An optional extra gate: no PASS or FAIL before this many pairs, in [1, 1000000000]. */
     private long minSamples = ShadowTestSpec.DEFAULT_MIN_SAMPLES;
 
     /** Overall error probability of the verdict, in (0, 0.5]. */
@@ -386,6 +399,38 @@ public class ShadowRoutingProperties {
 
     public void setMinAgreement(double minAgreement) {
       this.minAgreement = minAgreement;
+    }
+
+    public double getTailQuantile() {
+      return tailQuantile;
+    }
+
+    public void setTailQuantile(double tailQuantile) {
+      this.tailQuantile = tailQuantile;
+    }
+
+    public double getMaxTailLatencyIncrease() {
+      return maxTailLatencyIncrease;
+    }
+
+    public void setMaxTailLatencyIncrease(double maxTailLatencyIncrease) {
+      this.maxTailLatencyIncrease = maxTailLatencyIncrease;
+    }
+
+    public Duration getWarmup() {
+      return warmup;
+    }
+
+    public void setWarmup(Duration warmup) {
+      this.warmup = warmup;
+    }
+
+    public boolean isContinueAfterFail() {
+      return continueAfterFail;
+    }
+
+    public void setContinueAfterFail(boolean continueAfterFail) {
+      this.continueAfterFail = continueAfterFail;
     }
 
     public long getMinSamples() {

@@ -80,7 +80,8 @@ class ShadowEndpointGoldenJsonTest {
   static Object normalise(Object value, String key) {
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> out = new LinkedHashMap<>();
-      boolean latencyCheck = "latency".equals(map.get("name"));
+      boolean latencyCheck = "latency".equals(map.get("name"))
+          || "tail_latency".equals(map.get("name"));
       ((Map<String, Object>) map).forEach((k, v) -> {
         boolean timing = TIMING.contains(k)
             || latencyCheck && Set.of("estimate", "lower", "upper", "reason", "verdict").contains(k);
