@@ -99,6 +99,14 @@ public record ShadowTestReport(String endpoint, String candidate, ShadowTest.Sta
   }
 
   /**
+   * The check named {@code name} ({@code "latency"}, {@code "tail_latency"}, {@code "errors"},
+   * {@code "agreement"}, {@code "quality"}), if it is part of this report's verdict.
+   */
+  public java.util.Optional<CheckResult> check(String name) {
+    return checks.stream().filter(c -> c.name().equals(name)).findFirst();
+  }
+
+  /**
    * The variant of that name ({@code candidate()}, a production variant's name, or the
    * {@code <candidate>~noise} A/A copy).
    *
