@@ -23,7 +23,7 @@ import java.io.UncheckedIOException;
  *   <li><b>agreement</b>: compared pairs and mismatches; against an A/A noise copy, the counts of
  *       the per-request mismatch difference (candidate's minus the copy's);
  *   <li><b>quality</b>: over labelled pairs, sums of {@code Delta = loss_candidate -
- *       loss_production} and of its square;
+ *       loss_production} and of its square, and the counts of Delta at -1, 0, 1;
  *   <li><b>latency</b>, outside the warm-up: over pairs where both succeeded (a timed-out side
  *       enters at the time it was given up on, a lower bound), {@code D = ln(candidate /
  *       production)} summed per time bucket, and the sum of squares; a candidate and a production
@@ -67,6 +67,8 @@ public final class PairStats {
   final long[] agreementDifferences = new long[3];
   // quality
   long labelled;
+  /** Labelled pairs whose loss difference is exactly -1, 0, 1 (0/1 losses: an exact check). */
+  final long[] unitLossDifferences = new long[3];
   double lossSum;
   double lossSumSq;
   // latency outside the warm-up
@@ -171,6 +173,9 @@ public final class PairStats {
     labelled++;
     lossSum += delta;
     lossSumSq += delta * delta;
+    if (delta == -1 || delta == 0 || delta == 1) {
+      unitLossDifferences[(int) delta + 1]++;
+    }
   }
 
   /**
@@ -252,6 +257,7 @@ public final class PairStats {
     mismatches += other.mismatches;
     for (int i = 0; i < 3; i++) {
       agreementDifferences[i] += other.agreementDifferences[i];
+      unitLossDifferences[i] += other.unitLossDifferences[i];
     }
     labelled += other.labelled;
     lossSum += other.lossSum;
@@ -354,6 +360,15 @@ public final class PairStats {
 
   public long labelled() {
     return labelled;
+  }
+
+  /**
+   * The counts of loss differences -1, 0, 1 (a copy) when every labelled pair's difference is one
+   * of them (0/1 losses such as accuracy's), else null.
+   */
+  public long[] unitLossDifferences() {
+    long n = unitLossDifferences[0] + unitLossDifferences[1] + unitLossDifferences[2];
+    return n == labelled ? unitLossDifferences.clone() : null;
   }
 
   /** Mean of {@code loss_candidate - loss_production} over labelled pairs; NaN without any. */
@@ -478,7 +493,8 @@ public final class PairStats {
       out.writeInt(VERSION);
       for (long v : new long[] {neither, candidateOnly, productionOnly, both, compared,
           mismatches, agreementDifferences[0], agreementDifferences[1], agreementDifferences[2],
-          labelled, latencyPairs, warmupPairs, widthMillis}) {
+          labelled, unitLossDifferences[0], unitLossDifferences[1], unitLossDifferences[2],
+          latencyPairs, warmupPairs, widthMillis}) {
         out.writeLong(v);
       }
       for (double v : new double[] {lossSum, lossSumSq, latencySumSq, warmupSum}) {
@@ -545,6 +561,9 @@ public final class PairStats {
         s.agreementDifferences[i] = nonNegative(in.readLong());
       }
       s.labelled = nonNegative(in.readLong());
+      for (int i = 0; i < 3; i++) {
+        s.unitLossDifferences[i] = nonNegative(in.readLong());
+      }
       s.latencyPairs = nonNegative(in.readLong());
       s.warmupPairs = nonNegative(in.readLong());
       long width = in.readLong();

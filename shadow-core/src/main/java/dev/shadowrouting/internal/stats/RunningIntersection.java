@@ -19,15 +19,24 @@ public final class RunningIntersection {
   private final Map<String, double[]> bounds = new HashMap<>();
 
   /**
-   * Narrows the check's running interval by {@code [lower, upper]} and returns the result {lower,
-   * upper}: the running maximum of the lower bounds and minimum of the upper ones (they cross only
-   * when a sequence missed, with probability at most its alpha; FAIL, read first, then wins).
+   * Narrows the check's running interval by {@code [lower, upper]} and returns {lower, upper,
+   * contradicted}: the running maximum of the lower bounds (the FAIL side: a FAIL is final) and
+   * the running minimum of the upper ones (the PASS side). When a new lower bound passes the
+   * running upper one, the looks contradict each other, which under the sequences' assumptions
+   * happens with probability at most alpha and in practice means the quantity moved during the
+   * test (a candidate warming up, a change of traffic): then the PASS side's history is dropped
+   * and the upper bound is this look's, so a PASS never rests on contradicted evidence, and
+   * {@code contradicted} (1) says so.
    */
   public synchronized double[] intersect(String check, double lower, double upper) {
     double[] b = bounds.computeIfAbsent(check,
-        k -> new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY});
+        k -> new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0});
     b[0] = Math.max(b[0], lower);
     b[1] = Math.min(b[1], upper);
+    if (b[1] < b[0]) {
+      b[1] = Math.max(upper, b[0]);
+      b[2] = 1;
+    }
     return b.clone();
   }
 }

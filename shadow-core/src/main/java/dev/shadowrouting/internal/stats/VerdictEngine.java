@@ -47,9 +47,10 @@ import java.util.Locale;
  *       {-1, 0, 1}, by the errors check's sequences. Left out of the verdict while nothing was
  *       compared.
  *   <li><b>quality</b>: the mean paired loss difference, candidate minus production, against
- *       {@code maxQualityDecrease}, by a {@link OneSidedNormalMixture} with the sample variance
- *       plugged in (labels arrive independently of timing); no decision before {@value
- *       VerdictRule#LATENCY_FLOOR} labels. Left out of the verdict while nothing is labelled (its
+ *       {@code maxQualityDecrease}: for 0/1 losses (accuracy) the difference is in {-1, 0, 1} and
+ *       the errors check's exact sequences apply; otherwise a {@link OneSidedNormalMixture} with
+ *       the sample variance plugged in (labels arrive independently of timing), with no decision
+ *       before {@value VerdictRule#LATENCY_FLOOR} labels. Left out of the verdict while nothing is labelled (its
  *       share of alpha stays reserved, so the budget holds whenever labels start).
  * </ul>
  *
@@ -120,7 +121,7 @@ public final class VerdictEngine {
    * running} (a live test's earlier looks; null for none) before its verdict is read.
    */
   public Evaluation evaluate(PairStats s, RunningIntersection running) {
-    Narrowing r = running == null ? (check, lower, upper) -> new double[] {lower, upper}
+    Narrowing r = running == null ? (check, lower, upper) -> new double[] {lower, upper, 0}
         : running::intersect;
     List<CheckResult> checks = new ArrayList<>(5);
     if (rule.enabled(Check.LATENCY)) {
@@ -150,7 +151,10 @@ public final class VerdictEngine {
     return new Evaluation(overall, checks, s.pairs());
   }
 
-  /** A check's interval as the verdict reads it: as computed, or a live test's intersection. */
+  /**
+   * A check's interval as the verdict reads it: as computed, or a live test's intersection;
+   * {lower, upper, 1 if earlier looks contradict this one else 0}.
+   */
   private interface Narrowing {
     double[] narrow(String check, double lower, double upper);
   }
@@ -179,7 +183,11 @@ public final class VerdictEngine {
     StringBuilder reason = new StringBuilder("latency: ");
     if (n == 0) {
       reason.append("no timed pairs yet");
-      appendWarmup(reason, s);
+      if (s.warmupPairs() > 0) {
+        reason.append(" (");
+        appendWarmup(reason, s);
+        reason.append(')');
+      }
       return result(LATENCY, Verdict.INCONCLUSIVE, Double.NaN, 0, Double.POSITIVE_INFINITY,
           max, n, reason, null, limit);
     }
@@ -187,7 +195,7 @@ public final class VerdictEngine {
     double variance = latencyVariance(s);
     boolean floor = n < VerdictRule.LATENCY_FLOOR;
     // below the floor the plug-in variance is not trusted: no interval at all
-    double[] b = floor ? new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY}
+    double[] b = floor ? new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0}
         : r.narrow(LATENCY, mean - meanFail.halfWidth(n, variance),
             mean + meanPass.halfWidth(n, variance));
     double lower = b[0];
@@ -202,8 +210,17 @@ public final class VerdictEngine {
       reason.append(", serial correlation widens it x")
           .append(String.format(Locale.ROOT, "%.1f", Math.sqrt(variance / s2)));
     }
+    if (s.warmupPairs() > 0) {
+      reason.append("; ");
+      appendWarmup(reason, s);
+    }
     reason.append(')');
-    appendWarmup(reason, s);
+    // an estimate outside the running interval, or looks that contradict each other: the ratio
+    // moved during the test, which the sequences assume it does not
+    boolean moved = b[2] != 0 || mean < lower || mean > upper;
+    if (moved && !floor) {
+      reason.append("; the ratio changed during the test (a warm-up? see warmup)");
+    }
     String gate = floor
         ? count(n) + " of " + count(VerdictRule.LATENCY_FLOOR) + " pairs: not enough yet"
         : null;
@@ -213,8 +230,8 @@ public final class VerdictEngine {
 
   private static void appendWarmup(StringBuilder reason, PairStats s) {
     if (s.warmupPairs() > 0) {
-      reason.append("; warm-up: ").append(count(s.warmupPairs())).append(" pairs at x")
-          .append(ratio(Math.exp(s.warmupMean()))).append(", not counted");
+      reason.append(count(s.warmupPairs())).append(" warm-up pairs at x")
+          .append(ratio(Math.exp(s.warmupMean()))).append(" left out");
     }
   }
 
@@ -332,11 +349,19 @@ public final class VerdictEngine {
     long n = s.labelled();
     double x = rule.maxQualityDecrease();
     double mean = s.lossDifferenceMean();
-    double variance = s.lossDifferenceVariance();
-    boolean floor = n < VerdictRule.LATENCY_FLOOR;
-    double[] b = floor ? new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY}
-        : r.narrow(QUALITY, mean - meanFail.halfWidth(n, variance),
-            mean + meanPass.halfWidth(n, variance));
+    long[] unit = s.unitLossDifferences();
+    boolean floor = unit == null && n < VerdictRule.LATENCY_FLOOR;
+    double[] b;
+    if (unit != null) {
+      // 0/1 losses: the difference is in {-1, 0, 1}, the errors check's exact sequences apply
+      b = r.narrow(QUALITY, errorsFail.lowerBound(unit), errorsPass.upperBound(unit));
+    } else if (floor) {
+      b = new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0};
+    } else {
+      double variance = s.lossDifferenceVariance();
+      b = r.narrow(QUALITY, mean - meanFail.halfWidth(n, variance),
+          mean + meanPass.halfWidth(n, variance));
+    }
     double lower = b[0];
     double upper = b[1];
     Verdict v = verdict(lower, upper, x);
