@@ -28,9 +28,10 @@ import org.jspecify.annotations.Nullable;
  * @param candidate the candidate variant's name
  * @param status the test's status when the report was taken
  * @param decision what was done with the candidate at the end: promoted, discarded or nothing yet
- * @param verdict the overall verdict: FAIL if any check fails, PASS if all pass (after minSamples
- *     pairs)
- * @param checks the enabled checks, in order latency, errors, agreement
+ * @param verdict the overall verdict: FAIL if any check fails (final: a live test intersects its
+ *     looks), PASS if every applicable check passes (after the optional minSamples pairs)
+ * @param checks the applicable checks, in order latency, tail_latency, errors, agreement (once
+ *     outputs were compared), quality (once labels joined)
  * @param startedAt when the test started
  * @param endedAt when the test ended, or {@code null} while it runs
  * @param elapsed time from start to now, or to the end once ended

@@ -1,31 +1,25 @@
 /**
  * The statistics engine of shadow tests: anytime-valid confidence sequences on paired
- * candidate-vs-production observations, and the verdict built on them.
+ * candidate-vs-production observations, and the verdict built on them (the public face is {@link
+ * dev.shadowrouting.PairedStatistics}).
  *
  * <ul>
- *   <li>{@link dev.shadowrouting.internal.stats.PairedSample}: the sufficient statistics of one
- *       candidate (mutable, striped and merged by the caller);
- *   <li>{@link dev.shadowrouting.internal.stats.SequentialVerdict}: PASS / FAIL / INCONCLUSIVE from
- *       {@link dev.shadowrouting.internal.stats.Thresholds}, fast ({@code decide}) or with reasons
- *       ({@code evaluate});
- *   <li>{@link dev.shadowrouting.internal.stats.NormalMixture} (latency) and {@link
- *       dev.shadowrouting.internal.stats.BetaBinomial} (error rates, agreement): the confidence
- *       sequences; {@link dev.shadowrouting.internal.stats.Welford}: running mean and variance.
+ *   <li>{@link dev.shadowrouting.internal.stats.PairStats}: the mergeable sufficient statistics
+ *       (counts, time-keyed latency batches, censored latency histograms), with their serial form
+ *       ({@link dev.shadowrouting.internal.stats.StatisticsCodec} adds the rule);
+ *   <li>{@link dev.shadowrouting.internal.stats.VerdictEngine}: the five checks and the overall
+ *       verdict of a {@link dev.shadowrouting.VerdictRule}, with a live test's {@link
+ *       dev.shadowrouting.internal.stats.RunningIntersection};
+ *   <li>the sequences: {@link dev.shadowrouting.internal.stats.OneSidedNormalMixture} (latency
+ *       mean, quality), {@link dev.shadowrouting.internal.stats.BoundedMeanSequence} (errors,
+ *       agreement, 0/1 quality; betting, Waudby-Smith &amp; Ramdas), {@link
+ *       dev.shadowrouting.internal.stats.QuantileSequence} and {@link
+ *       dev.shadowrouting.internal.stats.QuantileRatio} on {@link
+ *       dev.shadowrouting.internal.stats.LatencyHistogram}s (tail; Howard &amp; Ramdas 2022, on
+ *       confseq's {@link dev.shadowrouting.internal.stats.BetaBinomialMixture}).
  * </ul>
  *
- * <p>Building blocks of the verdict-engine rework (one-sided, mergeable from counts and histograms,
- * tuned to a decision size; measured in {@code docs/bounded-mean-sequence.md} and
- * {@code docs/tail-latency.md}), landed ahead of their wiring into the verdict:
- *
- * <ul>
- *   <li>{@link dev.shadowrouting.internal.stats.BoundedMeanSequence}: time-uniform bounds on the
- *       mean of a variable on a small finite support (the paired error difference in {-1, 0, 1},
- *       the mismatch indicator), a mixture of constant bets (Waudby-Smith &amp; Ramdas);
- *   <li>{@link dev.shadowrouting.internal.stats.QuantileSequence} and {@link
- *       dev.shadowrouting.internal.stats.QuantileRatio}: the p99 tail check from mergeable
- *       {@link dev.shadowrouting.internal.stats.LatencyHistogram}s (Howard &amp; Ramdas 2022), on
- *       confseq's {@link dev.shadowrouting.internal.stats.BetaBinomialMixture} boundary.
- * </ul>
+ * <p>{@code docs/verdict.md} has the method and the measured error rates.
  *
  * <p>References: S. R. Howard, A. Ramdas, J. McAuliffe, J. Sekhon (2021), "Time-uniform,
  * nonparametric, nonasymptotic confidence sequences", Ann. Statist. 49(2); I. Waudby-Smith, D.
