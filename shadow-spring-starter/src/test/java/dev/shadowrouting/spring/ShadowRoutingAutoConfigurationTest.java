@@ -165,6 +165,10 @@ class ShadowRoutingAutoConfigurationTest {
             "shadow-routing.endpoints.fraud.test.sampling-rate=0.5",
             "shadow-routing.endpoints.fraud.test.duration=1h",
             "shadow-routing.endpoints.fraud.test.max-latency-increase=0.10",
+            "shadow-routing.endpoints.fraud.test.tail-quantile=0.95",
+            "shadow-routing.endpoints.fraud.test.max-tail-latency-increase=0.5",
+            "shadow-routing.endpoints.fraud.test.warmup=30s",
+            "shadow-routing.endpoints.fraud.test.continue-after-fail=true",
             "shadow-routing.endpoints.fraud.test.min-agreement=0.99")
         .run(context -> {
           assertThat(context).hasNotFailed();
@@ -176,6 +180,10 @@ class ShadowRoutingAutoConfigurationTest {
           assertThat(test.spec().samplingRate()).isEqualTo(0.5);
           assertThat(test.spec().duration()).isEqualTo(Duration.ofHours(1));
           assertThat(test.spec().minAgreement()).isEqualTo(0.99);
+          assertThat(test.spec().rule().tailQuantile()).isEqualTo(0.95);
+          assertThat(test.spec().rule().maxTailLatencyIncrease()).isEqualTo(0.5);
+          assertThat(test.spec().rule().warmup()).isEqualTo(Duration.ofSeconds(30));
+          assertThat(test.spec().continueAfterFail()).isTrue();
           assertThat(router.config().shadowVariants()).extracting(Variant::name)
               .containsExactly("v2", "v3");
         });
