@@ -168,6 +168,7 @@ class ShadowTestVerdictTest {
     latency = test.report().check("latency").orElseThrow();
     assertThat(latency.n()).isEqualTo(100);
     assertThat(test.statistics().evaluate().check("latency").orElseThrow().n()).isEqualTo(100);
+    assertThat(test.statistics().start()).contains(test.report().startedAt());
     test.stop();
   }
 
@@ -178,6 +179,7 @@ class ShadowTestVerdictTest {
 
     PairedStatistics stats = test.statistics();
     assertThat(stats.pairs()).isEqualTo(300);
+    assertThat(stats.start()).as("no warm-up: mergeable with any instance's").isEmpty();
     assertThat(stats.rule()).isEqualTo(VerdictRule.builder()
         .withoutCheck(ShadowTestSpec.Check.QUALITY).build());
     Evaluation e = stats.evaluate();

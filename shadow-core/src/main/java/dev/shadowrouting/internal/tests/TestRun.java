@@ -485,7 +485,10 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
   public PairedStatistics statistics() {
     Status s = status.get();
     PairStats judged = (s.isEnded() ? frozenAfterEnd() : freeze()).judged();
-    return PairedStatistics.fromBytes(StatisticsCodec.encode(rule, startedAt, judged));
+    // a start only matters for a warm-up; without one, statistics of tests that started at
+    // different moments (a fleet's instances) stay mergeable
+    Instant start = rule.warmup().isZero() ? null : startedAt;
+    return PairedStatistics.fromBytes(StatisticsCodec.encode(rule, start, judged));
   }
 
   @Override
