@@ -63,6 +63,7 @@ public final class LatencyHistogram {
   static final int BUCKETS = EDGES.length - 1;
 
   private static final double LOG_BASE = StrictMath.log1p(RELATIVE_WIDTH_PPM / 1e6);
+  private static final double LN_LOWEST = Math.log(LOWEST_NANOS);
 
   private long censorNanos;
   private final long[] counts;
@@ -117,11 +118,16 @@ public final class LatencyHistogram {
 
   /** The bucket holding {@code nanos}, for {@code 0 <= nanos < HIGHEST_NANOS}. */
   static int bucketOf(long nanos) {
-    if (nanos < LOWEST_NANOS) {
-      return 0;
-    }
-    // a guess from the logarithm, then exact integer comparisons with the edges
-    int i = 1 + (int) (StrictMath.log((double) nanos / LOWEST_NANOS) / LOG_BASE);
+    return nanos < LOWEST_NANOS ? 0 : bucketOf(nanos, Math.log(nanos));
+  }
+
+  /**
+   * The bucket holding {@code nanos >= LOWEST_NANOS}, given {@code ln(nanos)} (the caller may have
+   * it already): a guess from the logarithm, then exact integer comparisons with the edges, so the
+   * result does not depend on the logarithm's last bits.
+   */
+  private static int bucketOf(long nanos, double lnNanos) {
+    int i = 1 + (int) ((lnNanos - LN_LOWEST) / LOG_BASE);
     i = Math.max(1, Math.min(BUCKETS - 1, i));
     while (EDGES[i] > nanos) {
       i--;
@@ -144,11 +150,19 @@ public final class LatencyHistogram {
 
   /** Records one run time; negative values count as 0, values at or above the timeout censored. */
   public void record(long nanos) {
+    record(nanos, nanos < LOWEST_NANOS ? 0 : Math.log(nanos));
+  }
+
+  /**
+   * {@link #record(long)} with {@code ln(nanos)} given (any value when {@code nanos < 1 us}): the
+   * engine has it already, and finding the bucket is then a few integer comparisons.
+   */
+  public void record(long nanos, double lnNanos) {
     if (nanos >= censorNanos) {
       recordCensored();
       return;
     }
-    int i = bucketOf(Math.max(0, nanos));
+    int i = nanos < LOWEST_NANOS ? 0 : bucketOf(nanos, lnNanos);
     counts[i]++;
     total++;
     top = Math.max(top, i);

@@ -133,7 +133,9 @@ public final class PairStats {
     if (production == Outcome.ERROR || candidate == Outcome.ERROR) {
       return; // a failed call's run time says nothing about the model's speed
     }
-    double d = Math.log(Math.max(1L, candidateNanos)) - Math.log(Math.max(1L, productionNanos));
+    double lnCandidate = Math.log(Math.max(1L, candidateNanos));
+    double lnProduction = Math.log(Math.max(1L, productionNanos));
+    double d = lnCandidate - lnProduction;
     if (warmup) {
       warmupPairs++;
       warmupSum += d;
@@ -157,8 +159,8 @@ public final class PairStats {
       hi = Math.max(hi, bucket);
     }
     tails();
-    record(candidateTail, candidate, candidateNanos);
-    record(productionTail, production, productionNanos);
+    record(candidateTail, candidate, candidateNanos, lnCandidate);
+    record(productionTail, production, productionNanos, lnProduction);
   }
 
   /**
@@ -187,11 +189,11 @@ public final class PairStats {
     agreementDifferences[(candidateDiffered ? 1 : 0) - (noiseDiffered ? 1 : 0) + 1]++;
   }
 
-  private static void record(LatencyHistogram h, Outcome outcome, long nanos) {
+  private static void record(LatencyHistogram h, Outcome outcome, long nanos, double lnNanos) {
     if (outcome == Outcome.TIMEOUT) {
       h.recordCensored(nanos);
     } else {
-      h.record(nanos);
+      h.record(nanos, lnNanos);
     }
   }
 

@@ -67,13 +67,20 @@ public final class TestObservations<I, O> {
   private final Quality candidateQuality = new Quality();
   private final WarnThenDebugLogger metricFailures;
   private final Clock clock;
-  /** Pairs observed before this (epoch millis) are the candidate's warm-up. */
+  /** Pairs observed before this (epoch millis, the spec's clock) are the candidate's warm-up. */
   private final long warmupEndMillis;
+  /** Set once an observation saw the warm-up over: from then on the clock is not read. */
+  private volatile boolean warmedUp;
+  /** The test's start on the spec's clock, and on System.nanoTime: pairs' timestamps. */
+  private final long startMillis;
+  private final long startNanos = System.nanoTime();
   private final boolean withNoise;
 
   public TestObservations(ShadowTestSpec<I, O> spec, long startMillis) {
     this.clock = spec.clock();
+    this.startMillis = startMillis;
     this.warmupEndMillis = startMillis + spec.rule().warmup().toMillis();
+    this.warmedUp = spec.rule().warmup().isZero();
     this.withNoise = spec.noiseBaseline();
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Stripe();
@@ -118,9 +125,11 @@ public final class TestObservations<I, O> {
     Comparison.Result result = comparison.result();
     int agreement = result == Comparison.Result.NOT_COMPARED ? -1
         : result == Comparison.Result.MISMATCH ? 0 : 1;
-    // the time the pair is filed under (its batch for the long-run variance, and the warm-up)
-    long now = clock.millis();
-    boolean warmup = now < warmupEndMillis;
+    // The pair's timestamp (its batch for the long-run variance): when production started on it,
+    // from the exchange's nanoTime, so observing reads no clock; the warm-up is on the spec's
+    // clock, like the time box, read only until it is over.
+    long now = startMillis + (ex.startNanos - startNanos) / 1_000_000;
+    boolean warmup = !warmedUp && inWarmup();
     Outcome production = productionFailed ? Outcome.ERROR : Outcome.SUCCESS;
     // The candidate and its A/A copy of the same request meet here (either may end first): the
     // second pairs them, candidate against copy, both timed on the pool.
@@ -169,6 +178,14 @@ public final class TestObservations<I, O> {
           new Joined(productionFailed ? null : ex.output, candidateFailed ? null : output));
     }
     calls.increment();
+  }
+
+  private boolean inWarmup() {
+    if (clock.millis() < warmupEndMillis) {
+      return true;
+    }
+    warmedUp = true;
+    return false;
   }
 
   private static long clamp(long nanos) {
