@@ -14,6 +14,7 @@ import dev.shadowrouting.VerdictRule;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -135,8 +136,8 @@ class PairStatsTest {
           .build());
 
   /**
-   * The property: split the pairs at random into 1 to 8 shards, each fed its pairs in an order of
-   * its own, some passed through the serial form, merged in a random order into an empty state
+   * The property: split the pairs into 1 to 8 shards (at random, or into stretches of time), each
+   * fed its pairs in an order of its own, some passed through the serial form, merged in a random order into an empty state
    * or into a copy of one shard: the state and the verdicts equal those of one instance fed all
    * the pairs in their original order. Merging leaves the argument unchanged.
    */
@@ -155,8 +156,22 @@ class PairStatsTest {
       for (int i = 0; i < k; i++) {
         parts.add(new ArrayList<>());
       }
-      for (Obs o : all) {
-        parts.get(r.nextInt(k)).add(o);
+      if (r.nextBoolean()) {
+        for (Obs o : all) {
+          parts.get(r.nextInt(k)).add(o);
+        }
+      } else {
+        // by time: each shard a stretch of its own, narrower than the union's (so merging
+        // must coarsen beyond every shard's width), at random cuts
+        List<Obs> byTime = new ArrayList<>(all);
+        byTime.sort(Comparator.comparingLong(Obs::t));
+        long[] cuts = r.longs(k - 1, 0, byTime.size() + 1L).sorted().toArray();
+        for (int i = 0, shard = 0; i < byTime.size(); i++) {
+          while (shard < k - 1 && i >= cuts[shard]) {
+            shard++;
+          }
+          parts.get(shard).add(byTime.get(i));
+        }
       }
       List<PairStats> shards = new ArrayList<>();
       for (List<Obs> part : parts) {
