@@ -137,9 +137,10 @@ class PairStatsTest {
 
   /**
    * The property: split the pairs into 1 to 8 shards (at random, or into stretches of time), each
-   * fed its pairs in an order of its own, some passed through the serial form, merged in a random order into an empty state
-   * or into a copy of one shard: the state and the verdicts equal those of one instance fed all
-   * the pairs in their original order. Merging leaves the argument unchanged.
+   * fed its pairs in an order of its own, some passed through the serial form, merged in a random
+   * order into an empty state or into a copy of one shard: the state and the verdicts equal those
+   * of one instance fed all the pairs in their original order. Merging leaves the argument
+   * unchanged.
    */
   @Test
   void mergingShardsEqualsOneInstanceFedTheUnion() {
