@@ -39,15 +39,15 @@ import org.jspecify.annotations.Nullable;
 public final class PairedStatistics {
   private final VerdictRule rule;
   private final @Nullable Instant start;
-  private final long warmupEndMillis;
+  /** {@code start + warmup}, exactly; null without a start. */
+  private final @Nullable Instant warmupEnd;
   private final PairStats stats;
   private @Nullable VerdictEngine engine;
 
   private PairedStatistics(VerdictRule rule, @Nullable Instant start, PairStats stats) {
     this.rule = rule;
     this.start = start;
-    this.warmupEndMillis = start == null ? Long.MIN_VALUE
-        : start.toEpochMilli() + rule.warmup().toMillis();
+    this.warmupEnd = start == null ? null : start.plus(rule.warmup());
     this.stats = stats;
   }
 
@@ -90,7 +90,9 @@ public final class PairedStatistics {
   public void add(PairedObservation o) {
     long t = o.timestamp().toEpochMilli();
     int agreement = o.agreement() == null ? -1 : o.agreement() ? 1 : 0;
-    stats.add(t, t < warmupEndMillis, o.productionOutcome(), o.productionNanos(),
+    // to the nanosecond: millis would round a sub-millisecond start or warm-up
+    boolean warmup = warmupEnd != null && o.timestamp().isBefore(warmupEnd);
+    stats.add(t, warmup, o.productionOutcome(), o.productionNanos(),
         o.candidateOutcome(), o.candidateNanos(), agreement, o.productionLoss(),
         o.candidateLoss());
   }

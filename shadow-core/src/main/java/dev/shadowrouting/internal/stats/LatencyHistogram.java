@@ -216,8 +216,10 @@ public final class LatencyHistogram {
    * #recordCensored(long)} can reach (the default and bucket edges): then the result depends only
    * on the union of what was recorded.
    *
-   * @throws IllegalArgumentException if the two are censored at different points set by the
-   *     constructor
+   * @throws IllegalArgumentException if the two are censored at different points of which one
+   *     is neither a bucket's lower edge nor the default (a timeout given to the constructor):
+   *     lowering to it would split a bucket. Constructor points that are edges merge like points
+   *     {@link #recordCensored(long)} reached.
    */
   public void merge(LatencyHistogram other) {
     if (other.censorNanos != censorNanos) {

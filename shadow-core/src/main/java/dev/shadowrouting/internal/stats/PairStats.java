@@ -594,7 +594,7 @@ public final class PairStats {
         }
         total += pairs[i];
       }
-      if (total != s.latencyPairs || s.mismatches > s.compared) {
+      if (total != s.latencyPairs || !countsConsistent(s)) {
         throw new IllegalArgumentException("inconsistent counts");
       }
       s.widthMillis = width;
@@ -612,12 +612,34 @@ public final class PairStats {
       if ((s.candidateTail == null) != (s.productionTail == null)) {
         throw new IllegalArgumentException("one latency histogram without the other");
       }
+      // both histograms hold exactly the timed pairs' run times
+      long timed = s.candidateTail == null ? 0 : s.candidateTail.count();
+      if (timed != s.latencyPairs || (s.productionTail != null
+          && s.productionTail.count() != s.latencyPairs)) {
+        throw new IllegalArgumentException("latency histograms of " + timed + " run times for "
+            + s.latencyPairs + " timed pairs");
+      }
       if (in.available() > 0) {
         throw new IllegalArgumentException(in.available() + " trailing bytes");
       }
       return s;
     } catch (IOException e) {
       throw new IllegalArgumentException("truncated paired statistics", e);
+    }
+  }
+
+  /**
+   * Whether the counts could come from {@link #add}: mismatches among the comparisons, and the
+   * comparisons, the labels and the timed and warm-up pairs together among the pairs.
+   */
+  private static boolean countsConsistent(PairStats s) {
+    try {
+      long pairs = Math.addExact(Math.addExact(s.neither, s.candidateOnly),
+          Math.addExact(s.productionOnly, s.both));
+      return s.mismatches <= s.compared && s.compared <= pairs && s.labelled <= pairs
+          && Math.addExact(s.latencyPairs, s.warmupPairs) <= pairs;
+    } catch (ArithmeticException e) {
+      return false;
     }
   }
 

@@ -8,6 +8,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -17,8 +18,10 @@ import java.time.Instant;
  * a live test's statistics out through it. Stateless.
  *
  * <p>Layout (big-endian): magic {@code "SRPD"}, version 1, the rule (its seven numbers, the
- * warm-up in millis, the enabled checks as a bit set by ordinal), a flag and the start in epoch
- * millis, then the length-prefixed {@link PairStats#toBytes}.
+ * warm-up in nanos, the enabled checks as a bit set by ordinal), a flag and the start in epoch
+ * seconds and nanos, then the length-prefixed {@link PairStats#toBytes}. Both the warm-up and the
+ * start are kept to the nanosecond, so the rule and the start read back equal to the ones written
+ * (and the statistics merge with the originals).
  */
 public final class StatisticsCodec {
   private static final int MAGIC = 0x53525044; // "SRPD"
@@ -42,14 +45,15 @@ public final class StatisticsCodec {
       out.writeDouble(rule.minAgreement());
       out.writeDouble(rule.maxQualityDecrease());
       out.writeDouble(rule.alpha());
-      out.writeLong(rule.warmup().toMillis());
+      out.writeLong(rule.warmup().toNanos()); // at most 1 day: no overflow
       int checks = 0;
       for (Check c : rule.checks()) {
         checks |= 1 << c.ordinal();
       }
       out.writeInt(checks);
       out.writeBoolean(start != null);
-      out.writeLong(start == null ? 0 : start.toEpochMilli());
+      out.writeLong(start == null ? 0 : start.getEpochSecond());
+      out.writeInt(start == null ? 0 : start.getNano());
       byte[] s = stats.toBytes();
       out.writeInt(s.length);
       out.write(s);
@@ -83,7 +87,7 @@ public final class StatisticsCodec {
           .minAgreement(in.readDouble())
           .maxQualityDecrease(in.readDouble())
           .alpha(in.readDouble())
-          .warmup(Duration.ofMillis(in.readLong()));
+          .warmup(Duration.ofNanos(in.readLong()));
       int checks = in.readInt();
       for (Check c : Check.values()) {
         if ((checks & (1 << c.ordinal())) == 0) {
@@ -94,13 +98,25 @@ public final class StatisticsCodec {
         throw new IllegalArgumentException("unknown checks in the rule: " + checks);
       }
       boolean hasStart = in.readBoolean();
-      long start = in.readLong();
+      long startSeconds = in.readLong();
+      int startNanos = in.readInt();
+      Instant start = null;
+      if (hasStart) {
+        if (startNanos < 0 || startNanos > 999_999_999) {
+          throw new IllegalArgumentException("inconsistent start: nanos " + startNanos);
+        }
+        try {
+          start = Instant.ofEpochSecond(startSeconds, startNanos);
+        } catch (DateTimeException e) {
+          throw new IllegalArgumentException("inconsistent start: " + startSeconds + " s", e);
+        }
+      }
       int length = in.readInt();
       if (length < 0 || length != in.available()) {
         throw new IllegalArgumentException("truncated or trailing bytes after the rule");
       }
       PairStats stats = PairStats.fromBytes(in.readNBytes(length));
-      return new Decoded(rule.build(), hasStart ? Instant.ofEpochMilli(start) : null, stats);
+      return new Decoded(rule.build(), start, stats);
     } catch (IOException e) {
       throw new IllegalArgumentException("truncated paired statistics", e);
     }
