@@ -188,7 +188,7 @@ class PairedStatisticsTest {
     CheckResult latency = e.check("latency").orElseThrow();
     assertThat(latency.n()).isEqualTo(150);
     assertThat(latency.estimate()).isEqualTo(1.0);
-    assertThat(latency.reason()).contains("warm-up: 51 pairs at x3.00, not counted");
+    assertThat(latency.reason()).contains("51 warm-up pairs at x3.00 left out");
     assertThat(e.check("tail_latency").orElseThrow().n()).isEqualTo(150);
     assertThat(e.check("errors").orElseThrow().n()).isEqualTo(201);
     assertThat(e.pairs()).isEqualTo(201);
@@ -200,7 +200,7 @@ class PairedStatisticsTest {
     CheckResult merged = PairedStatistics.fromBytes(stats.toBytes()).merge(shard).evaluate()
         .check("latency").orElseThrow();
     assertThat(merged.n()).isEqualTo(151);
-    assertThat(merged.reason()).contains("warm-up: 52 pairs");
+    assertThat(merged.reason()).contains("52 warm-up pairs");
   }
 
   /** The warm-up ends at {@code start + warmup} to the nanosecond, not rounded to millis. */

@@ -629,14 +629,18 @@ public final class PairStats {
   }
 
   /**
-   * Whether the counts could come from {@link #add}: mismatches among the comparisons, and the
-   * comparisons, the labels and the timed and warm-up pairs together among the pairs.
+   * Whether the counts could come from {@link #add}: mismatches among the comparisons, the
+   * comparisons and the timed and warm-up pairs together among the pairs, the -1/0/1 loss
+   * differences among the labels. (Labels are not bounded by the pairs: {@link #addLosses} joins
+   * a label that arrives later, e.g. for a candidate paired with an A/A copy that never ran.)
    */
   private static boolean countsConsistent(PairStats s) {
     try {
       long pairs = Math.addExact(Math.addExact(s.neither, s.candidateOnly),
           Math.addExact(s.productionOnly, s.both));
-      return s.mismatches <= s.compared && s.compared <= pairs && s.labelled <= pairs
+      long unit = Math.addExact(Math.addExact(s.unitLossDifferences[0],
+          s.unitLossDifferences[1]), s.unitLossDifferences[2]);
+      return s.mismatches <= s.compared && s.compared <= pairs && unit <= s.labelled
           && Math.addExact(s.latencyPairs, s.warmupPairs) <= pairs;
     } catch (ArithmeticException e) {
       return false;

@@ -335,7 +335,7 @@ class PairStatsTest {
    */
   static TreeMap<Long, Long> buckets(PairStats s) {
     ByteBuffer in = ByteBuffer.wrap(s.toBytes());
-    in.position(8 + 10 * 8 + 4 * 8);
+    in.position(8 + LONGS * 8 + 4 * 8);
     int nonEmpty = in.getInt();
     TreeMap<Long, Long> buckets = new TreeMap<>();
     long index = 0;
@@ -465,13 +465,17 @@ class PairStatsTest {
   }
 
   /** Offsets of the ten counts after magic and version. */
+  // the serial form's longs after magic and version: four error counts, compared, mismatches,
+  // three agreement differences, labelled, three unit loss differences, timed, warm-up, width
   private static final int NEITHER = 8;
   private static final int COMPARED = 8 + 4 * 8;
   private static final int MISMATCHES = 8 + 5 * 8;
-  private static final int LABELLED = 8 + 6 * 8;
-  private static final int LATENCY_PAIRS = 8 + 7 * 8;
-  private static final int WARMUP_PAIRS = 8 + 8 * 8;
-  private static final int WIDTH = 8 + 9 * 8;
+  private static final int LABELLED = 8 + 9 * 8;
+  private static final int UNIT_LOSS_ZERO = 8 + 11 * 8;
+  private static final int LATENCY_PAIRS = 8 + 13 * 8;
+  private static final int WARMUP_PAIRS = 8 + 14 * 8;
+  private static final int WIDTH = 8 + 15 * 8;
+  private static final int LONGS = 16;
 
   private static byte[] withLong(byte[] bytes, int offset, long value) {
     byte[] copy = bytes.clone();
@@ -530,7 +534,8 @@ class PairStatsTest {
         withLong(bytes, NEITHER, -1), // a negative count
         withLong(bytes, MISMATCHES, compared + 1), // more mismatches than comparisons
         withLong(bytes, COMPARED, pairs + 1), // more comparisons than pairs
-        withLong(bytes, LABELLED, pairs + 1), // more labels than pairs
+        // more -1/0/1 loss differences than labels
+        withLong(bytes, UNIT_LOSS_ZERO, longAt(bytes, LABELLED) + 1),
         withLong(bytes, LATENCY_PAIRS, longAt(bytes, LATENCY_PAIRS) + 1), // not the buckets' sum
         withLong(bytes, WARMUP_PAIRS, pairs), // timed and warm-up pairs more than the pairs
         withLong(bytes, WIDTH, 3)); // not a power of two
