@@ -97,6 +97,10 @@ public final class PairedObservation {
         + timestamp + "]";
   }
 
+  /** The earliest timestamp: pairs are filed by epoch millis. */
+  private static final Instant MIN_TIMESTAMP = Instant.ofEpochMilli(Long.MIN_VALUE);
+  private static final Instant MAX_TIMESTAMP = Instant.ofEpochMilli(Long.MAX_VALUE);
+
   /** Builder for {@link PairedObservation}. Not thread-safe. */
   public static final class Builder {
     private Outcome productionOutcome;
@@ -144,8 +148,8 @@ public final class PairedObservation {
     }
 
     /**
-     * @throws IllegalArgumentException if a side is missing, a run time is negative, or a loss is
-     *     given for one side only or is not finite
+     * @throws IllegalArgumentException if a side is missing, a run time is negative, a loss is
+     *     given for one side only or is not finite, or the timestamp is beyond epoch millis
      */
     public PairedObservation build() {
       if (productionOutcome == null || candidateOutcome == null) {
@@ -155,6 +159,10 @@ public final class PairedObservation {
       if (productionNanos < 0 || candidateNanos < 0) {
         throw new IllegalArgumentException("run times must be >= 0 ns: production "
             + productionNanos + ", candidate " + candidateNanos);
+      }
+      if (timestamp != null && (timestamp.isBefore(MIN_TIMESTAMP) || timestamp.isAfter(MAX_TIMESTAMP))) {
+        throw new IllegalArgumentException("timestamp must be within epoch millis' range ["
+            + MIN_TIMESTAMP + ", " + MAX_TIMESTAMP + "]: " + timestamp);
       }
       boolean p = Double.isNaN(productionLoss);
       boolean c = Double.isNaN(candidateLoss);

@@ -443,4 +443,11 @@ class PairedStatisticsTest {
     assertThat(e.check("errors").orElseThrow().estimate()).isEqualTo(1.0);
     assertThat(e.check("latency").orElseThrow().n()).isZero();
   }
+
+  @Test
+  void aTimestampBeyondEpochMillisIsRefusedAtBuild() {
+    assertThatThrownBy(() -> PairedObservation.builder().production(Outcome.SUCCESS, 1)
+        .candidate(Outcome.SUCCESS, 1).timestamp(java.time.Instant.MAX).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("epoch millis");
+  }
 }
