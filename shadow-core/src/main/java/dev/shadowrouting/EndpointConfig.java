@@ -62,6 +62,7 @@ public final class EndpointConfig<I extends @Nullable Object, O extends @Nullabl
   private final List<ContextPropagator<?>> contextPropagators;
   private final Duration closeTimeout;
   private final boolean testMode;
+  private final @Nullable Fleet fleet;
 
   private EndpointConfig(Builder<I, O> b, List<Variant<I, O>> production,
       List<Variant<I, O>> shadows) {
@@ -77,6 +78,7 @@ public final class EndpointConfig<I extends @Nullable Object, O extends @Nullabl
     this.contextPropagators = List.copyOf(b.contextPropagators);
     this.closeTimeout = b.closeTimeout;
     this.testMode = b.testMode;
+    this.fleet = b.fleet;
   }
 
   public static <I extends @Nullable Object, O extends @Nullable Object>
@@ -97,7 +99,8 @@ public final class EndpointConfig<I extends @Nullable Object, O extends @Nullabl
         .sinkBufferCapacity(sinkBufferCapacity)
         .redactor(redactor)
         .closeTimeout(closeTimeout)
-        .testMode(testMode);
+        .testMode(testMode)
+        .fleet(fleet);
   }
 
   public String name() {
@@ -150,12 +153,18 @@ public final class EndpointConfig<I extends @Nullable Object, O extends @Nullabl
     return testMode;
   }
 
+  /** The fleet the endpoint's shadow tests are shared with, or null for this instance alone. */
+  public @Nullable Fleet fleet() {
+    return fleet;
+  }
+
   @Override
   public String toString() {
     return "EndpointConfig[name=" + name + ", production=" + production + ", shadows=" + shadows
         + ", workerThreads=" + workerThreads + ", queueCapacity=" + queueCapacity
         + ", sinks=" + sinks.size() + ", sinkBufferCapacity=" + sinkBufferCapacity
-        + ", closeTimeout=" + closeTimeout + (testMode ? ", testMode" : "") + ']';
+        + ", closeTimeout=" + closeTimeout + (testMode ? ", testMode" : "")
+        + (fleet != null ? ", fleet=" + fleet.instanceId() : "") + ']';
   }
 
   /**
@@ -176,6 +185,7 @@ public final class EndpointConfig<I extends @Nullable Object, O extends @Nullabl
     private final List<ContextPropagator<?>> contextPropagators = new ArrayList<>();
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
     private boolean testMode;
+    private @Nullable Fleet fleet;
 
     private Builder(String name) {
       this.name = name;
@@ -290,6 +300,15 @@ public final class EndpointConfig<I extends @Nullable Object, O extends @Nullabl
     /** Shadow copies waiting for a thread, in [1, 2^24]. Default 1024. */
     public Builder<I, O> queueCapacity(int queueCapacity) {
       this.queueCapacity = queueCapacity;
+      return this;
+    }
+
+    /**
+     * Shares the endpoint's shadow tests with the other instances of the service ({@link
+     * Fleet}); null (the default) for this instance alone. Fixed for the router's life.
+     */
+    public Builder<I, O> fleet(@Nullable Fleet fleet) {
+      this.fleet = fleet;
       return this;
     }
 

@@ -79,6 +79,23 @@ public interface ShadowTest {
   PairedStatistics statistics();
 
   /**
+   * The test's id in a {@link Fleet}: the same on every instance that starts the same test
+   * (same endpoint, candidate name, sampling rate, time box, budget, rule, minSamples and noise
+   * baseline, e.g. from the same configuration), different otherwise: {@code
+   * <endpoint>/<candidate>/<8 hex digits of a hash of those settings>}.
+   */
+  String fleetId();
+
+  /**
+   * The fleet's view of this test: the verdict, its checks and the pairs ({@code calls}) of
+   * every instance's statistics merged with this one's ({@link ShadowTestReport#instances()}
+   * lists them), the rest (per-variant details, status) this instance's. Like the local report,
+   * each check is the running intersection of the fleet looks taken here, so a fleet FAIL is
+   * final. Without a fleet, the local report.
+   */
+  ShadowTestReport fleetReport();
+
+  /**
    * Waits until the test has ended (deadline, budget, stop or guard).
    *
    * @return true if it has ended, false if {@code timeout} elapsed first

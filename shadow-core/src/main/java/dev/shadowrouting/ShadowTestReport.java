@@ -47,12 +47,14 @@ import org.jspecify.annotations.Nullable;
  *     order
  * @param unmatchedLabels labels given to {@code recordOutcome} that matched no request of any test
  *     (unknown, expired)
+ * @param instances in a {@link ShadowTest#fleetReport() fleet report}, every instance whose
+ *     statistics the verdict merged, this one first; empty in an instance's own report
  */
 public record ShadowTestReport(String endpoint, String candidate, ShadowTest.Status status,
     ShadowTest.Decision decision, Verdict verdict, List<CheckResult> checks, Instant startedAt,
     @Nullable Instant endedAt, Duration elapsed, Duration duration, long calls, long maxRequests,
     double samplingRate, List<String> productionVariants, @Nullable String endReason,
-    List<VariantReport> variants, long unmatchedLabels) {
+    List<VariantReport> variants, long unmatchedLabels, List<FleetInstance> instances) {
 
   /** Which side of the comparison a variant's numbers describe. Thread-safe, as enums are. */
   public enum Side {
@@ -76,6 +78,23 @@ public record ShadowTestReport(String endpoint, String candidate, ShadowTest.Sta
     Objects.requireNonNull(duration, "duration");
     productionVariants = List.copyOf(productionVariants);
     variants = List.copyOf(variants);
+    instances = List.copyOf(instances);
+  }
+
+  /**
+   * One instance of a fleet, as a fleet report saw it. Immutable and thread-safe.
+   *
+   * @param id the instance's {@link Fleet#instanceId()}
+   * @param pairs the pairs of its statistics
+   * @param updatedAt when it published them (this instance: when the report was taken)
+   * @param stale true if its last update is older than three publish intervals (it stopped, or
+   *     the transport is down): its pairs still count, they were valid
+   */
+  public record FleetInstance(String id, long pairs, Instant updatedAt, boolean stale) {
+    public FleetInstance {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(updatedAt, "updatedAt");
+    }
   }
 
   /** One readable line per check, with the numbers it decided on. */

@@ -54,6 +54,6 @@ public final class Samples {
                 Double.NaN, Double.NaN, Double.NaN, 0, "agreement: no data")),
         Instant.parse("2026-11-30T10:00:00Z"), Instant.parse("2026-11-30T11:00:00Z"),
         Duration.ofHours(1), Duration.ofHours(1), 2000, 0, 0.25, List.of("v1"),
-        "deadline reached after PT1H", List.of(v1, v2), 3);
+        "deadline reached after PT1H", List.of(v1, v2), 3, List.of());
   }
 }

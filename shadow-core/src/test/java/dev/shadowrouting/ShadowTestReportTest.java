@@ -18,7 +18,7 @@ class ShadowTestReportTest {
         + "\"endedAt\":\"2026-11-30T11:00:00Z\",\"endReason\":\"deadline reached after PT1H\","
         + "\"elapsedMillis\":3600000,\"durationMillis\":3600000,\"progress\":1.0,\"calls\":2000,"
         + "\"maxRequests\":0,\"samplingRate\":0.25,\"productionVariants\":[\"v1\"],"
-        + "\"unmatchedLabels\":3,\"checks\":["
+        + "\"unmatchedLabels\":3,\"instances\":[],\"checks\":["
         + "{\"name\":\"latency\",\"verdict\":\"FAIL\",\"estimate\":1.5,"
         + "\"lower\":1.25,\"upper\":1.75,\"threshold\":1.1,\"confidence\":0.99,\"n\":2000,"
         + "\"reason\":\"latency: x1.50 -> FAIL\"},"

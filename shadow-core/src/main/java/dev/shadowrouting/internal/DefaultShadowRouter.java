@@ -53,6 +53,8 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O> {
   private final CopyPipeline<I, O> pipeline;
   private final ShadowExecutor executor;
   private final Admission<I, O> admission;
+  /** The endpoint's link to its fleet, or null. */
+  private final dev.shadowrouting.Fleet.Connection fleet;
 
   public DefaultShadowRouter(EndpointConfig<I, O> config) {
     this.name = config.name();
@@ -64,7 +66,8 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O> {
     this.lanes = new LaneRegistry<>(config);
     this.records = new Records(name, config.sinks(), config.sinkBufferCapacity(), ids);
     ShadowExecutor[] pool = new ShadowExecutor[1]; // the tests wake the pool built below
-    this.tests = new ShadowTests<>(name, lanes, ids, () -> pool[0].wakeWatchdog());
+    this.tests = new ShadowTests<>(name, lanes, ids, () -> pool[0].wakeWatchdog(),
+        config.fleet());
     this.pipeline = new CopyPipeline<>(name, lanes, records, new CopyPipeline.Housekeeping() {
       @Override
       public void tick() {
@@ -82,6 +85,7 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O> {
     pipeline.attach(executor);
     this.admission = new Admission<>(lanes, executor, ids, internalFailures, propagatorFailures);
     records.start(this::snapshot);
+    this.fleet = config.fleet() == null ? null : config.fleet().connect(name, tests.fleet());
   }
 
   @Override
@@ -237,6 +241,13 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O> {
       pipeline.internalFailure(t);
     }
     interrupted |= records.stop(deadline);
+    if (fleet != null) {
+      try {
+        fleet.close(); // after the tests stopped: their final statistics were there to publish
+      } catch (Throwable t) {
+        pipeline.internalFailure(t);
+      }
+    }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }

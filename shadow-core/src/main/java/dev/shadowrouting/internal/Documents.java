@@ -243,6 +243,16 @@ public final class Documents {
     w.name("samplingRate").value(r.samplingRate());
     strings(w.name("productionVariants"), r.productionVariants());
     w.name("unmatchedLabels").value(r.unmatchedLabels());
+    w.name("instances").beginArray();
+    for (ShadowTestReport.FleetInstance i : r.instances()) {
+      w.beginObject();
+      w.name("id").value(i.id());
+      w.name("pairs").value(i.pairs());
+      w.name("updatedAt").value(i.updatedAt().toString());
+      w.name("stale").value(i.stale());
+      w.endObject();
+    }
+    w.endArray();
     w.name("checks").beginArray();
     for (CheckResult c : r.checks()) {
       w.beginObject();

@@ -27,6 +27,15 @@ public final class ReportText {
     if (r.endReason() != null) {
       s.append("ended: ").append(r.endReason()).append(System.lineSeparator());
     }
+    if (!r.instances().isEmpty()) {
+      s.append("fleet of ").append(r.instances().size()).append(" instances:");
+      for (ShadowTestReport.FleetInstance i : r.instances()) {
+        s.append(String.format(Locale.ROOT, " %s %,d pairs%s;", i.id(), i.pairs(),
+            i.stale() ? " (stale since " + i.updatedAt() + ")" : ""));
+      }
+      s.setLength(s.length() - 1);
+      s.append(System.lineSeparator());
+    }
     s.append(String.format(Locale.ROOT,
         "%-12s %-10s %9s %7s %8s %8s %9s %9s %9s %9s %9s %9s %9s  %-24s %s%n",
         "variant", "side", "calls", "errors", "timeouts", "rejected", "p50(us)", "p90(us)",

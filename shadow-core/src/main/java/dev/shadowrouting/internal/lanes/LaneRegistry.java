@@ -107,6 +107,9 @@ public final class LaneRegistry<I, O> {
       check(changed, "sinkBufferCapacity", current.sinkBufferCapacity(),
           next.sinkBufferCapacity());
       check(changed, "closeTimeout", current.closeTimeout(), next.closeTimeout());
+      if (current.fleet() != next.fleet()) {
+        changed.add("fleet cannot change on a running router");
+      }
       if (!sameSinks(current.sinks(), next.sinks())) {
         changed.add("sinks cannot change on a running router");
       }

@@ -31,13 +31,21 @@ public final class ShadowTests<I, O> implements TestHost<I, O> {
   /** The kept tests that join ground truth, read by recordOutcome without a lock. */
   private volatile List<TestRun<I, O>> labelled = List.of();
   private final LongAdder unmatchedLabels = new LongAdder();
+  /** The endpoint's membership of its fleet, or null without one. */
+  private final FleetPeers<I, O> fleet;
 
   public ShadowTests(String endpoint, LaneRegistry<I, O> lanes, RequestIds ids,
-      Runnable wakeHousekeeping) {
+      Runnable wakeHousekeeping, dev.shadowrouting.Fleet fleet) {
     this.endpoint = endpoint;
     this.lanes = lanes;
     this.ids = ids;
     this.wakeHousekeeping = wakeHousekeeping;
+    this.fleet = fleet == null ? null : new FleetPeers<>(fleet, this::kept);
+  }
+
+  /** A copy of the kept tests, oldest first. */
+  private synchronized List<TestRun<I, O>> kept() {
+    return List.copyOf(tests);
   }
 
   public ShadowTest start(ShadowTestSpec<I, O> spec) {
@@ -146,6 +154,11 @@ public final class ShadowTests<I, O> implements TestHost<I, O> {
   @Override
   public void changeSamplingRate(TestRun<I, O> test, double rate) {
     lanes.changeSamplingRate(test, rate);
+  }
+
+  @Override
+  public FleetPeers<I, O> fleet() {
+    return fleet;
   }
 
   @Override

@@ -39,4 +39,7 @@ public interface TestHost<I, O> {
    * @return the production variants it replaced
    */
   List<String> promote(TestRun<I, O> test);
+
+  /** The endpoint's fleet membership, or null when the endpoint has no fleet. */
+  FleetPeers<I, O> fleet();
 }

@@ -245,6 +245,20 @@ public final class TestObservations<I, O> {
     }
   }
 
+  /** A copy of what the verdict reads (the candidate against the A/A copy, or production). */
+  public PairStats judged() {
+    PairStats judged = new PairStats();
+    for (Stripe s : stripes) {
+      s.acquireForRead();
+      try {
+        judged.merge(withNoise ? s.excess : s.candidate);
+      } finally {
+        s.release();
+      }
+    }
+    return judged;
+  }
+
   /**
    * A consistent copy of everything observed so far, with its evaluation: the candidate against
    * the A/A copy when there is one, else against production, narrowed by {@code running}.

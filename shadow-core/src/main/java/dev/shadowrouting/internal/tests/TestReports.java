@@ -61,7 +61,7 @@ public final class TestReports {
         Duration.ofMillis(nowMillis - startedAt.toEpochMilli()), facts.duration(), c.pairs(),
         facts.maxRequests(), facts.samplingRate(),
         replaced != null ? replaced : facts.productionAtStart(),
-        s.isEnded() ? facts.endReason() : null, variants, facts.unmatchedLabels());
+        s.isEnded() ? facts.endReason() : null, variants, facts.unmatchedLabels(), List.of());
   }
 
   private static CheckResult agreementCheck(Evaluation e) {

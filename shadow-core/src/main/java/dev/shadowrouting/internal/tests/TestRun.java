@@ -68,6 +68,14 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
   private volatile boolean failed;
   /** When housekeeping last evaluated the verdict (System.nanoTime). */
   private long lastLookNanos;
+  /** The test's id in a fleet, the same on every instance that starts the same test. */
+  private final String fleetId;
+  /** The running intersection of the fleet's looks, apart from this instance's own. */
+  private final RunningIntersection fleetRunning = new RunningIntersection();
+  private volatile boolean fleetFailed;
+  /** Set once an ended test's final statistics were handed to the fleet. */
+  private final java.util.concurrent.atomic.AtomicBoolean finalPublished =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final List<String> productionAtStart;
   private final TestObservations<I, O> observations;
   /** The host's request ids, bound once: the pool's observation path allocates nothing for it. */
@@ -105,7 +113,21 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
     this.rule = effectiveRule(spec);
     this.engine = new VerdictEngine(rule);
     this.observations = new TestObservations<>(spec, startedAt.toEpochMilli());
+    this.fleetId = fleetId(host.endpoint(), spec, rule);
     this.requestIds = host::requestId;
+  }
+
+  /**
+   * {@code <endpoint>/<candidate>/<hash>}, the hash over every setting that makes two instances'
+   * tests the same test (their statistics then merge): see {@link ShadowTest#fleetId()}.
+   */
+  private static String fleetId(String endpoint, ShadowTestSpec<?, ?> spec, VerdictRule rule) {
+    String settings = String.join("|", spec.candidate().name(),
+        Double.toString(spec.samplingRate()), spec.duration().toString(),
+        Long.toString(spec.maxRequests()), rule.toString(), Long.toString(spec.minSamples()),
+        Boolean.toString(spec.noiseBaseline()));
+    return endpoint + "/" + spec.candidate().name() + "/" + String.format(java.util.Locale.ROOT,
+        "%08x", dev.shadowrouting.internal.util.Murmur3.hashUtf8(0, settings));
   }
 
   /**
@@ -482,13 +504,74 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
   }
 
   @Override
+  public String fleetId() {
+    return fleetId;
+  }
+
+  /**
+   * The statistics a fleet publishes for this test: the live ones while it runs, its final ones
+   * once after it ended, then null (the fleet keeps the last).
+   */
+  byte[] statisticsToPublish() {
+    if (status.get().isEnded()) {
+      if (!finalPublished.compareAndSet(false, true)) {
+        return null;
+      }
+      return StatisticsCodec.encode(rule, publishedStart(), frozenAfterEnd().judged());
+    }
+    return StatisticsCodec.encode(rule, publishedStart(), observations.judged());
+  }
+
+  /** A start only matters for a warm-up; without one, statistics stay mergeable. */
+  private Instant publishedStart() {
+    return rule.warmup().isZero() ? null : startedAt;
+  }
+
+  @Override
+  public ShadowTestReport fleetReport() {
+    ShadowTestReport local = report();
+    FleetPeers<I, O> fleet = host.fleet();
+    if (fleet == null) {
+      return local;
+    }
+    // a copy: the final statistics stay as they were
+    PairStats merged = status.get().isEnded() ? frozenAfterEnd().judged().copy()
+        : observations.judged();
+    long now = clock.millis();
+    List<ShadowTestReport.FleetInstance> instances = new java.util.ArrayList<>();
+    instances.add(new ShadowTestReport.FleetInstance(fleet.instanceId(), merged.pairs(),
+        Instant.ofEpochMilli(now), false));
+    long staleMillis = 3 * fleet.publishInterval().toMillis();
+    for (FleetPeers.Peer p : fleet.peers(fleetId)) {
+      if (!p.statistics().rule().equals(rule)) {
+        continue; // another rule cannot be the same test (the id says so); never merged
+      }
+      merged.merge(p.statistics().stats());
+      instances.add(new ShadowTestReport.FleetInstance(p.instanceId(),
+          p.statistics().stats().pairs(), p.publishedAt(),
+          now - p.publishedAt().toEpochMilli() > staleMillis));
+    }
+    Evaluation e = engine.evaluate(merged, fleetRunning);
+    Verdict v = e.verdict();
+    if (fleetFailed) {
+      v = Verdict.FAIL;
+    } else if (merged.pairs() < spec.minSamples()) {
+      v = Verdict.INCONCLUSIVE;
+    } else if (v == Verdict.FAIL) {
+      fleetFailed = true;
+    }
+    return new ShadowTestReport(local.endpoint(), local.candidate(), local.status(),
+        local.decision(), v, e.checks(), local.startedAt(), local.endedAt(), local.elapsed(),
+        local.duration(), merged.pairs(), local.maxRequests(), local.samplingRate(),
+        local.productionVariants(), local.endReason(), local.variants(),
+        local.unmatchedLabels(), instances);
+  }
+
+  @Override
   public PairedStatistics statistics() {
     Status s = status.get();
     PairStats judged = (s.isEnded() ? frozenAfterEnd() : freeze()).judged();
-    // a start only matters for a warm-up; without one, statistics of tests that started at
-    // different moments (a fleet's instances) stay mergeable
-    Instant start = rule.warmup().isZero() ? null : startedAt;
-    return PairedStatistics.fromBytes(StatisticsCodec.encode(rule, start, judged));
+    return PairedStatistics.fromBytes(StatisticsCodec.encode(rule, publishedStart(), judged));
   }
 
   @Override

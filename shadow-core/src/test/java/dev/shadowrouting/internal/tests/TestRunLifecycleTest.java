@@ -84,6 +84,11 @@ class TestRunLifecycleTest {
       calls.add("promote " + test.candidateName());
       return List.of("v1");
     }
+
+    @Override
+    public FleetPeers<Integer, Integer> fleet() {
+      return null;
+    }
   }
 
   private final Host host = new Host();
