@@ -49,7 +49,7 @@ class PairedStatisticsTest {
     assertThat(e.checks()).extracting(CheckResult::n).containsExactly(2L, 2L, 2L, 1L, 1L);
     assertThat(e.reasons()).hasSize(5).allSatisfy(r -> assertThat(r).endsWith("-> INCONCLUSIVE"));
     assertThat(e.reasons().get(0)).startsWith("latency: candidate/production run time x")
-        .endsWith("2 of 100 pairs: not enough yet -> INCONCLUSIVE");
+        .endsWith("2 of " + VerdictRule.LATENCY_FLOOR + " pairs: not enough yet -> INCONCLUSIVE");
     assertThat(e.check("latency").orElseThrow().estimate())
         .isCloseTo(Math.sqrt(1.45 / 1.2 * 50), within(1e-12));
     assertThat(e.check("tail_latency").orElseThrow().reason())
