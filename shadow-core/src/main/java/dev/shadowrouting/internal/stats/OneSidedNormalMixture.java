@@ -1,6 +1,5 @@
 package dev.shadowrouting.internal.stats;
 
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.hipparchus.special.Erf;
 
@@ -114,7 +113,7 @@ public final class OneSidedNormalMixture {
     double b = Double.isFinite(v) ? replayedBisection(v) : boundOnSumByBisection(v);
     Bound computed = new Bound(v, b, b / upperStart(v));
     memo.set(slot, computed);
-    last.set(computed);
+    recent.set(nearestRecent(v), computed);
     return b;
   }
 
@@ -149,8 +148,21 @@ public final class OneSidedNormalMixture {
   /** Recently computed boundaries by v (direct-mapped; immutable entries, so racing is benign). */
   private final AtomicReferenceArray<Bound> memo = new AtomicReferenceArray<>(MEMO_SLOTS);
 
-  /** The last boundary computed: the start of the next search. */
-  private final AtomicReference<Bound> last = new AtomicReference<>();
+  /**
+   * The last two boundaries computed for v far apart (a check's latency pairs and its labelled
+   * pairs): the start of the next search is the nearer.
+   */
+  private final AtomicReferenceArray<Bound> recent = new AtomicReferenceArray<>(2);
+
+  /** The entry of {@link #recent} nearer to v (in ratio), or an empty one. */
+  private int nearestRecent(double v) {
+    Bound first = recent.get(0);
+    Bound second = recent.get(1);
+    if (first == null || second == null) {
+      return first == null ? 0 : 1;
+    }
+    return Math.abs(Math.log(v / first.v())) <= Math.abs(Math.log(v / second.v())) ? 0 : 1;
+  }
 
   /**
    * {@link #boundOnSumByBisection}'s result with few evaluations: Newton steps bracket the root,
@@ -165,7 +177,7 @@ public final class OneSidedNormalMixture {
     // bisection's own ends are known without evaluation: ln M(0) = ln(rho / vr) / 2 <= 0, and hi
     double in = 0;
     double ex = hi;
-    Bound previous = last.get();
+    Bound previous = recent.get(nearestRecent(v));
     double s = hi * (previous == null ? 0.85 : previous.ratio());
     for (int i = 0; i < 12 && ex - in > 1e-13 * ex; i++) {
       if (!(s > in && s < ex)) {
