@@ -30,9 +30,9 @@ import java.util.Locale;
  * <ul>
  *   <li><b>latency</b>: the mean of {@code D = ln(candidate / production)} against {@code ln(1 +
  *       maxLatencyIncrease)}, by a {@link OneSidedNormalMixture} with the variance plugged in:
- *       the larger of the sample variance and the batch-means long-run variance over time
- *       ({@link PairStats#latencyLongRunVariance}), so serially correlated pairs do not shrink the
- *       interval; no decision before {@value VerdictRule#LATENCY_FLOOR} pairs (asymptotic
+ *       the larger of the sample variance and the batch-means long-run variance over time, raised
+ *       to its upper 97.5% confidence limit ({@link PairStats#latencyLongRunVariance}), so
+ *       serially correlated pairs do not shrink the interval; no decision before {@value VerdictRule#LATENCY_FLOOR} pairs (asymptotic
  *       sequence); tuned for N* = {@value #LATENCY_TUNING}.
  *   <li><b>tail latency</b>: the ratio of the candidate's to production's {@code tailQuantile}
  *       against {@code 1 + maxTailLatencyIncrease}, by {@link QuantileRatio} (Howard and Ramdas
@@ -207,7 +207,7 @@ public final class VerdictEngine {
         .append(count(n)).append(" pairs");
     double s2 = s.latencyVariance();
     if (variance > s2 * 1.05 && s2 > 0) {
-      reason.append(", serial correlation widens it x")
+      reason.append(", long-run variance widens it x")
           .append(String.format(Locale.ROOT, "%.1f", Math.sqrt(variance / s2)));
     }
     if (s.warmupPairs() > 0) {
