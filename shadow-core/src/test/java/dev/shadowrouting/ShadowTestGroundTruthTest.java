@@ -21,9 +21,17 @@ class ShadowTestGroundTruthTest {
     router.close();
   }
 
+  /**
+   * A test of the label join only: its candidates may FAIL the verdict (one is wrong on every
+   * third input), which must not end it while the labels are being joined.
+   */
+  private static ShadowTestSpec.Builder<Integer, Integer> spec(Variant<Integer, Integer> candidate) {
+    return ShadowTestSpec.builder(candidate).continueAfterFail(true);
+  }
+
   @Test
   void labelsAreJoinedWithEachVariantsOutputAndScored() throws Exception {
-    ShadowTest test = router.startTest(ShadowTestSpec.builder(
+    ShadowTest test = router.startTest(spec(
             Variant.<Integer, Integer>builder("v2", in -> in % 3 == 0 ? 1 - in % 2 : in % 2)
                 .maxConcurrency(4096).build()) // wrong on every third input
         .qualityMetric(QualityMetric.accuracy()).build());
@@ -48,7 +56,7 @@ class ShadowTestGroundTruthTest {
 
   @Test
   void requestsTheTestDidNotSampleOrWithoutAnIdAreNotKept() throws Exception {
-    ShadowTest test = router.startTest(ShadowTestSpec.builder(
+    ShadowTest test = router.startTest(spec(
             Variant.<Integer, Integer>builder("v2", in -> in % 2).build())
         .samplingRate(0.0).qualityMetric(QualityMetric.accuracy()).build());
     router.predict(1, Request.builder().requestId("unsampled").build());
@@ -63,7 +71,7 @@ class ShadowTestGroundTruthTest {
 
   @Test
   void theJoinIsBoundedBySize() throws Exception {
-    ShadowTest test = router.startTest(ShadowTestSpec.builder(
+    ShadowTest test = router.startTest(spec(
             Variant.<Integer, Integer>builder("v2", in -> in % 2).build())
         .qualityMetric(QualityMetric.accuracy()).groundTruth(10, Duration.ofHours(1)).build());
     for (int i = 0; i < 200; i++) {
@@ -81,7 +89,7 @@ class ShadowTestGroundTruthTest {
 
   @Test
   void labelsArriveAfterTheTestEnded() throws Exception {
-    ShadowTest test = router.startTest(ShadowTestSpec.builder(
+    ShadowTest test = router.startTest(spec(
             Variant.<Integer, Integer>builder("v2", in -> in % 2).build())
         .qualityMetric(QualityMetric.accuracy()).build());
     router.predict(7, Request.builder().requestId("late").build());
@@ -95,7 +103,7 @@ class ShadowTestGroundTruthTest {
 
   @Test
   void aThrowingMetricLeavesTheRequestOutAndNeverReachesTheCaller() throws Exception {
-    ShadowTest test = router.startTest(ShadowTestSpec.builder(
+    ShadowTest test = router.startTest(spec(
             Variant.<Integer, Integer>builder("v2", in -> in % 2).build())
         .qualityMetric(QualityMetric.<Integer>of("broken", true, (p, a) -> {
           throw new IllegalStateException("boom");
