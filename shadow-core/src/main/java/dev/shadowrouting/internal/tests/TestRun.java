@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -65,17 +66,16 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
   /** The running intersection of the checks' intervals over every evaluation of this test. */
   private final RunningIntersection running = new RunningIntersection();
   /** Set once an evaluation past the minSamples gate said FAIL: the verdict stays FAIL. */
-  private volatile boolean failed;
+  private final AtomicBoolean failed = new AtomicBoolean();
   /** When housekeeping last evaluated the verdict (System.nanoTime). */
   private long lastLookNanos;
   /** The test's id in a fleet, the same on every instance that starts the same test. */
   private final String fleetId;
   /** The running intersection of the fleet's looks, apart from this instance's own. */
   private final RunningIntersection fleetRunning = new RunningIntersection();
-  private volatile boolean fleetFailed;
+  private final AtomicBoolean fleetFailed = new AtomicBoolean();
   /** Set once an ended test's final statistics were handed to the fleet. */
-  private final java.util.concurrent.atomic.AtomicBoolean finalPublished =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean finalPublished = new AtomicBoolean();
   private final List<String> productionAtStart;
   private final TestObservations<I, O> observations;
   /** The host's request ids, bound once: the pool's observation path allocates nothing for it. */
@@ -334,8 +334,10 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
       return false;
     }
     lastLookNanos = now;
-    Evaluation e = freeze().evaluation();
-    if (e.verdict() != Verdict.FAIL || spec.continueAfterFail()) {
+    // only the statistics the verdict reads: a look needs no latency summaries
+    PairStats judged = observations.judged();
+    Evaluation e = engine.evaluate(judged, running);
+    if (gate(e, judged.pairs(), failed) != Verdict.FAIL || spec.continueAfterFail()) {
       return false;
     }
     List<String> failing = e.checks().stream()
@@ -486,14 +488,7 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
         rejected(candidateLedger, candidateRejectedBaseline),
         rejected(noiseLedger, noiseRejectedBaseline));
     Evaluation e = f.evaluation();
-    Verdict v = e.verdict();
-    if (failed) {
-      v = Verdict.FAIL;
-    } else if (f.judged().pairs() < spec.minSamples()) {
-      v = Verdict.INCONCLUSIVE;
-    } else if (v == Verdict.FAIL) {
-      failed = true;
-    }
+    Verdict v = gate(e, f.judged().pairs(), failed);
     if (v == e.verdict()) {
       return f;
     }
@@ -501,6 +496,23 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
         e.pairs()), f.noiseEvaluation(), f.productionRun(), f.candidateRun(), f.candidateWait(),
         f.candidateRouter(), f.noiseRun(), f.noiseWait(), f.noiseRouter(),
         f.candidateMismatches(), f.noiseMismatches(), f.candidateRejected(), f.noiseRejected());
+  }
+
+  /**
+   * The verdict a live view shows for evaluation {@code e} of {@code pairs} pairs: INCONCLUSIVE
+   * below the minSamples gate, and FAIL for good once {@code latch} saw a FAIL past the gate.
+   */
+  private Verdict gate(Evaluation e, long pairs, AtomicBoolean latch) {
+    if (latch.get()) {
+      return Verdict.FAIL;
+    }
+    if (pairs < spec.minSamples()) {
+      return Verdict.INCONCLUSIVE;
+    }
+    if (e.verdict() == Verdict.FAIL) {
+      latch.set(true);
+    }
+    return e.verdict();
   }
 
   @Override
@@ -552,14 +564,7 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
           now - p.publishedAt().toEpochMilli() > staleMillis));
     }
     Evaluation e = engine.evaluate(merged, fleetRunning);
-    Verdict v = e.verdict();
-    if (fleetFailed) {
-      v = Verdict.FAIL;
-    } else if (merged.pairs() < spec.minSamples()) {
-      v = Verdict.INCONCLUSIVE;
-    } else if (v == Verdict.FAIL) {
-      fleetFailed = true;
-    }
+    Verdict v = gate(e, merged.pairs(), fleetFailed);
     return new ShadowTestReport(local.endpoint(), local.candidate(), local.status(),
         local.decision(), v, e.checks(), local.startedAt(), local.endedAt(), local.elapsed(),
         local.duration(), merged.pairs(), local.maxRequests(), local.samplingRate(),
