@@ -1,5 +1,11 @@
 package dev.shadowrouting.internal.stats;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
@@ -337,23 +343,24 @@ public final class LatencyHistogram {
         nonEmpty++;
       }
     }
-    // at most 10 bytes per varint: 6 header fields, 2 per non-empty bucket
-    Writer out = new Writer(10 * (6 + 2 * nonEmpty));
-    out.next(RELATIVE_WIDTH_PPM);
-    out.next(LOWEST_NANOS);
-    out.next(HIGHEST_NANOS);
-    out.next(censorNanos);
-    out.next(censored);
-    out.next(nonEmpty);
-    int previous = 0;
-    for (int i = bottom; i <= top; i++) {
-      if (counts[i] != 0) {
-        out.next(i - previous);
-        out.next(counts[i]);
-        previous = i;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(6 + 4 * nonEmpty);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      for (long header : new long[] {RELATIVE_WIDTH_PPM, LOWEST_NANOS, HIGHEST_NANOS,
+          censorNanos, censored, nonEmpty}) {
+        Varints.write(out, header);
       }
+      int previous = 0;
+      for (int i = bottom; i <= top; i++) {
+        if (counts[i] != 0) {
+          Varints.write(out, i - previous);
+          Varints.write(out, counts[i]);
+          previous = i;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a byte array stream does not fail
     }
-    return out.bytes();
+    return bytes.toByteArray();
   }
 
   /**
@@ -363,83 +370,38 @@ public final class LatencyHistogram {
    *     another layout, or are inconsistent (a bucket out of range, a zero or negative count)
    */
   public static LatencyHistogram fromBytes(byte[] bytes) {
-    Reader in = new Reader(bytes);
-    long width = in.next();
-    long lowest = in.next();
-    long highest = in.next();
-    if (width != RELATIVE_WIDTH_PPM || lowest != LOWEST_NANOS || highest != HIGHEST_NANOS) {
-      throw new IllegalArgumentException(
-          "another layout: width " + width + " ppm, " + lowest + " to " + highest + " ns");
-    }
-    LatencyHistogram histogram = new LatencyHistogram(in.next());
-    histogram.censored = in.next();
-    histogram.total = histogram.censored;
-    long nonEmpty = in.next();
-    long index = 0;
-    for (long k = 0; k < nonEmpty; k++) {
-      long gap = in.next();
-      index += gap;
-      long count = in.next();
-      if ((k > 0 && gap == 0) || index >= BUCKETS || count <= 0) {
-        throw new IllegalArgumentException("inconsistent bucket " + index + ": " + count);
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      long width = Varints.read(in);
+      long lowest = Varints.read(in);
+      long highest = Varints.read(in);
+      if (width != RELATIVE_WIDTH_PPM || lowest != LOWEST_NANOS || highest != HIGHEST_NANOS) {
+        throw new IllegalArgumentException(
+            "another layout: width " + width + " ppm, " + lowest + " to " + highest + " ns");
       }
-      histogram.counts[(int) index] = count;
-      histogram.total = Math.addExact(histogram.total, count);
-      histogram.top = (int) index;
-      histogram.bottom = Math.min(histogram.bottom, (int) index);
-    }
-    if (in.position != bytes.length) {
-      throw new IllegalArgumentException(
-          (bytes.length - in.position) + " trailing bytes after the histogram");
-    }
-    return histogram;
-  }
-
-  /** Writes unsigned LEB128 varints of nonnegative longs into a buffer sized by the caller. */
-  private static final class Writer {
-    private final byte[] buffer;
-    private int position;
-
-    Writer(int capacity) {
-      this.buffer = new byte[capacity];
-    }
-
-    void next(long value) {
-      long v = value;
-      while ((v & ~0x7FL) != 0) {
-        buffer[position++] = (byte) ((v & 0x7F) | 0x80);
-        v >>>= 7;
-      }
-      buffer[position++] = (byte) v;
-    }
-
-    byte[] bytes() {
-      return Arrays.copyOf(buffer, position);
-    }
-  }
-
-  /** Reads unsigned LEB128 varints of at most 63 bits (every field here is a nonnegative long). */
-  private static final class Reader {
-    private final byte[] bytes;
-    private int position;
-
-    Reader(byte[] bytes) {
-      this.bytes = bytes;
-    }
-
-    long next() {
-      long value = 0;
-      for (int shift = 0; shift < 63; shift += 7) {
-        if (position >= bytes.length) {
-          throw new IllegalArgumentException("truncated histogram at byte " + position);
+      LatencyHistogram histogram = new LatencyHistogram(Varints.read(in));
+      histogram.censored = Varints.read(in);
+      histogram.total = histogram.censored;
+      long nonEmpty = Varints.read(in);
+      long index = 0;
+      for (long k = 0; k < nonEmpty; k++) {
+        long gap = Varints.read(in);
+        index += gap;
+        long count = Varints.read(in);
+        if ((k > 0 && gap == 0) || index >= BUCKETS || count <= 0) {
+          throw new IllegalArgumentException("inconsistent bucket " + index + ": " + count);
         }
-        byte b = bytes[position++];
-        value |= (long) (b & 0x7F) << shift;
-        if (b >= 0) {
-          return value;
-        }
+        histogram.counts[(int) index] = count;
+        histogram.total = Math.addExact(histogram.total, count);
+        histogram.top = (int) index;
+        histogram.bottom = Math.min(histogram.bottom, (int) index);
       }
-      throw new IllegalArgumentException("varint too long at byte " + position);
+      if (in.available() > 0) {
+        throw new IllegalArgumentException(
+            in.available() + " trailing bytes after the histogram");
+      }
+      return histogram;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("truncated histogram", e);
     }
   }
 

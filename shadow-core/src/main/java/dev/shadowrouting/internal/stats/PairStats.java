@@ -578,9 +578,9 @@ public final class PairStats {
           if (b == lo) {
             out.writeLong(b);
           } else {
-            writeVarint(out, b - previous);
+            Varints.write(out, b - previous);
           }
-          writeVarint(out, bucketPairs[slot]);
+          Varints.write(out, bucketPairs[slot]);
           out.writeDouble(bucketSums[slot]);
           previous = b;
         }
@@ -648,8 +648,8 @@ public final class PairStats {
       double[] sums = new double[nonEmpty];
       long total = 0;
       for (int i = 0; i < nonEmpty; i++) {
-        index[i] = i == 0 ? in.readLong() : index[i - 1] + readVarint(in);
-        pairs[i] = readVarint(in);
+        index[i] = i == 0 ? in.readLong() : index[i - 1] + Varints.read(in);
+        pairs[i] = Varints.read(in);
         sums[i] = in.readDouble();
         if (pairs[i] <= 0 || (i > 0 && index[i] <= index[i - 1])
             || index[i] - index[0] >= MAX_BUCKETS) {
@@ -708,26 +708,6 @@ public final class PairStats {
     } catch (ArithmeticException e) {
       return false;
     }
-  }
-
-  private static void writeVarint(DataOutputStream out, long v) throws IOException {
-    while ((v & ~0x7FL) != 0) {
-      out.writeByte((int) ((v & 0x7F) | 0x80));
-      v >>>= 7;
-    }
-    out.writeByte((int) v);
-  }
-
-  private static long readVarint(DataInputStream in) throws IOException {
-    long v = 0;
-    for (int shift = 0; shift < 63; shift += 7) {
-      int b = in.readUnsignedByte();
-      v |= (long) (b & 0x7F) << shift;
-      if ((b & 0x80) == 0) {
-        return v;
-      }
-    }
-    throw new IllegalArgumentException("varint too long");
   }
 
   private static LatencyHistogram readHistogram(DataInputStream in) throws IOException {
