@@ -194,10 +194,7 @@ public final class VerdictEngine {
     double mean = s.latencyMean();
     double variance = latencyVariance(s);
     boolean floor = n < VerdictRule.LATENCY_FLOOR;
-    // below the floor the plug-in variance is not trusted: no interval at all
-    double[] b = floor ? new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0}
-        : r.narrow(LATENCY, mean - meanFail.halfWidth(n, variance),
-            mean + meanPass.halfWidth(n, variance));
+    double[] b = plugIn(LATENCY, n, mean, variance, r);
     double lower = b[0];
     double upper = b[1];
     Verdict v = verdict(lower, upper, threshold);
@@ -226,6 +223,18 @@ public final class VerdictEngine {
         : null;
     return result(LATENCY, v, Math.exp(mean), Math.exp(lower), Math.exp(upper), max, n, reason,
         gate, limit);
+  }
+
+  /**
+   * The normal-mixture bounds of a mean with its variance plugged in, narrowed: none at all (the
+   * whole line) below the floor, where the plug-in variance is not trusted.
+   */
+  private double[] plugIn(String check, long n, double mean, double variance, Narrowing r) {
+    if (n < VerdictRule.LATENCY_FLOOR) {
+      return new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0};
+    }
+    return r.narrow(check, mean - meanFail.halfWidth(n, variance),
+        mean + meanPass.halfWidth(n, variance));
   }
 
   private static void appendWarmup(StringBuilder reason, PairStats s) {
@@ -351,17 +360,10 @@ public final class VerdictEngine {
     double mean = s.lossDifferenceMean();
     long[] unit = s.unitLossDifferences();
     boolean floor = unit == null && n < VerdictRule.LATENCY_FLOOR;
-    double[] b;
-    if (unit != null) {
-      // 0/1 losses: the difference is in {-1, 0, 1}, the errors check's exact sequences apply
-      b = r.narrow(QUALITY, errorsFail.lowerBound(unit), errorsPass.upperBound(unit));
-    } else if (floor) {
-      b = new double[] {Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0};
-    } else {
-      double variance = s.lossDifferenceVariance();
-      b = r.narrow(QUALITY, mean - meanFail.halfWidth(n, variance),
-          mean + meanPass.halfWidth(n, variance));
-    }
+    // 0/1 losses: the difference is in {-1, 0, 1}, the errors check's exact sequences apply
+    double[] b = unit != null
+        ? r.narrow(QUALITY, errorsFail.lowerBound(unit), errorsPass.upperBound(unit))
+        : plugIn(QUALITY, n, mean, s.lossDifferenceVariance(), r);
     double lower = b[0];
     double upper = b[1];
     Verdict v = verdict(lower, upper, x);
