@@ -281,6 +281,74 @@ class HardeningTest {
     Fixtures.assertAccounting(router.snapshot());
   }
 
+  /**
+   * Close from inside a shadow call while another copy waits in the queue: the calling thread is
+   * the pool's only worker, so nobody took that copy and close waited its whole closeTimeout for
+   * itself, then dropped the copy as CLOSED. Now a replacement worker runs it and close returns
+   * as soon as it ended.
+   */
+  @Test
+  void closeFromInsideAShadowCallDoesNotWaitForTheCopiesQueuedBehindIt() throws Exception {
+    AtomicReference<ShadowRouter<Integer, Integer>> self = new AtomicReference<>();
+    AtomicReference<Duration> took = new AtomicReference<>();
+    CountDownLatch closed = new CountDownLatch(1);
+    Duration closeTimeout = Duration.ofSeconds(6);
+    ShadowRouter<Integer, Integer> router = ShadowRouter.create(
+        EndpointConfig.<Integer, Integer>builder("close-from-shadow-queued")
+            .production("v1", in -> in)
+            .shadow(Variant.<Integer, Integer>builder("v2", in -> {
+              long start = System.nanoTime();
+              self.get().close();
+              took.set(Duration.ofNanos(System.nanoTime() - start));
+              closed.countDown();
+              return in;
+            }).timeout(Duration.ofMinutes(1))) // no watchdog rescue: only close decides
+            .shadow("v3", in -> in)
+            .workerThreads(1)
+            .closeTimeout(closeTimeout)
+            .build());
+    self.set(router);
+    router.predict(1); // v2's copy runs on the one worker, v3's waits in the queue behind it
+    assertThat(closed.await(20, TimeUnit.SECONDS)).isTrue();
+    RouterSnapshot.VariantStats queued = router.snapshot().variant("v3");
+    assertThat(queued.rejected()).as("v3's copy dropped as closed").isZero();
+    assertThat(queued.successes()).isEqualTo(1);
+    assertThat(took.get()).isLessThan(closeTimeout.dividedBy(2));
+    FaultSupport.awaitNoRouterThreads("close-from-shadow-queued");
+  }
+
+  /**
+   * Close from inside a comparator (on the worker, after the call returned): its own copy is not
+   * waited for either; before the fix close spent the 200 ms it gives workers to finish counting.
+   * Timed, hence perf.
+   */
+  @Test
+  @org.junit.jupiter.api.Tag("perf")
+  void closeFromInsideAComparatorReturnsWithoutWaitingForItsOwnCopy() throws Exception {
+    AtomicReference<ShadowRouter<Integer, Integer>> self = new AtomicReference<>();
+    AtomicReference<Duration> took = new AtomicReference<>();
+    CountDownLatch closed = new CountDownLatch(1);
+    ShadowRouter<Integer, Integer> router = ShadowRouter.create(
+        EndpointConfig.<Integer, Integer>builder("close-from-comparator")
+            .production("v1", in -> in)
+            .shadow("v2", in -> in)
+            .comparator((production, shadow) -> {
+              long start = System.nanoTime();
+              self.get().close();
+              took.set(Duration.ofNanos(System.nanoTime() - start));
+              closed.countDown();
+              return Comparison.match();
+            })
+            .closeTimeout(Duration.ofSeconds(30))
+            .build());
+    self.set(router);
+    router.predict(1);
+    assertThat(closed.await(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(took.get()).isLessThan(Duration.ofMillis(100));
+    FaultSupport.awaitNoRouterThreads("close-from-comparator");
+    Fixtures.assertAccounting(router.snapshot());
+  }
+
   @Test
   void closeDuringTrafficAlwaysClosesTheAccounting() throws Exception {
     for (int round = 0; round < 30; round++) {

@@ -10,6 +10,7 @@ import dev.shadowrouting.ShadowTestSpec;
 import dev.shadowrouting.internal.copies.Admission;
 import dev.shadowrouting.internal.copies.CopyPipeline;
 import dev.shadowrouting.internal.copies.Records;
+import dev.shadowrouting.internal.copies.ShadowTask;
 import dev.shadowrouting.internal.lanes.LaneRegistry;
 import dev.shadowrouting.internal.lanes.RequestIds;
 import dev.shadowrouting.internal.ledger.VariantLedger;
@@ -194,6 +195,16 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O> {
     return true;
   }
 
+  /**
+   * The variant of the copy the calling thread is running, if close was called from inside it (a
+   * shadow call, its comparison or redaction, an async copy's completion), else null: that copy
+   * ends after close returns.
+   */
+  private String ownCopyVariant() {
+    return executor.currentTask() instanceof ShadowTask<?, ?> t && t.isRunning()
+        ? t.lane.ledger.name : null;
+  }
+
   private boolean idle() {
     if (executor.queueDepth() != 0 || !copiesEnded()) {
       return false;
@@ -230,7 +241,7 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O> {
     // Every copy is claimed now; a worker that claimed one just before the shutdown may still be
     // counting it (no user code runs there): wait for that, briefly, so the counts are final.
     long countedBy = System.nanoTime() + COUNTING_GRACE_NANOS;
-    String own = dev.shadowrouting.ShadowContext.currentVariant();
+    String own = ownCopyVariant();
     while (!copiesEnded(own) && System.nanoTime() - countedBy < 0) {
       LockSupport.parkNanos(IDLE_BACKOFF_NANOS);
     }

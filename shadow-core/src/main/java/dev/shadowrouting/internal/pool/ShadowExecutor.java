@@ -256,6 +256,13 @@ public final class ShadowExecutor {
   public void shutdown(long deadlineNanos) {
     closing = true;
     boolean interrupted = Thread.interrupted();
+    Worker self = workerOfCurrentThread();
+    if (self != null && !self.abandoned) {
+      // Close from inside a copy this worker runs: it cannot take the queued copies while it is
+      // here, and with one worker nobody else would, so the wait below would last until the
+      // deadline. A replacement drains them; this thread exits once its copy returns.
+      startWorker();
+    }
     while (System.nanoTime() - deadlineNanos < 0 && busy()) {
       LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(200));
       interrupted |= Thread.interrupted();
@@ -291,6 +298,25 @@ public final class ShadowExecutor {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * The copy the calling thread runs if it is one of this pool's workers (a shadow call, a
+   * comparator, a redactor or a sink reached from one), else null.
+   */
+  public PoolTask currentTask() {
+    Worker w = workerOfCurrentThread();
+    return w == null ? null : w.current;
+  }
+
+  private Worker workerOfCurrentThread() {
+    Thread me = Thread.currentThread();
+    for (Worker w : workers) {
+      if (w.thread == me) {
+        return w;
+      }
+    }
+    return null;
   }
 
   private void drainAsClosed() {
