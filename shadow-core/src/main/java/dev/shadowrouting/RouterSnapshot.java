@@ -218,9 +218,10 @@ public record RouterSnapshot(String endpoint, Instant capturedAt, List<VariantSt
    * @param delivered records the sink accepted without throwing
    * @param dropped records lost: buffer full, router closed (or the sink still busy at the close
    *     deadline), or the sink threw (see {@code failed})
-   * @param failed records the sink failed to handle: it threw from {@code accept} (also counted in
-   *     {@code dropped}), or it reported a failure after accepting them (for example a file it
-   *     could not write, see {@link ShadowSink.Context#failed})
+   * @param failed records the sink failed to handle: it threw from {@code accept}, or was still
+   *     inside {@code accept} at the close deadline (both also counted in {@code dropped}), or it
+   *     reported a failure after accepting them (for example a file it could not write, see
+   *     {@link ShadowSink.Context#failed})
    * @param pending records waiting in the buffer now
    */
   public record SinkStats(String name, long emitted, long delivered, long dropped, long failed,

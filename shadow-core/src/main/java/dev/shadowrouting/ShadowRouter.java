@@ -187,7 +187,8 @@ public interface ShadowRouter<I extends @Nullable Object, O extends @Nullable Ob
    * Stops intake (later copies are {@link RejectReason#CLOSED}; production keeps answering), waits
    * up to {@link EndpointConfig#closeTimeout()} for queued and running copies (those still running
    * then end as {@link Outcome#TIMEOUT}, those still queued as {@code CLOSED}), delivers and
-   * flushes the sinks within the same deadline and stops every thread it started, except threads
+   * flushes the sinks within the same deadline (a record a sink is still inside then is counted as
+   * dropped and failed, final when close returns) and stops every thread it started, except threads
    * stuck in a shadow call that ignores interrupts: those are daemon threads, already replaced,
    * that exit when the call returns. Idempotent.
    */

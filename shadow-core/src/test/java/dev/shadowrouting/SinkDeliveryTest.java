@@ -225,8 +225,8 @@ class SinkDeliveryTest {
   }
 
   /**
-   * A record stuck in a sink's accept when close gives up is claimed as dropped; if the accept
-   * then fails (here: it honours the interrupt by throwing), that is a sink failure too.
+   * A record stuck in a sink's accept when close gives up is claimed as dropped and failed, once:
+   * the accept that then fails (here: it honours the interrupt by throwing) counts nothing more.
    */
   @Test
   void anAcceptThatFailsAfterCloseClaimedItsRecordCountsAsFailed() throws Exception {
@@ -289,5 +289,98 @@ class SinkDeliveryTest {
     List<ShadowRecord> perRequest = records.stream().filter(r -> !aggregated.contains(r)).toList();
     assertThat(perRequest).hasSizeGreaterThanOrEqualTo(40); // production's and v2's, at least
     assertThat(perRequest).allSatisfy(r -> assertThat(r.productionVariant()).isEqualTo("v1"));
+  }
+
+  /**
+   * Close races a sink whose accept fails when interrupted (as a write to a closed channel does):
+   * close gives up on the record at its deadline and interrupts the sink. That record is counted
+   * in {@code failed}, not only in {@code dropped}, by the time close returns: before the fix close
+   * claimed it as dropped and returned while the sink thread was still about to count the
+   * failure, so a snapshot right after close showed failed 0 of 1 within a few rounds.
+   */
+  @Test
+  void underACloseRaceAFailingAcceptIsCountedAsFailedWhenCloseReturns() throws Exception {
+    for (int round = 0; round < 60; round++) {
+      AtomicInteger calls = new AtomicInteger();
+      CountDownLatch inAccept = new CountDownLatch(1);
+      ShadowRouter<Integer, Integer> router = ShadowRouter.create(
+          EndpointConfig.<Integer, Integer>builder("close-race-failed-" + round)
+              .production("v1", in -> in)
+              .shadow("v2", in -> in)
+              .sink(record -> {
+                calls.incrementAndGet();
+                inAccept.countDown();
+                try {
+                  new CountDownLatch(1).await(); // a write that hangs until close interrupts it
+                } catch (InterruptedException e) {
+                  throw new IllegalStateException("interrupted while writing");
+                }
+              })
+              .closeTimeout(java.time.Duration.ofMillis(50))
+              .build());
+      router.predict(1);
+      assertThat(inAccept.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      router.close();
+      RouterSnapshot.SinkStats stats = router.snapshot().sinks().get(0);
+      assertThat(stats.failed()).as("round %d: %s", round, stats).isEqualTo(calls.get());
+      assertThat(stats.delivered()).isZero();
+      assertThat(stats.dropped()).isEqualTo(stats.emitted());
+      assertThat(stats.pending()).isZero();
+    }
+  }
+
+  /**
+   * Close during traffic against a slow sink that fails every accept: the deadline falls while the
+   * sink works through its backlog. When close returns, every accept that ran has been counted as
+   * failed (and dropped), and the sink is given no record after close returned.
+   */
+  @Test
+  void closeDuringTrafficCountsEveryFailedAcceptBeforeItReturns() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      String name = "close-traffic-failed-" + round;
+      AtomicInteger calls = new AtomicInteger();
+      CountDownLatch busy = new CountDownLatch(50);
+      ShadowRouter<Integer, Integer> router = ShadowRouter.create(
+          EndpointConfig.<Integer, Integer>builder(name)
+              .production("v1", in -> in)
+              .shadow("v2", in -> in)
+              .sink(record -> {
+                calls.incrementAndGet();
+                busy.countDown();
+                long until = System.nanoTime() + 20_000; // a slow write, then it fails
+                while (System.nanoTime() - until < 0) {
+                  Thread.onSpinWait();
+                }
+                throw new IllegalStateException("disk full");
+              })
+              .closeTimeout(java.time.Duration.ofMillis(20))
+              .build());
+      java.util.concurrent.atomic.AtomicBoolean closed =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      Thread caller = new Thread(() -> {
+        for (int i = 0; !closed.get(); i++) {
+          try {
+            router.predict(i);
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        }
+      });
+      caller.start();
+      assertThat(busy.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      router.close();
+      RouterSnapshot.SinkStats stats = router.snapshot().sinks().get(0);
+      int acceptsBeforeCloseReturned = calls.get();
+      closed.set(true);
+      caller.join();
+      FaultSupport.awaitNoRouterThreads(name);
+      assertThat(stats.failed()).as("round %d: %s", round, stats)
+          .isEqualTo(acceptsBeforeCloseReturned);
+      assertThat(calls.get()).as("accepts after close returned").isEqualTo(
+          acceptsBeforeCloseReturned);
+      assertThat(stats.delivered()).isZero();
+      assertThat(stats.dropped()).isEqualTo(stats.emitted());
+      assertThat(router.snapshot().sinks().get(0)).isEqualTo(stats); // final when close returned
+    }
   }
 }

@@ -20,17 +20,29 @@ import java.util.function.Supplier;
  * never applies back-pressure. A sink that throws is counted and logged (warn once, then debug).
  * An idle deliverer sleeps ({@link Parking}) and the first record after the idle period wakes it.
  *
- * <p>Accounting: {@code emitted = delivered + dropped + pending}, and after {@link #stop} pending is
- * 0 whatever the sink does: the record inside a call to {@code accept} that is still running at the
- * deadline is claimed by {@code stop} as dropped (one CAS decides between that and the delivery
- * thread counting it delivered), the thread is interrupted, and what is left in the buffer is
- * dropped. Thread-safe.
+ * <p>Accounting: {@code emitted = delivered + dropped + pending}, and after {@link #giveUp}
+ * pending is 0 whatever the sink does. One state word ({@link #state}) says what the delivery
+ * thread does: nothing, taking a record from the buffer, inside {@code accept}, or counting the
+ * record accept returned from. {@code giveUp} settles it with one CAS: it waits out taking and
+ * counting (no user code, a few instructions), claims a record still inside {@code accept} at the
+ * deadline as dropped and failed (the sink did not take it in time), and otherwise forbids the
+ * thread another record, so every count is final when it returns and the sink is given nothing
+ * after close. A record whose {@code accept} fails is counted in {@code failed} before
+ * {@code dropped}, so a reader that sees it dropped sees the failure too. Thread-safe.
  */
 public final class SinkChannel implements Runnable {
+  /** The delivery thread holds no record. */
   private static final int IDLE = 0;
-  private static final int IN_ACCEPT = 1;
-  private static final int CLAIMED_BY_STOP = 2;
-
+  /** It is taking a record from the buffer (no user code). */
+  private static final int TAKING = 1;
+  /** It is inside the sink's {@code accept}. */
+  private static final int IN_ACCEPT = 2;
+  /** It is counting the record accept returned from (no user code). */
+  private static final int COUNTING = 3;
+  /** stop() counted the record inside accept as dropped; the thread delivers nothing more. */
+  private static final int CLAIMED_BY_STOP = 4;
+  /** stop() found the thread idle; it delivers nothing more. */
+  private static final int STOPPED = 5;
   private final ShadowSink sink;
   private final String name;
   private final String endpoint;
@@ -39,7 +51,7 @@ public final class SinkChannel implements Runnable {
   private final LongAdder delivered = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder failed = new LongAdder();
-  private final AtomicInteger accepting = new AtomicInteger(IDLE);
+  private final AtomicInteger state = new AtomicInteger(IDLE);
   private final WarnThenDebugLogger failures;
   private final WarnThenDebugLogger reportedFailures;
   private final Parking idle = new Parking();
@@ -104,15 +116,20 @@ public final class SinkChannel implements Runnable {
   public void run() {
     Backoff backoff = new Backoff(idle);
     try {
-      while (!gaveUp) {
+      while (!gaveUp && state.compareAndSet(IDLE, TAKING)) { // else stop() settled the thread
         ShadowRecord r = buffer.poll();
-        if (r != null) {
-          backoff.reset();
-          deliver(r);
-        } else if (stopping) {
-          break;
-        } else {
+        if (r == null) {
+          state.set(IDLE);
+          if (stopping) {
+            break;
+          }
           backoff.idle(() -> stopping || buffer.size() > 0);
+          continue;
+        }
+        backoff.reset();
+        state.set(IN_ACCEPT);
+        if (!deliver(r)) {
+          break;
         }
       }
       if (!gaveUp) {
@@ -127,27 +144,29 @@ public final class SinkChannel implements Runnable {
     }
   }
 
-  private void deliver(ShadowRecord r) {
-    accepting.set(IN_ACCEPT);
+  /** Calls accept (state IN_ACCEPT) and counts the record; false if stop() claimed it meanwhile. */
+  private boolean deliver(ShadowRecord r) {
     Throwable failure = null;
     try {
       sink.accept(r);
     } catch (Throwable t) {
       failure = t;
     }
-    boolean claimedByStop = !accepting.compareAndSet(IN_ACCEPT, IDLE);
-    if (claimedByStop) {
-      Thread.interrupted(); // stop() counted it as dropped and interrupted us: it is over
+    boolean counted = state.compareAndSet(IN_ACCEPT, COUNTING);
+    if (!counted) {
+      Thread.interrupted(); // giveUp() counted this record and interrupted us: it is over
     } else if (failure == null) {
       delivered.increment();
-      return;
+      state.set(IDLE);
     } else {
+      failed.increment(); // first: whoever sees it dropped sees it failed
       dropped.increment();
+      state.set(IDLE);
     }
-    if (failure != null) { // a failed accept is a failure whoever counted the record as dropped
-      failed.increment();
+    if (failure != null) {
       failures.log(failure);
     }
+    return counted;
   }
 
   private void dropPending() {
@@ -157,28 +176,59 @@ public final class SinkChannel implements Runnable {
   }
 
   /**
-   * Asks the thread to deliver what is buffered, flush the sink and stop; waits until the
-   * deadline (never for itself: close called from inside {@code accept}), then gives up: the
-   * record inside {@code accept}, if any, and the backlog are counted as dropped and the thread
-   * is interrupted.
+   * Asks the thread to deliver what is buffered, flush the sink and stop; returns at once. Then
+   * {@link #awaitStopped} until the deadline and {@link #giveUp}.
+   */
+  public void requestStop() {
+    stopping = true;
+    idle.wakeAll();
+  }
+
+  /**
+   * Waits until the thread delivered, flushed and ended, or the deadline passed (never for itself:
+   * close called from inside {@code accept}).
    *
    * @return true if the calling thread was interrupted while waiting (to be restored by the caller)
    */
-  public boolean stop(long deadlineNanos) {
-    stopping = true;
-    idle.wakeAll();
-    boolean interrupted = Joins.join(thread, deadlineNanos);
+  public boolean awaitStopped(long deadlineNanos) {
+    return Joins.join(thread, deadlineNanos);
+  }
+
+  /**
+   * After {@link #awaitStopped}: the thread takes no further record; a record still inside
+   * {@code accept} is counted as dropped and failed (the sink did not take it in time; nothing is
+   * counted for it when that call returns), the thread is interrupted, and the backlog is counted
+   * as dropped. Every count is final on return.
+   */
+  public void giveUp() {
     gaveUp = true;
     if (thread.isAlive()) {
-      if (accepting.compareAndSet(IN_ACCEPT, CLAIMED_BY_STOP)) {
-        dropped.increment();
-      }
+      settle();
       if (thread != Thread.currentThread()) {
         thread.interrupt();
       }
     }
     dropPending();
-    return interrupted;
+  }
+
+  /** Leaves the delivery thread nothing to count after stop returns (see the class comment). */
+  private void settle() {
+    while (true) {
+      int s = state.get();
+      if (s == IDLE && state.compareAndSet(IDLE, STOPPED)
+          || s == CLAIMED_BY_STOP || s == STOPPED) {
+        return;
+      }
+      if (s == IN_ACCEPT && state.compareAndSet(IN_ACCEPT, CLAIMED_BY_STOP)) {
+        failed.increment(); // first, as deliver() does: whoever sees it dropped sees it failed
+        dropped.increment();
+        return;
+      }
+      if (!thread.isAlive()) {
+        return; // it died between two states (an Error of ours): nothing left to count
+      }
+      Thread.onSpinWait(); // TAKING or COUNTING: a few instructions of ours, no user code
+    }
   }
 
   /** True when every record emitted so far was delivered or dropped (none buffered or in accept). */
