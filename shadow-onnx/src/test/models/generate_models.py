@@ -267,8 +267,9 @@ def unsigned_types():
 
 
 def optional_output():
-    # an optional(tensor(float)) output: the model loads, but ONNX Runtime's Java API cannot
-    # describe the output, so reading the metadata fails (opset 15 and IR 8 for Optional)
+    # an optional(tensor(float)) output: the model loads and runs, but ONNX Runtime's Java API
+    # cannot describe the output, so reading the output metadata fails (opset 15 and IR 8 for
+    # Optional)
     graph = helper.make_graph(
         [helper.make_node("Optional", ["x"], ["maybe"])],
         "optional_output",
@@ -276,6 +277,42 @@ def optional_output():
         [helper.make_value_info("maybe", helper.make_optional_type_proto(
             helper.make_tensor_type_proto(TensorProto.FLOAT, [2])))])
     return make(graph, opset=15, ir_version=8)
+
+
+def optional_input():
+    # an optional(tensor(float)) input: ONNX Runtime's Java API cannot describe the inputs either,
+    # and shadow-onnx cannot check a call's inputs without their declaration
+    graph = helper.make_graph(
+        [helper.make_node("OptionalHasElement", ["maybe"], ["present"])],
+        "optional_input",
+        [helper.make_value_info("maybe", helper.make_optional_type_proto(
+            helper.make_tensor_type_proto(TensorProto.FLOAT, [2])))],
+        [helper.make_tensor_value_info("present", TensorProto.BOOL, [])])
+    return make(graph, opset=15, ir_version=8)
+
+
+def if_optional():
+    # the shape of ONNX's backend case test_if_opt: an If whose branches return an
+    # optional(seq(tensor(float))), empty when "empty" is true, else one tensor [1, 2, 3, 4, 5].
+    # Its output metadata is unreadable to ONNX Runtime's Java API; a session still runs it.
+    element = helper.make_tensor_type_proto(TensorProto.FLOAT, [5])
+    optional_sequence = helper.make_optional_type_proto(helper.make_sequence_type_proto(element))
+    none = helper.make_graph(
+        [helper.make_node("Optional", [], ["none"],
+                          type=helper.make_sequence_type_proto(element))],
+        "none", [], [helper.make_value_info("none", optional_sequence)])
+    some = helper.make_graph(
+        [helper.make_node("Constant", [], ["values"], value=numpy_helper.from_array(
+            np.arange(1, 6, dtype=np.float32))),
+         helper.make_node("SequenceConstruct", ["values"], ["sequence"]),
+         helper.make_node("Optional", ["sequence"], ["some"])],
+        "some", [], [helper.make_value_info("some", optional_sequence)])
+    graph = helper.make_graph(
+        [helper.make_node("If", ["empty"], ["maybe"], then_branch=none, else_branch=some)],
+        "if_optional",
+        [helper.make_tensor_value_info("empty", TensorProto.BOOL, [])],
+        [helper.make_value_info("maybe", optional_sequence)])
+    return make(graph, opset=16, ir_version=8)
 
 
 if __name__ == "__main__":
@@ -300,3 +337,5 @@ if __name__ == "__main__":
          (TEST_DIR, "logistic_fp16_v1.onnx"))
     save(unsigned_types(), (TEST_DIR, "unsigned_types.onnx"))
     save(optional_output(), (TEST_DIR, "optional_output.onnx"))
+    save(optional_input(), (TEST_DIR, "optional_input.onnx"))
+    save(if_optional(), (TEST_DIR, "if_optional.onnx"))

@@ -43,7 +43,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * input and output names against the model's metadata; {@link #predict} checks every input's name,
  * element type, rank and fixed dimensions (dynamic dimensions accept any size) before any native
  * memory is allocated. Both throw one {@link IllegalArgumentException} listing every problem, with
- * what the model declares and what was given.
+ * what the model declares and what was given. A model whose output metadata ONNX Runtime's Java
+ * API cannot read (an optional output) is run as a plain session runs it: its outputs are known
+ * by name, and a value the output mapper cannot take fails the call that returned it (a warning
+ * at build time says so, and that an empty optional output crashes ONNX Runtime 1.24.2's Java
+ * API).
  *
  * <p>Resources: every native tensor, result and sequence element of a call is closed before
  * {@code predict} returns or throws; output mappers only ever see Java copies. {@link #close()}
@@ -59,6 +63,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class OnnxPredictor<I, O> implements Predictor<I, O>, AutoCloseable {
   /** Upper bound of the thread settings: a typo such as 10000 should fail, not spawn threads. */
   public static final int MAX_THREADS = 1024;
+
+  private static final System.Logger LOG = System.getLogger("dev.shadowrouting.onnx");
 
   private final String description;
   private final String settings;
@@ -121,7 +127,8 @@ public final class OnnxPredictor<I, O> implements Predictor<I, O>, AutoCloseable
 
   /**
    * The outputs as tensors for a tensor-only mapper. build() rejected mappers that would receive
-   * anything else, so this only guards against metadata that did not tell the truth.
+   * anything else where the metadata tells; this catches outputs it could not describe (and
+   * metadata that did not tell the truth).
    */
   @SuppressWarnings("unchecked")
   private Map<String, Tensor> tensorsOnly(Map<String, ModelValue> outputs) {
@@ -249,7 +256,8 @@ public final class OnnxPredictor<I, O> implements Predictor<I, O>, AutoCloseable
      *
      * @throws IllegalArgumentException listing every invalid setting, every mapper name the model
      *     does not declare, every output the output mapper cannot take, or why the model could
-     *     not be loaded or its metadata not be read (with ONNX Runtime's exception as the cause)
+     *     not be loaded or its input metadata not be read (with ONNX Runtime's exception as the
+     *     cause)
      */
     public <I, O> OnnxPredictor<I, O> build(InputMapper<I> inputMapper,
         OutputMapper<O> outputMapper) {
@@ -274,7 +282,7 @@ public final class OnnxPredictor<I, O> implements Predictor<I, O>, AutoCloseable
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       OrtSession session = open(env, provider.get(), description);
       try {
-        ModelSignature signature = readSignature(session, description);
+        ModelSignature signature = readSignature(env, session, description);
         ConfigErrors modelErrors = new ConfigErrors(description);
         signature.checkMappers(inputMapper.inputNames(), outputMapper.outputNames(),
             outputMapper instanceof ValueOutputMapper, modelErrors);
@@ -290,16 +298,32 @@ public final class OnnxPredictor<I, O> implements Predictor<I, O>, AutoCloseable
     }
 
     /**
-     * The model's declared inputs and outputs. ONNX Runtime loads models whose metadata its Java
-     * API cannot describe (an optional output, say) and only fails here, so the error names the
-     * model and carries ONNX Runtime's exception, message included.
+     * The model's declared inputs and outputs. ONNX Runtime loads and runs models whose metadata
+     * its Java API cannot describe (an optional input or output, say) and only fails here. Without
+     * the inputs' declaration no call could be checked, so that fails, naming the model and with
+     * ONNX Runtime's exception; outputs it cannot describe are known by name and checked when
+     * their values arrive, as a plain session would run the model.
      */
-    private static ModelSignature readSignature(OrtSession session, String description) {
+    private static ModelSignature readSignature(OrtEnvironment env, OrtSession session,
+        String description) {
+      Map<String, ai.onnxruntime.NodeInfo> inputs;
       try {
-        return ModelSignature.of(session.getInputInfo(), session.getOutputInfo());
+        inputs = session.getInputInfo();
       } catch (OrtException | RuntimeException e) {
-        throw new IllegalArgumentException(description + ": could not read the model's metadata: "
-            + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(description + ": could not read the model's input"
+            + " metadata: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+      }
+      try {
+        return ModelSignature.of(inputs, session.getOutputInfo());
+      } catch (OrtException e) {
+        // Seen with ONNX Runtime 1.24.2: the native run dereferences the absent value.
+        LOG.log(System.Logger.Level.WARNING, () -> description + ": ONNX Runtime's Java API ("
+            + env.getVersion() + ") cannot describe the model's outputs (" + e.getMessage()
+            + "), so they are checked when their values arrive. If one is an optional output:"
+            + " a call that leaves it empty crashes the JVM inside OrtSession.run (ONNX Runtime"
+            + " 1.24.2), so keep such a model out of a process that serves production unless"
+            + " it never returns an empty optional");
+        return ModelSignature.withUndescribedOutputs(inputs, session.getOutputNames());
       }
     }
 

@@ -20,6 +20,9 @@ final class OnnxModels {
   static final String LOGISTIC_FP16_V1 = "models/logistic_fp16_v1.onnx";
   static final String UNSIGNED_TYPES = "models/unsigned_types.onnx";
   static final String OPTIONAL_OUTPUT = "models/optional_output.onnx";
+  static final String OPTIONAL_INPUT = "models/optional_input.onnx";
+  /** ONNX's backend case test_if_opt: an optional(seq(tensor(float))) output. */
+  static final String IF_OPTIONAL = "models/if_optional.onnx";
 
   static final float[] LOGISTIC_V1_W = {0.5f, -1.25f, 2.0f, 0.75f};
   static final float LOGISTIC_V1_B = -0.3f;

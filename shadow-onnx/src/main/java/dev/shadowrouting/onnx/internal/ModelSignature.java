@@ -34,13 +34,26 @@ public final class ModelSignature {
       + " tensors, and maps (alone or in a sequence) with INT64 or STRING keys and FLOAT, DOUBLE,"
       + " INT64 or STRING values";
 
+  /** How an output ONNX Runtime's Java API cannot describe is shown in messages. */
+  private static final String UNDESCRIBED = "(a type ONNX Runtime's Java API cannot describe)";
+
   /**
    * One declared value. For a tensor, {@code type} is its element type (null when shadow-onnx
    * cannot carry it); for a sequence or map, {@code type} is null, {@code tensor} false, and
-   * {@code readable} says whether ONNX Runtime's Java API can read it.
+   * {@code readable} says whether ONNX Runtime's Java API can read it. An undescribed output
+   * ({@code described} false) is known by name only.
    */
   private record Spec(String name, boolean tensor, ElementType type, String declaredType,
-      long[] shape, String[] dimNames, boolean readable) {
+      long[] shape, String[] dimNames, boolean readable, boolean described) {
+
+    Spec(String name, boolean tensor, ElementType type, String declaredType, long[] shape,
+        String[] dimNames, boolean readable) {
+      this(name, tensor, type, declaredType, shape, dimNames, readable, true);
+    }
+
+    static Spec undescribed(String name) {
+      return new Spec(name, false, null, UNDESCRIBED, null, null, true, false);
+    }
 
     /** {@code FLOAT [batch, 4]}: symbolic dimensions by name, unnamed dynamic ones as "?". */
     String describe() {
@@ -68,6 +81,20 @@ public final class ModelSignature {
   public static ModelSignature of(Map<String, NodeInfo> inputInfo,
       Map<String, NodeInfo> outputInfo) {
     return new ModelSignature(specs(inputInfo), specs(outputInfo));
+  }
+
+  /**
+   * The signature of a model whose output metadata ONNX Runtime's Java API cannot read (it fails
+   * for all outputs when one is, say, optional, although a session runs the model): the outputs
+   * are known by name only, so their values are checked when they arrive, not at build time.
+   */
+  public static ModelSignature withUndescribedOutputs(Map<String, NodeInfo> inputInfo,
+      Set<String> outputNames) {
+    Map<String, Spec> outputs = new LinkedHashMap<>();
+    for (String name : outputNames) {
+      outputs.put(name, Spec.undescribed(name));
+    }
+    return new ModelSignature(specs(inputInfo), Collections.unmodifiableMap(outputs));
   }
 
   public Set<String> inputNames() {
@@ -109,7 +136,8 @@ public final class ModelSignature {
       }
     }
     for (Spec spec : outputs.values()) {
-      if (!requestedOutputs.isEmpty() && !requestedOutputs.contains(spec.name())) {
+      if (!spec.described()
+          || !requestedOutputs.isEmpty() && !requestedOutputs.contains(spec.name())) {
         continue;
       }
       if (spec.tensor()) {
