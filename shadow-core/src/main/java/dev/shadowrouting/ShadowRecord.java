@@ -147,7 +147,11 @@ public final class ShadowRecord {
     return comparison;
   }
 
-  /** The production variant that answered the same request. */
+  /**
+   * The production variant that answered the same request: on production's record and on every
+   * queued copy's; null on an aggregated rejection (copies refused on the caller's thread,
+   * {@link #count()} of them, from many requests).
+   */
   public @Nullable String productionVariant() {
     return productionVariant;
   }
