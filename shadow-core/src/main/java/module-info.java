@@ -16,6 +16,8 @@ module dev.shadowrouting.core {
   requires static io.opentelemetry.api;
   requires static io.opentelemetry.context;
   requires static com.fasterxml.jackson.core;
+  // @JsonValue on the documents: shared by Jackson 2 and 3, ignored when absent at run time
+  requires static com.fasterxml.jackson.annotation;
 
   exports dev.shadowrouting;
   exports dev.shadowrouting.sinks.micrometer;

@@ -1,5 +1,6 @@
 package dev.shadowrouting;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.shadowrouting.internal.Documents;
 import java.time.Instant;
 import java.util.Collections;
@@ -74,7 +75,11 @@ public record RouterSnapshot(String endpoint, Instant capturedAt, List<VariantSt
    * The document of {@link #toJson()} for an application's JSON mapper: ordered maps, lists,
    * strings, numbers, booleans and nulls, which a mapper writes exactly as {@link #toJson()}. A new
    * tree on every call, which the caller may change. Thread-safe.
+   *
+   * <p>{@code @JsonValue}: a plain Jackson 2 or Jackson 3 {@code ObjectMapper} writes a snapshot
+   * (say, returned from a controller) as this document, with no module to register.
    */
+  @JsonValue
   public Map<String, Object> toDocument() {
     return Documents.tree(w -> Documents.snapshot(this, w));
   }

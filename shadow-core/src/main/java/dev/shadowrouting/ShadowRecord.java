@@ -1,9 +1,11 @@
 package dev.shadowrouting;
 
-import org.jspecify.annotations.Nullable;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.shadowrouting.internal.Documents;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one variant call did: one record per shadow copy that was queued (whatever its outcome) and
@@ -170,6 +172,32 @@ public final class ShadowRecord {
   @SuppressWarnings("unchecked")
   public <C> @Nullable C capturedContext(ContextPropagator<C> propagator) {
     return (C) contexts.get(propagator);
+  }
+
+  /**
+   * The record as one compact JSON line of the JSON Lines schema ({@link #SCHEMA_VERSION},
+   * documented in the README), written by shadow-routing itself (no JSON library needed):
+   * captured payloads included, natively when they are strings, numbers, booleans, maps, lists or
+   * arrays, else as their {@code toString()} (the JSON Lines sink can write them through a
+   * {@code PayloadWriter} instead). Thread-safe.
+   */
+  public String toJson() {
+    return Documents.json(w -> Documents.record(this, w));
+  }
+
+  /**
+   * The document of {@link #toJson()} for an application's JSON mapper: ordered maps, lists,
+   * strings, numbers, booleans and nulls, which a mapper writes exactly as {@link #toJson()}; the
+   * captured payloads are in it as the redactor returned them (a mapper writes a payload of
+   * another type its own way). A new tree on every call, which the caller may change.
+   * Thread-safe.
+   *
+   * <p>{@code @JsonValue}: a plain Jackson 2 or Jackson 3 {@code ObjectMapper} writes a record as
+   * this document, with no module to register.
+   */
+  @JsonValue
+  public Map<String, Object> toDocument() {
+    return Documents.tree(w -> Documents.record(this, w));
   }
 
   /** A builder holding every field of this record, to derive a changed copy. */

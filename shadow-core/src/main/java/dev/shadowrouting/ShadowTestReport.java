@@ -1,5 +1,6 @@
 package dev.shadowrouting;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.shadowrouting.internal.Documents;
 import dev.shadowrouting.internal.ReportText;
 import java.time.Duration;
@@ -155,7 +156,11 @@ public record ShadowTestReport(String endpoint, String candidate, ShadowTest.Sta
    * The report as a JSON document for an application's JSON mapper: ordered maps, lists, strings,
    * {@code Long}s, {@code Double}s, booleans and nulls, which a mapper writes exactly as {@link
    * #toJson()}. A new tree on every call, which the caller may change. Thread-safe.
+   *
+   * <p>{@code @JsonValue}: a plain Jackson 2 or Jackson 3 {@code ObjectMapper} writes a report
+   * (say, returned from a controller) as this document, with no module to register.
    */
+  @JsonValue
   public Map<String, Object> toDocument() {
     return Documents.tree(w -> Documents.report(this, w));
   }

@@ -67,7 +67,8 @@ class ModuleBoundaryTest {
     assertThat(core.getDescriptor().requires()).filteredOn(r -> r.modifiers()
             .contains(ModuleDescriptor.Requires.Modifier.STATIC))
         .extracting(ModuleDescriptor.Requires::name)
-        .contains("micrometer.core", "io.opentelemetry.api", "com.fasterxml.jackson.core");
+        .contains("micrometer.core", "io.opentelemetry.api", "com.fasterxml.jackson.core",
+            "com.fasterxml.jackson.annotation");
   }
 
   @Test
@@ -95,6 +96,12 @@ class ModuleBoundaryTest {
     try {
       assertThat(routerType.getMethod("predict", Object.class).invoke(router, 42)).isEqualTo(42);
       assertThat(router.getClass().getModule().getName()).isEqualTo("dev.shadowrouting.core");
+      // jackson-annotations is not on this module path: @JsonValue is simply absent
+      Object snapshot = routerType.getMethod("snapshot").invoke(router);
+      assertThat(layer.findModule("com.fasterxml.jackson.annotation")).isEmpty();
+      assertThat(snapshot.getClass().getMethod("toDocument").getAnnotations()).isEmpty();
+      assertThat((String) snapshot.getClass().getMethod("toJson").invoke(snapshot))
+          .startsWith("{\"name\":\"modular\",");
     } finally {
       routerType.getMethod("close").invoke(router);
     }
