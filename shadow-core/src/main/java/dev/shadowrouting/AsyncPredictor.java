@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
  * worker starts it, and its completion is handed back to the pool for comparison and recording, so
  * one worker keeps many remote calls in flight (up to the variant's {@code maxConcurrency}, which
  * bounds them). Its timeout cancels the stage's future ({@code cancel(true)}). As a production
- * variant the caller's thread waits for the stage (its exception, unwrapped, reaches the caller).
+ * variant {@link ShadowRouter#predict} waits for the stage on the caller's thread (its exception,
+ * unwrapped, reaches the caller), and {@link ShadowRouter#predictAsync} returns a future that its
+ * completion completes, waiting for nothing.
  *
  * <p>{@link ShadowContext#isShadow()} is true while {@link #predictAsync} runs (where the request is
  * sent), not on the threads that complete the stage. Implementations must be thread-safe and should

@@ -2,6 +2,7 @@ package dev.shadowrouting;
 
 import dev.shadowrouting.internal.DefaultShadowRouter;
 import dev.shadowrouting.internal.Documents;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * sink, and none of their failures reaches it: handing a copy to the pool is a lock-free offer to a
  * bounded queue that wakes a thread only after an idle period (one volatile read otherwise), and a
  * full queue, a variant at its {@code maxConcurrency}, a quarantined variant or a closed router
- * drops the copy as {@link Outcome#REJECTED}.
+ * drops the copy as {@link Outcome#REJECTED}. {@link #predictAsync} does the same without waiting
+ * for an async production variant: its future completes with production's answer.
  *
  * <h2>Sampling</h2>
  * Per shadow variant, with its {@link Variant#samplingRate()} {@code r}. Without a sampling key the
@@ -66,6 +68,34 @@ public interface ShadowRouter<I extends @Nullable Object, O extends @Nullable Ob
    * @throws Exception whatever the production predictor threw, unchanged
    */
   O predict(I input, Request request) throws Exception;
+
+  /**
+   * {@link #predict(Object)} for a reactive service: returns at once when production is an
+   * {@link AsyncPredictor} ({@link Variant#async}), with a future that completes with its answer,
+   * or fails with the very exception {@code predict} would throw (unwrapped from a
+   * {@code CompletionException}), on the thread that completes production's stage (or on the
+   * calling thread if it was complete). Shadows are sampled, admitted, timed, compared, counted and
+   * recorded exactly as for {@code predict}: the copies are queued when production's stage
+   * completes, and production's latency runs from the call to that completion.
+   *
+   * <p>A blocking production {@link Predictor} runs on the calling thread, as {@code predict} runs
+   * it, and the returned future is already complete: the router hands no work to another pool (a
+   * blocking model belongs on the application's own executor, for example {@code
+   * CompletableFuture.supplyAsync(() -> ..., executor)} around {@code predict}).
+   *
+   * <p>A production stage that never completes keeps its sampled copies' slots (of their
+   * variants' {@code maxConcurrency}), as a {@code predict} that never returns does.
+   */
+  CompletableFuture<O> predictAsync(I input);
+
+  /**
+   * {@link #predictAsync(Object)} for a {@link Request}: the production variant it names or one
+   * chosen by weight, sampling by its key, as {@link #predict(Object, Request)}.
+   *
+   * @throws IllegalArgumentException if the target variant is not a production variant (before
+   *     anything is called)
+   */
+  CompletableFuture<O> predictAsync(I input, Request request);
 
   /** Like {@link #predict(Object, Request)}, also telling which variant answered and the request id. */
   Invocation<O> invoke(I input, Request request) throws Exception;

@@ -21,6 +21,7 @@ import dev.shadowrouting.internal.util.WarnThenDebugLogger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -102,6 +103,16 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O> {
   @Override
   public O predict(I input, Request request) throws Exception {
     return admission.predict(input, request);
+  }
+
+  @Override
+  public CompletableFuture<O> predictAsync(I input) {
+    return admission.predictAsync(input);
+  }
+
+  @Override
+  public CompletableFuture<O> predictAsync(I input, Request request) {
+    return admission.predictAsync(input, request);
   }
 
   @Override

@@ -15,6 +15,8 @@ import dev.shadowrouting.internal.ledger.VariantLedger;
 import dev.shadowrouting.internal.pool.ShadowExecutor;
 import dev.shadowrouting.internal.util.Rethrow;
 import dev.shadowrouting.internal.util.WarnThenDebugLogger;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -76,9 +78,118 @@ public final class Admission<I, O> {
     return Invocation.of(out, lane.name, id);
   }
 
+  /**
+   * Like {@link #predict(Object)} without waiting for an async production variant: its stage's
+   * completion completes the future. A blocking production variant runs here, on the caller's
+   * thread, and the future is complete on return.
+   */
+  public CompletableFuture<O> predictAsync(I input) {
+    Routing<I, O> r = lanes.routing();
+    return callAsync(r, r.choose(null), input, null, null);
+  }
+
+  /** {@link #predictAsync(Object)} for a {@link Request}, as {@link #predict(Object, Request)}. */
+  public CompletableFuture<O> predictAsync(I input, Request request) {
+    Routing<I, O> r = lanes.routing();
+    return callAsync(r, r.choose(request.targetVariant()), input, request.samplingKey(),
+        request.requestId());
+  }
+
   /** One request: production answers, the sampled shadows get a copy each. */
   private O call(Routing<I, O> r, ProductionLane<I, O> lane, I input, String samplingKey,
       String requestId) throws Exception {
+    long mask = admit(r, samplingKey);
+    if (mask == 0) {
+      return lane.callUnsampled(input);
+    }
+    // From here each lane in `mask` holds a slot that only a queued copy's end may release: the
+    // finally below releases those that were not handed off, whatever happens in between.
+    long handedOff = 0;
+    try {
+      Exchange<I, O> ex = new Exchange<>(r, lane, input, capture(r), requestId);
+      ex.callProduction();
+      handedOff = handOff(r, ex, mask);
+      if (ex.error != null) {
+        throw Rethrow.<RuntimeException>sneaky(ex.error); // the same instance, whatever its type
+      }
+      return ex.output;
+    } finally {
+      release(r, mask & ~handedOff);
+    }
+  }
+
+  /**
+   * One request whose production answer arrives later: the same admission, exchange and copies as
+   * {@link #call}, the copies handed off when production's stage completes, then the future
+   * completed with its output or failure (the same instance), on the thread that completed the
+   * stage. Nothing here waits: a blocking production variant runs on the caller's thread (no pool
+   * of ours, no common pool).
+   */
+  private CompletableFuture<O> callAsync(Routing<I, O> r, ProductionLane<I, O> lane, I input,
+      String samplingKey, String requestId) {
+    if (lane.asyncPredictor == null) {
+      try {
+        return CompletableFuture.completedFuture(call(r, lane, input, samplingKey, requestId));
+      } catch (Throwable t) {
+        return CompletableFuture.failedFuture(t);
+      }
+    }
+    CompletableFuture<O> result = new CompletableFuture<>();
+    long mask = admit(r, samplingKey);
+    if (mask == 0) {
+      callUnsampledAsync(lane, input, result);
+      return result;
+    }
+    // Each lane in `mask` holds a slot until production completes: then its copy is queued, or
+    // the slot released (the same hand-off as call's, on the thread that completed the stage).
+    Exchange<I, O> ex = new Exchange<>(r, lane, input, capture(r), requestId);
+    ex.callProductionAsync(() -> {
+      long handedOff = 0;
+      try {
+        handedOff = handOff(r, ex, mask);
+      } finally {
+        release(r, mask & ~handedOff);
+        if (ex.error == null) {
+          result.complete(ex.output);
+        } else {
+          result.completeExceptionally(ex.error);
+        }
+      }
+    });
+    return result;
+  }
+
+  /** An async production call no shadow sampled: one counter when it completes, nothing else. */
+  private static <I, O> void callUnsampledAsync(ProductionLane<I, O> lane, I input,
+      CompletableFuture<O> result) {
+    CompletionStage<O> stage;
+    try {
+      stage = lane.asyncPredictor.predictAsync(input);
+      if (stage == null) {
+        throw new NullPointerException("AsyncPredictor returned null");
+      }
+    } catch (Throwable t) {
+      lane.ledger.countCall(Outcome.ERROR);
+      result.completeExceptionally(t);
+      return;
+    }
+    stage.whenComplete((out, failure) -> {
+      if (failure == null) {
+        lane.ledger.countCall(Outcome.SUCCESS);
+        result.complete(out);
+      } else {
+        lane.ledger.countCall(Outcome.ERROR);
+        result.completeExceptionally(Exchange.unwrap(failure));
+      }
+    });
+  }
+
+  /**
+   * Decides sampling and admits each sampled copy through its variant's ledger: the copies refused
+   * here (closed, quarantined, at maxConcurrency) are counted for aggregated records. Returns the
+   * lanes whose copies hold a slot now.
+   */
+  private long admit(Routing<I, O> r, String samplingKey) {
     long mask = r.shadows.length == 0 ? 0 : r.sample(samplingKey);
     long refused = 0;
     boolean isClosed = closed;
@@ -96,36 +207,33 @@ public final class Admission<I, O> {
         }
       }
     }
-    mask &= ~refused;
-    if (mask == 0) {
-      return lane.callUnsampled(input);
-    }
-    // From here each lane in `mask` holds a slot that only a queued copy's end may release: the
-    // finally below releases those that were not handed off, whatever happens in between.
+    return mask & ~refused;
+  }
+
+  /**
+   * Production answered: counts its call and queues a copy per admitted lane. Returns the lanes
+   * whose copies were handed off (queued, or ended as rejected by the pool); the caller releases
+   * the others' slots. Never throws: nothing of the shadow side reaches production's caller.
+   */
+  private long handOff(Routing<I, O> r, Exchange<I, O> ex, long mask) {
     long handedOff = 0;
     try {
-      Object[] contexts = r.propagators.length == 0 ? null : capture(r.propagators);
-      Exchange<I, O> ex = new Exchange<>(r, lane, input, contexts, requestId);
-      ex.callProduction();
-      Throwable error = ex.error;
-      lane.ledger.countCall(error == null ? Outcome.SUCCESS : Outcome.ERROR);
-      try {
-        for (long m = mask; m != 0; m &= m - 1) {
-          ShadowLane<I, O> shadow = r.shadows[Long.numberOfTrailingZeros(m)];
-          submit(r, new ShadowTask<>(ex, shadow));
-          handedOff |= Long.lowestOneBit(m);
-        }
-      } catch (Throwable t) { // never let the shadow side reach the caller
-        internalFailures.log(t);
+      ex.production.ledger.countCall(ex.error == null ? Outcome.SUCCESS : Outcome.ERROR);
+      for (long m = mask; m != 0; m &= m - 1) {
+        ShadowLane<I, O> shadow = r.shadows[Long.numberOfTrailingZeros(m)];
+        submit(r, new ShadowTask<>(ex, shadow));
+        handedOff |= Long.lowestOneBit(m);
       }
-      if (error != null) {
-        throw Rethrow.<RuntimeException>sneaky(error); // the same instance, whatever its type
-      }
-      return ex.output;
-    } finally {
-      for (long m = mask & ~handedOff; m != 0; m &= m - 1) {
-        refuseAdmitted(r.shadows[Long.numberOfTrailingZeros(m)].ledger, RejectReason.QUEUE_FULL);
-      }
+    } catch (Throwable t) {
+      internalFailures.log(t);
+    }
+    return handedOff;
+  }
+
+  /** Frees the slots of admitted copies that were never queued, counting them as rejected. */
+  private void release(Routing<I, O> r, long lanes) {
+    for (long m = lanes; m != 0; m &= m - 1) {
+      refuseAdmitted(r.shadows[Long.numberOfTrailingZeros(m)].ledger, RejectReason.QUEUE_FULL);
     }
   }
 
@@ -147,7 +255,12 @@ public final class Admission<I, O> {
     return false;
   }
 
-  private Object[] capture(ContextPropagator<?>[] propagators) {
+  /** What the endpoint's context propagators capture on the caller's thread, or null if none. */
+  private Object[] capture(Routing<I, O> r) {
+    ContextPropagator<?>[] propagators = r.propagators;
+    if (propagators.length == 0) {
+      return null;
+    }
     Object[] captured = new Object[propagators.length];
     for (int i = 0; i < propagators.length; i++) {
       try {

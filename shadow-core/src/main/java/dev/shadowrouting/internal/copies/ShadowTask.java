@@ -123,8 +123,7 @@ public final class ShadowTask<I, O> implements PoolTask, java.util.concurrent.Ca
       callEndNanos = System.nanoTime();
     }
     asyncOutput = output;
-    asyncError = error instanceof java.util.concurrent.CompletionException
-        && error.getCause() != null ? error.getCause() : error;
+    asyncError = Exchange.unwrap(error);
   }
 
   /** The predictor call's duration (0 if it never started). */

@@ -28,7 +28,8 @@ public final class Exchange<I, O> {
   public final Object[] contexts;
   /** True if the caller gave the request id (or {@code invoke} returned it): labels can join. */
   public final boolean callerKnowsId;
-  // Written once by the caller in callProduction, before any copy is queued.
+  // Written once, before any copy is queued: by the caller in callProduction, or by the thread
+  // that completed production's stage in callProductionAsync.
   public O output;
   public Throwable error;
   public long startNanos;
@@ -88,6 +89,48 @@ public final class Exchange<I, O> {
     }
     startNanos = start;
     latencyNanos = end - start;
+  }
+
+  /**
+   * Starts an async production variant's call on the caller's thread without waiting for it: timed
+   * from the call to its stage's completion, like {@link #callProduction}. When the stage completes
+   * (on the thread that completes it, or here if it already has, or if the call threw),
+   * production's output or failure is kept (a {@code CompletionException} unwrapped, as a blocking
+   * wait would throw it) and {@code done} runs, once.
+   */
+  public void callProductionAsync(Runnable done) {
+    long start = System.nanoTime();
+    startNanos = start;
+    CompletionStage<O> stage;
+    try {
+      stage = production.asyncPredictor.predictAsync(input);
+      if (stage == null) {
+        throw new NullPointerException("AsyncPredictor returned null");
+      }
+    } catch (Throwable t) {
+      completeProduction(null, t, start);
+      done.run();
+      return;
+    }
+    stage.whenComplete((out, failure) -> {
+      completeProduction(out, failure, start);
+      done.run();
+    });
+  }
+
+  private void completeProduction(O out, Throwable failure, long start) {
+    latencyNanos = System.nanoTime() - start;
+    output = out;
+    error = unwrap(failure);
+  }
+
+  /**
+   * What a blocking wait on a stage throws for {@code failure}: the cause of a {@code
+   * CompletionException} (a dependent stage's wrapper), else the failure itself.
+   */
+  public static Throwable unwrap(Throwable failure) {
+    return failure instanceof java.util.concurrent.CompletionException
+        && failure.getCause() != null ? failure.getCause() : failure;
   }
 
   /** When production finished, which is when the copies were queued. */
