@@ -8,8 +8,14 @@
 module dev.shadowrouting.core {
   requires com.github.benmanes.caffeine;
   requires org.jctools.core;
+  // No release of these two declares a module name (no module-info, no Automatic-Module-Name),
+  // so they are named after their jar files, and javac and Maven warn about it. HdrHistogram
+  // 2.2.1's descriptor (org.HdrHistogram) cannot be read (an invalid package) and 2.2.2 meant to
+  // set Automatic-Module-Name: org.HdrHistogram but its build drops it (upstream pull request 226);
+  // Hipparchus has none. Not shaded (an application would carry two copies of the classes) and
+  // not requires static (the engine needs both at run time, so they must be resolved). These
+  // names change when upstream publishes real ones.
   requires HdrHistogram;
-  requires hipparchus.stat;
   requires hipparchus.core;
   requires static org.jspecify;
   requires static micrometer.core;
