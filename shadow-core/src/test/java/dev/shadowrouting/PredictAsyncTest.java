@@ -31,9 +31,11 @@ class PredictAsyncTest {
   private static final class Pending implements AsyncPredictor<Integer, Integer> {
     final Map<Integer, CompletableFuture<Integer>> stages = new ConcurrentHashMap<>();
     final AtomicReference<Thread> calledOn = new AtomicReference<>();
+    volatile long calledAtNanos;
 
     @Override
     public CompletableFuture<Integer> predictAsync(Integer input) {
+      calledAtNanos = System.nanoTime();
       calledOn.set(Thread.currentThread());
       return stages.computeIfAbsent(input, k -> new CompletableFuture<>());
     }
@@ -64,12 +66,12 @@ class PredictAsyncTest {
           comparedWith.add(p);
           return Comparison.of(s == p + 1);
         })) {
-      long called = System.nanoTime();
       CompletableFuture<Integer> answer = router.predictAsync(7);
       assertThat(answer).isNotDone(); // the caller did not wait
       assertThat(production.calledOn.get()).isSameAs(Thread.currentThread());
-      while (System.nanoTime() - called < TimeUnit.MILLISECONDS.toNanos(20)) {
-        Thread.onSpinWait(); // production takes at least 20 ms
+      // Production takes at least 20 ms from the moment it was called.
+      while (System.nanoTime() - production.calledAtNanos < TimeUnit.MILLISECONDS.toNanos(20)) {
+        Thread.onSpinWait();
       }
       production.stage(7).complete(70);
       assertThat(answer).isCompletedWithValue(70);
