@@ -36,6 +36,31 @@ class HardeningTest {
     throw cast;
   }
 
+  /** Closes a router from wherever user code calls it (a shadow, a comparator), timing it. */
+  private static final class SelfClose {
+    private final AtomicReference<ShadowRouter<Integer, Integer>> router = new AtomicReference<>();
+    private final AtomicReference<Duration> took = new AtomicReference<>();
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    ShadowRouter<Integer, Integer> of(ShadowRouter<Integer, Integer> created) {
+      router.set(created);
+      return created;
+    }
+
+    void close() {
+      long start = System.nanoTime();
+      router.get().close();
+      took.set(Duration.ofNanos(System.nanoTime() - start));
+      closed.countDown();
+    }
+
+    /** How long the close took, once it returned. */
+    Duration awaitTook() throws InterruptedException {
+      assertThat(closed.await(20, TimeUnit.SECONDS)).isTrue();
+      return took.get();
+    }
+  }
+
   @Test
   void anOddThrowableFromProductionReachesTheCallerUnchangedWhenSampled() {
     Odd odd = new Odd();
@@ -251,33 +276,38 @@ class HardeningTest {
   }
 
   /**
-   * Close from inside a shadow call does not wait for its own copy (which ends after close
-   * returns): before the fix it waited the 200 ms the close sequence gives workers to finish
-   * counting. Timed, hence perf.
+   * Close from inside a shadow call, or from its comparator (on the worker, after the call
+   * returned), does not wait for its own copy (which ends after close returns): before the fixes
+   * it waited the 200 ms the close sequence gives workers to finish counting (the comparator's
+   * case until issue 18). Timed, hence perf.
    */
-  @Test
+  @org.junit.jupiter.params.ParameterizedTest(name = "from its comparator: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
   @org.junit.jupiter.api.Tag("perf")
-  void closeFromInsideAShadowCallReturnsWithoutWaitingForItsOwnCopy() throws Exception {
-    AtomicReference<ShadowRouter<Integer, Integer>> self = new AtomicReference<>();
-    AtomicReference<Duration> took = new AtomicReference<>();
-    CountDownLatch closed = new CountDownLatch(1);
-    ShadowRouter<Integer, Integer> router = ShadowRouter.create(
-        EndpointConfig.<Integer, Integer>builder("close-from-shadow-fast")
+  void closeFromInsideACopyReturnsWithoutWaitingForItsOwnCopy(boolean fromComparator)
+      throws Exception {
+    SelfClose self = new SelfClose();
+    String name = fromComparator ? "close-from-comparator" : "close-from-shadow-fast";
+    ShadowRouter<Integer, Integer> router = self.of(ShadowRouter.create(
+        EndpointConfig.<Integer, Integer>builder(name)
             .production("v1", in -> in)
             .shadow("v2", in -> {
-              long start = System.nanoTime();
-              self.get().close();
-              took.set(Duration.ofNanos(System.nanoTime() - start));
-              closed.countDown();
+              if (!fromComparator) {
+                self.close();
+              }
               return in;
             })
+            .comparator((production, shadow) -> {
+              if (fromComparator) {
+                self.close();
+              }
+              return Comparison.match();
+            })
             .closeTimeout(Duration.ofSeconds(30))
-            .build());
-    self.set(router);
+            .build()));
     router.predict(1);
-    assertThat(closed.await(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(took.get()).isLessThan(Duration.ofMillis(100));
-    FaultSupport.awaitNoRouterThreads("close-from-shadow-fast");
+    assertThat(self.awaitTook()).isLessThan(Duration.ofMillis(100));
+    FaultSupport.awaitNoRouterThreads(name);
     Fixtures.assertAccounting(router.snapshot());
   }
 
@@ -289,64 +319,26 @@ class HardeningTest {
    */
   @Test
   void closeFromInsideAShadowCallDoesNotWaitForTheCopiesQueuedBehindIt() throws Exception {
-    AtomicReference<ShadowRouter<Integer, Integer>> self = new AtomicReference<>();
-    AtomicReference<Duration> took = new AtomicReference<>();
-    CountDownLatch closed = new CountDownLatch(1);
+    SelfClose self = new SelfClose();
     Duration closeTimeout = Duration.ofSeconds(6);
-    ShadowRouter<Integer, Integer> router = ShadowRouter.create(
+    ShadowRouter<Integer, Integer> router = self.of(ShadowRouter.create(
         EndpointConfig.<Integer, Integer>builder("close-from-shadow-queued")
             .production("v1", in -> in)
             .shadow(Variant.<Integer, Integer>builder("v2", in -> {
-              long start = System.nanoTime();
-              self.get().close();
-              took.set(Duration.ofNanos(System.nanoTime() - start));
-              closed.countDown();
+              self.close();
               return in;
             }).timeout(Duration.ofMinutes(1))) // no watchdog rescue: only close decides
             .shadow("v3", in -> in)
             .workerThreads(1)
             .closeTimeout(closeTimeout)
-            .build());
-    self.set(router);
+            .build()));
     router.predict(1); // v2's copy runs on the one worker, v3's waits in the queue behind it
-    assertThat(closed.await(20, TimeUnit.SECONDS)).isTrue();
+    Duration took = self.awaitTook();
     RouterSnapshot.VariantStats queued = router.snapshot().variant("v3");
     assertThat(queued.rejected()).as("v3's copy dropped as closed").isZero();
     assertThat(queued.successes()).isEqualTo(1);
-    assertThat(took.get()).isLessThan(closeTimeout.dividedBy(2));
+    assertThat(took).isLessThan(closeTimeout.dividedBy(2));
     FaultSupport.awaitNoRouterThreads("close-from-shadow-queued");
-  }
-
-  /**
-   * Close from inside a comparator (on the worker, after the call returned): its own copy is not
-   * waited for either; before the fix close spent the 200 ms it gives workers to finish counting.
-   * Timed, hence perf.
-   */
-  @Test
-  @org.junit.jupiter.api.Tag("perf")
-  void closeFromInsideAComparatorReturnsWithoutWaitingForItsOwnCopy() throws Exception {
-    AtomicReference<ShadowRouter<Integer, Integer>> self = new AtomicReference<>();
-    AtomicReference<Duration> took = new AtomicReference<>();
-    CountDownLatch closed = new CountDownLatch(1);
-    ShadowRouter<Integer, Integer> router = ShadowRouter.create(
-        EndpointConfig.<Integer, Integer>builder("close-from-comparator")
-            .production("v1", in -> in)
-            .shadow("v2", in -> in)
-            .comparator((production, shadow) -> {
-              long start = System.nanoTime();
-              self.get().close();
-              took.set(Duration.ofNanos(System.nanoTime() - start));
-              closed.countDown();
-              return Comparison.match();
-            })
-            .closeTimeout(Duration.ofSeconds(30))
-            .build());
-    self.set(router);
-    router.predict(1);
-    assertThat(closed.await(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(took.get()).isLessThan(Duration.ofMillis(100));
-    FaultSupport.awaitNoRouterThreads("close-from-comparator");
-    Fixtures.assertAccounting(router.snapshot());
   }
 
   @Test

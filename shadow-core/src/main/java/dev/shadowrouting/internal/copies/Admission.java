@@ -16,7 +16,6 @@ import dev.shadowrouting.internal.pool.ShadowExecutor;
 import dev.shadowrouting.internal.util.Rethrow;
 import dev.shadowrouting.internal.util.WarnThenDebugLogger;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -137,7 +136,7 @@ public final class Admission<I, O> {
     CompletableFuture<O> result = new CompletableFuture<>();
     long mask = admit(r, samplingKey);
     if (mask == 0) {
-      callUnsampledAsync(lane, input, result);
+      lane.callUnsampledAsync(input, result);
       return result;
     }
     // Each lane in `mask` holds a slot until production completes: then its copy is queued, or
@@ -157,31 +156,6 @@ public final class Admission<I, O> {
       }
     });
     return result;
-  }
-
-  /** An async production call no shadow sampled: one counter when it completes, nothing else. */
-  private static <I, O> void callUnsampledAsync(ProductionLane<I, O> lane, I input,
-      CompletableFuture<O> result) {
-    CompletionStage<O> stage;
-    try {
-      stage = lane.asyncPredictor.predictAsync(input);
-      if (stage == null) {
-        throw new NullPointerException("AsyncPredictor returned null");
-      }
-    } catch (Throwable t) {
-      lane.ledger.countCall(Outcome.ERROR);
-      result.completeExceptionally(t);
-      return;
-    }
-    stage.whenComplete((out, failure) -> {
-      if (failure == null) {
-        lane.ledger.countCall(Outcome.SUCCESS);
-        result.complete(out);
-      } else {
-        lane.ledger.countCall(Outcome.ERROR);
-        result.completeExceptionally(Exchange.unwrap(failure));
-      }
-    });
   }
 
   /**

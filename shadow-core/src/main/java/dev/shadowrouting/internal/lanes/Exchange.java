@@ -103,10 +103,7 @@ public final class Exchange<I, O> {
     startNanos = start;
     CompletionStage<O> stage;
     try {
-      stage = production.asyncPredictor.predictAsync(input);
-      if (stage == null) {
-        throw new NullPointerException("AsyncPredictor returned null");
-      }
+      stage = production.startAsync(input);
     } catch (Throwable t) {
       completeProduction(null, t, start);
       done.run();

@@ -4,6 +4,8 @@ import dev.shadowrouting.Outcome;
 import dev.shadowrouting.Predictor;
 import dev.shadowrouting.Variant;
 import dev.shadowrouting.internal.ledger.VariantLedger;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** A production variant compiled for the hot path. Immutable; its ledger is thread-safe. */
 public final class ProductionLane<I, O> {
@@ -33,5 +35,39 @@ public final class ProductionLane<I, O> {
     }
     ledger.countCall(Outcome.SUCCESS);
     return out;
+  }
+
+  /**
+   * The path of a request no shadow sampled, for an async variant: the call, one counter when its
+   * stage completes, and {@code result} completed with the output or the failure (a
+   * {@code CompletionException} unwrapped), on the thread that completed the stage.
+   */
+  public void callUnsampledAsync(I input, CompletableFuture<O> result) {
+    CompletionStage<O> stage;
+    try {
+      stage = startAsync(input);
+    } catch (Throwable t) {
+      ledger.countCall(Outcome.ERROR);
+      result.completeExceptionally(t);
+      return;
+    }
+    stage.whenComplete((out, failure) -> {
+      if (failure == null) {
+        ledger.countCall(Outcome.SUCCESS);
+        result.complete(out);
+      } else {
+        ledger.countCall(Outcome.ERROR);
+        result.completeExceptionally(Exchange.unwrap(failure));
+      }
+    });
+  }
+
+  /** Calls the async predictor: its stage, never null (a null one is a failure to start). */
+  CompletionStage<O> startAsync(I input) throws Exception {
+    CompletionStage<O> stage = asyncPredictor.predictAsync(input);
+    if (stage == null) {
+      throw new NullPointerException("AsyncPredictor returned null");
+    }
+    return stage;
   }
 }
