@@ -31,9 +31,18 @@ public final class JacksonDecoder<T> implements PayloadDecoder<T> {
     return new JacksonDecoder<>(type);
   }
 
+  /** @throws Exception Jackson's own (a {@code MismatchedInputException}...), unwrapped */
   @Override
-  public T decode(Object payload) {
-    return Holder.MAPPER.convertValue(payload, type);
+  public T decode(Object payload) throws Exception {
+    try {
+      return Holder.MAPPER.convertValue(payload, type);
+    } catch (IllegalArgumentException e) {
+      // convertValue wraps what went wrong; the report names the type of the real cause
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   @Override

@@ -175,13 +175,14 @@ public final class ReplayRun<I, O> {
         } else if ((reason = unreplayableReason(r)) != null) {
           unreplayable(reason, e.location());
         } else {
-          dispatch(e.location(), r, permits, workers);
+          dispatch(e.location(), r, permits, workers); // the replay thread counts it finished
           if (maxRecords > 0 && dispatched >= maxRecords) {
             break;
           }
-          continue; // the replay thread counts it as finished
         }
-        finished.incrementAndGet();
+        if (e.isMalformed() || reason != null) {
+          finished.incrementAndGet();
+        }
         progress(false);
       }
       // every pair in: all permits back
@@ -241,17 +242,24 @@ public final class ReplayRun<I, O> {
     }
   }
 
-  /** Paces {@code r}, waits for a permit, and hands it to a replay thread. */
+  /** Waits for a permit, paces {@code r}, and hands it to a replay thread. */
   private void dispatch(String location, ShadowRecord r, Semaphore permits,
       ThreadPoolExecutor workers) throws InterruptedException {
     if (productionNames.size() < MAX_PRODUCTION_NAMES) {
       productionNames.add(r.variant());
     }
-    if (Double.isFinite(speed)) {
-      pace(r.timestamp());
-    }
     while (!permits.tryAcquire(POLL_NANOS, TimeUnit.NANOSECONDS)) {
       progress(false);
+    }
+    // paced once a thread is free: a record is never sent before its time, and one that waited
+    // for a thread past its time goes at once
+    if (Double.isFinite(speed)) {
+      try {
+        pace(r.timestamp());
+      } catch (InterruptedException e) {
+        permits.release();
+        throw e;
+      }
     }
     long sequence = dispatched++;
     workers.execute(() -> {
