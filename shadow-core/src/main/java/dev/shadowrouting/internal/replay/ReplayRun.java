@@ -488,7 +488,8 @@ public final class ReplayRun<I, O> {
             + " malformed, %,d unreplayable", candidate.name(), done ? " done" : "", records,
         Double.isNaN(p.fraction()) ? "" : String.format(Locale.ROOT, " (%.0f%% read)",
             100 * p.fraction()), rate,
-        done || eta.isEmpty() ? "" : ", ETA " + eta.get().toSeconds() + " s", p.pairs(),
+        done || eta.isEmpty() ? "" : String.format(Locale.ROOT, ", ETA %.1f s",
+            eta.get().toMillis() / 1000.0), p.pairs(),
         p.verdict(), p.malformed(), p.unreplayable()));
     if (listener != null) {
       try {
