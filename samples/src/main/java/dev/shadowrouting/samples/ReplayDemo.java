@@ -91,7 +91,7 @@ public final class ReplayDemo {
           .production(rerunProduction ? Variant.builder("v1", v1).build() : null)
           .progressInterval(Duration.ofSeconds(1))
           .progressListener(p -> System.out.printf(Locale.ROOT,
-              "  %,d records, %,.0f/s, %s pairs, verdict %s%n", p.records(),
+              "  %,d records, %,.0f/s, %,d pairs, verdict %s%n", p.records(),
               p.recordsPerSecond(), p.pairs(), p.verdict()))
           .build()
           .run();
