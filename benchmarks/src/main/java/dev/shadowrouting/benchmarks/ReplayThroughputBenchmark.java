@@ -112,7 +112,7 @@ public class ReplayThroughputBenchmark {
   }
 
   @TearDown
-  public void tearDown() throws IOException {
+  public void tearDown() throws Exception {
     candidateModel.close();
     productionModel.close();
     try (Stream<Path> files = Files.walk(capture)) {
