@@ -16,7 +16,8 @@ import java.util.Objects;
  *
  * @param report the report, as a live shadow test's: verdict, checks and reasons, per-side
  *     statistics (production's run times are the recorded ones unless production was re-run)
- * @param statistics the paired statistics the verdict read, under {@link ShadowReplay#rule()}
+ * @param statistics the paired statistics the verdict read, under {@link ShadowReplay#rule()};
+ *     the accessor returns a copy (paired statistics are mutable), to merge or store
  * @param source the source's description
  * @param entries entries read from the source, malformed ones included
  * @param replayed records replayed: the report's pairs
@@ -43,13 +44,19 @@ public record ReplayReport(ShadowTestReport report, PairedStatistics statistics,
 
   public ReplayReport {
     Objects.requireNonNull(report, "report");
-    Objects.requireNonNull(statistics, "statistics");
+    statistics = PairedStatistics.fromBytes(statistics.toBytes()); // nobody else's to change
     Objects.requireNonNull(source, "source");
     skipped = Map.copyOf(skipped);
     unreplayable = Map.copyOf(unreplayable);
     problems = List.copyOf(problems);
     notes = List.copyOf(notes);
     Objects.requireNonNull(elapsed, "elapsed");
+  }
+
+  /** A copy of the paired statistics behind the verdict, on every call. */
+  @Override
+  public PairedStatistics statistics() {
+    return PairedStatistics.fromBytes(statistics.toBytes());
   }
 
   /** The report's verdict. */

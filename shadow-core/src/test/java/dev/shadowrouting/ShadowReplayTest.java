@@ -248,6 +248,32 @@ class ShadowReplayTest {
   }
 
   @Test
+  void theStatisticsOfShardsMergeIntoThoseOfTheWhole() throws Exception {
+    Path whole = tmp.resolve("whole");
+    Path first = tmp.resolve("first");
+    Path second = tmp.resolve("second");
+    List<ShadowRecord> records = new ArrayList<>();
+    for (int i = 1; i <= 400; i++) {
+      records.add(productionRecord(i).build());
+    }
+    capture(whole, records);
+    capture(first, records.subList(0, 150));
+    capture(second, records.subList(150, 400));
+
+    ReplayReport all = replay(whole).build().run();
+    PairedStatistics merged = replay(first).build().run().statistics()
+        .merge(replay(second).build().run().statistics());
+
+    assertThat(merged.pairs()).isEqualTo(400);
+    assertSameCheck(all.statistics().evaluate(), merged.evaluate(), "errors");
+    assertSameCheck(all.statistics().evaluate(), merged.evaluate(), "agreement");
+    // the report's statistics are a copy: changing one changes nothing in the report
+    all.statistics().add(PairedObservation.builder().production(Outcome.SUCCESS, 1)
+        .candidate(Outcome.ERROR, 1).build());
+    assertThat(all.statistics().pairs()).isEqualTo(400);
+  }
+
+  @Test
   void replaysOnlyTheGivenEndpoint() throws Exception {
     Path dir = tmp.resolve("capture");
     capture(dir, List.of(productionRecord(1).endpoint("a").build(),
