@@ -93,11 +93,16 @@ class ShadowReplayTest {
   }
 
   private static ShadowReplay.Builder<Integer, Integer> replay(Path capture) throws IOException {
-    return ShadowReplay.builder(JsonLinesSource.open(capture),
-            Variant.builder("v2", Predictor.of(ShadowReplayTest::candidate)).build())
+    return replay(capture, Variant.builder("v2", Predictor.of(ShadowReplayTest::candidate))
+        .build()).parallelism(2);
+  }
+
+  /** A replay of {@code capture} against {@code candidate}, payloads decoded as integers. */
+  private static ShadowReplay.Builder<Integer, Integer> replay(Path capture,
+      Variant<Integer, Integer> candidate) throws IOException {
+    return ShadowReplay.builder(JsonLinesSource.open(capture), candidate)
         .inputDecoder(PayloadDecoder.jackson(Integer.class))
-        .outputDecoder(PayloadDecoder.jackson(Integer.class))
-        .parallelism(2);
+        .outputDecoder(PayloadDecoder.jackson(Integer.class));
   }
 
   /** The check's numbers, which must be equal: n, estimate, bounds, verdict. */
@@ -197,6 +202,17 @@ class ShadowReplayTest {
         .build()) {
       records.forEach(sink::accept);
     }
+  }
+
+  /** A capture of production records 1 to {@code n}, in {@code tmp/capture}. */
+  private Path captured(int n) {
+    Path dir = tmp.resolve("capture");
+    List<ShadowRecord> records = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      records.add(productionRecord(i).build());
+    }
+    capture(dir, records);
+    return dir;
   }
 
   private static Path onlyFile(Path dir) throws IOException {
@@ -319,9 +335,7 @@ class ShadowReplayTest {
       return 2 * x;
     }).build();
 
-    ReplayReport r = ShadowReplay.builder(JsonLinesSource.open(dir), recording)
-        .inputDecoder(PayloadDecoder.jackson(Integer.class))
-        .outputDecoder(PayloadDecoder.jackson(Integer.class))
+    ReplayReport r = replay(dir, recording)
         .parallelism(1)
         .pacing(ShadowReplay.Pacing.speed(2))
         .progressInterval(Duration.ofDays(1))
@@ -348,12 +362,7 @@ class ShadowReplayTest {
 
   @Test
   void neverRunsMoreThanParallelismRecordsAtOnce() throws Exception {
-    Path dir = tmp.resolve("capture");
-    List<ShadowRecord> records = new ArrayList<>();
-    for (int i = 1; i <= 60; i++) {
-      records.add(productionRecord(i).build());
-    }
-    capture(dir, records);
+    Path dir = captured(60);
     AtomicInteger inFlight = new AtomicInteger();
     AtomicInteger max = new AtomicInteger();
     CountDownLatch threeArrived = new CountDownLatch(3);
@@ -365,9 +374,7 @@ class ShadowReplayTest {
       return 2 * x;
     }).timeout(Duration.ofSeconds(30)).build();
 
-    ReplayReport r = ShadowReplay.builder(JsonLinesSource.open(dir), counting)
-        .inputDecoder(PayloadDecoder.jackson(Integer.class))
-        .outputDecoder(PayloadDecoder.jackson(Integer.class))
+    ReplayReport r = replay(dir, counting)
         .parallelism(3)
         .build().run();
 
@@ -394,9 +401,7 @@ class ShadowReplayTest {
       return 2 * x;
     }).timeout(Duration.ofMillis(50)).build();
 
-    ReplayReport r = ShadowReplay.builder(JsonLinesSource.open(dir), hanging)
-        .inputDecoder(PayloadDecoder.jackson(Integer.class))
-        .outputDecoder(PayloadDecoder.jackson(Integer.class))
+    ReplayReport r = replay(dir, hanging)
         .parallelism(1)
         .build().run();
 
@@ -424,10 +429,8 @@ class ShadowReplayTest {
       return CompletableFuture.completedFuture(2 * x);
     };
 
-    ReplayReport r = ShadowReplay.builder(JsonLinesSource.open(dir),
+    ReplayReport r = replay(dir,
             Variant.async("v2", async).timeout(Duration.ofMillis(50)).build())
-        .inputDecoder(PayloadDecoder.jackson(Integer.class))
-        .outputDecoder(PayloadDecoder.jackson(Integer.class))
         .build().run();
 
     VariantReport v2 = r.report().variant("v2");
@@ -442,12 +445,7 @@ class ShadowReplayTest {
 
   @Test
   void productionAndCandidateRunBackToBackInAlternatingOrder() throws Exception {
-    Path dir = tmp.resolve("capture");
-    List<ShadowRecord> records = new ArrayList<>();
-    for (int i = 1; i <= 6; i++) {
-      records.add(productionRecord(i).build());
-    }
-    capture(dir, records);
+    Path dir = captured(6);
     List<String> calls = Collections.synchronizedList(new ArrayList<>());
     // production's model changed since the capture: 3 answers differently
     Variant<Integer, Integer> prod = Variant.<Integer, Integer>builder("v1", x -> {
@@ -459,10 +457,8 @@ class ShadowReplayTest {
       return 2 * x;
     }).build();
 
-    ReplayReport r = ShadowReplay.builder(JsonLinesSource.open(dir), cand)
+    ReplayReport r = replay(dir, cand)
         .production(prod)
-        .inputDecoder(PayloadDecoder.jackson(Integer.class))
-        .outputDecoder(PayloadDecoder.jackson(Integer.class))
         .parallelism(1)
         .build().run();
 
@@ -478,12 +474,7 @@ class ShadowReplayTest {
 
   @Test
   void reportsProgressWithRateAndEtaThenOnceDone() throws Exception {
-    Path dir = tmp.resolve("capture");
-    List<ShadowRecord> records = new ArrayList<>();
-    for (int i = 1; i <= 50; i++) {
-      records.add(productionRecord(i).build());
-    }
-    capture(dir, records);
+    Path dir = captured(50);
     FakeTicker ticker = new FakeTicker();
     // each call takes one second of the ticker's time; parallelism 1: one at a time
     Variant<Integer, Integer> oneSecond = Variant.<Integer, Integer>builder("v2", x -> {
@@ -492,9 +483,7 @@ class ShadowReplayTest {
     }).build();
     List<ShadowReplay.Progress> seen = Collections.synchronizedList(new ArrayList<>());
 
-    ReplayReport r = ShadowReplay.builder(JsonLinesSource.open(dir), oneSecond)
-        .inputDecoder(PayloadDecoder.jackson(Integer.class))
-        .outputDecoder(PayloadDecoder.jackson(Integer.class))
+    ReplayReport r = replay(dir, oneSecond)
         .parallelism(1)
         .progressInterval(Duration.ofSeconds(10))
         .progressListener(seen::add)
@@ -522,12 +511,7 @@ class ShadowReplayTest {
 
   @Test
   void stopsAfterMaxRecords() throws Exception {
-    Path dir = tmp.resolve("capture");
-    List<ShadowRecord> records = new ArrayList<>();
-    for (int i = 1; i <= 20; i++) {
-      records.add(productionRecord(i).build());
-    }
-    capture(dir, records);
+    Path dir = captured(20);
 
     ReplayReport r = replay(dir).maxRecords(5).build().run();
 
