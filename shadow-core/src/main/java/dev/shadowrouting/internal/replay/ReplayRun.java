@@ -35,14 +35,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -117,7 +118,13 @@ public final class ReplayRun<I, O> {
   private Instant startedAt;
   /** System.nanoTime() at the start: the pairs' timestamps are real time, like a live test's. */
   private long realStartNanos;
-  private ScheduledThreadPoolExecutor timer;
+  /** Each replay thread's watch, created on its first blocking call. */
+  private final Queue<Watch> allWatches = new ConcurrentLinkedQueue<>();
+  private final ThreadLocal<Watch> watches = ThreadLocal.withInitial(() -> {
+    Watch w = new Watch(Thread.currentThread());
+    allWatches.add(w);
+    return w;
+  });
 
   public ReplayRun(ReplaySource source, Variant<I, O> candidate, Variant<I, O> production,
       PayloadDecoder<? extends I> inputDecoder, PayloadDecoder<? extends O> outputDecoder,
@@ -156,8 +163,10 @@ public final class ReplayRun<I, O> {
     ThreadPoolExecutor workers = new ThreadPoolExecutor(parallelism, parallelism, 0,
         TimeUnit.SECONDS, new LinkedBlockingQueue<>(), // holds at most `parallelism`: the permits
         new NamedThreads("replay", candidate.name()));
-    timer = new ScheduledThreadPoolExecutor(1, new NamedThreads("replay", "timeouts"));
-    timer.setRemoveOnCancelPolicy(true); // a call that returns in time leaves nothing behind
+    ScheduledThreadPoolExecutor watchdog =
+        new ScheduledThreadPoolExecutor(1, new NamedThreads("replay", "timeouts"));
+    long tick = watchTickNanos();
+    watchdog.scheduleWithFixedDelay(this::watch, tick, tick, TimeUnit.NANOSECONDS);
     Semaphore permits = new Semaphore(parallelism);
     LOG.log(System.Logger.Level.INFO, () -> "replaying " + source.description() + " against '"
         + candidate.name() + "'" + (production == null ? "" : " and production '"
@@ -191,10 +200,23 @@ public final class ReplayRun<I, O> {
       }
     } finally {
       workers.shutdownNow(); // idle by now, unless the source failed or the caller interrupted
-      timer.shutdownNow();
+      watchdog.shutdownNow();
     }
     progress(true);
     return report();
+  }
+
+  /**
+   * How often the watchdog looks: an eighth of the shortest timeout, in [1 ms, 50 ms], so a call
+   * is interrupted at most that late (its outcome is exact: a TIMEOUT is decided by its run time).
+   */
+  private long watchTickNanos() {
+    long shortest = candidate.timeout().toNanos();
+    if (production != null) {
+      shortest = Math.min(shortest, production.timeout().toNanos());
+    }
+    return Math.max(TimeUnit.MILLISECONDS.toNanos(1),
+        Math.min(TimeUnit.MILLISECONDS.toNanos(50), shortest / 8));
   }
 
   // ---- sorting entries (the dispatcher) --------------------------------------------------------
@@ -363,9 +385,9 @@ public final class ReplayRun<I, O> {
   }
 
   private Side<O> callBlocking(Predictor<I, O> p, I input, long timeout) {
-    Deadline deadline = new Deadline(Thread.currentThread());
-    deadline.task = timer.schedule(deadline, timeout, TimeUnit.NANOSECONDS);
+    Watch watch = watches.get();
     long start = System.nanoTime();
+    watch.arm(start + timeout);
     O out = null;
     Throwable error = null;
     try {
@@ -375,7 +397,7 @@ public final class ReplayRun<I, O> {
       error = t;
     }
     long nanos = System.nanoTime() - start;
-    if (deadline.disarm() || nanos >= timeout) {
+    if (watch.disarm() || nanos >= timeout) {
       return new Side<>(Outcome.TIMEOUT, timeout, null);
     }
     return new Side<>(error == null ? Outcome.SUCCESS : Outcome.ERROR, nanos, out);
@@ -422,23 +444,31 @@ public final class ReplayRun<I, O> {
   private record Side<O>(Outcome outcome, long nanos, O output) {}
 
   /**
-   * Interrupts a blocking call at its timeout, unless it returned first. The interrupt is sent
-   * under the lock, so once {@link #disarm()} has run no late interrupt can reach the thread's
-   * next call.
+   * One replay thread's blocking call in flight: the watchdog interrupts it once past its
+   * deadline. A call costs two uncontended locks, not a timer task (a scheduled task per call
+   * would enqueue into the timer's heap and often wake its thread). The interrupt is sent under
+   * the lock, so once {@link #disarm()} has run no late interrupt can reach the thread's next
+   * call.
    */
-  private static final class Deadline implements Runnable {
+  private static final class Watch {
     private final Thread thread;
-    private boolean done;
+    private boolean armed;
+    private long deadline;
     private boolean fired;
-    ScheduledFuture<?> task;
 
-    Deadline(Thread thread) {
+    Watch(Thread thread) {
       this.thread = thread;
     }
 
-    @Override
-    public synchronized void run() {
-      if (!done) {
+    synchronized void arm(long deadlineNanos) {
+      deadline = deadlineNanos;
+      armed = true;
+      fired = false;
+    }
+
+    /** The watchdog's look. */
+    synchronized void interruptIfOverdue(long now) {
+      if (armed && !fired && now - deadline >= 0) {
         fired = true;
         thread.interrupt();
       }
@@ -448,14 +478,21 @@ public final class ReplayRun<I, O> {
     boolean disarm() {
       boolean wasFired;
       synchronized (this) {
-        done = true;
+        armed = false;
         wasFired = fired;
       }
-      task.cancel(false);
       if (wasFired) {
         Thread.interrupted();
       }
       return wasFired;
+    }
+  }
+
+  /** Interrupts every blocking call past its deadline; runs every {@link #watchTickNanos}. */
+  private void watch() {
+    long now = System.nanoTime();
+    for (Watch w : allWatches) {
+      w.interruptIfOverdue(now);
     }
   }
 
