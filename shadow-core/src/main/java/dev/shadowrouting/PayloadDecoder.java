@@ -8,10 +8,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a captured payload back into the endpoint's input or output type, for {@link
- * ShadowReplay}. A captured payload is what a record reader gives: plain JSON values as Java ({@code
- * Map<String, Object>} in member order, {@code List<Object>}, {@code String}, {@code Integer},
- * {@code Long} or {@code BigInteger}, {@code Double}, {@code Boolean}, or {@code null}), as the JSON
- * Lines sink wrote the variant's (redacted) payload.
+ * ShadowReplay}. A captured payload is what a record reader gives: plain JSON values as Java
+ * ({@code Map<String, Object>} in member order, {@code List<Object>}, {@code String}, {@code
+ * Integer}, {@code Long} or {@code BigInteger}, {@code Double}, {@code Boolean}, or {@code
+ * null}), as the JSON Lines sink wrote the variant's (redacted) payload.
  *
  * <pre>{@code
  * PayloadDecoder.jackson(Txn.class)                      // jackson-databind on the class path

@@ -36,8 +36,8 @@ final class RecordJson {
   /**
    * Parses one line. Unknown fields are skipped (a newer minor writer may add some).
    *
-   * @throws IOException if the line is not one complete record (e.g. the torn last line of a crash),
-   *     with a message that never quotes the line (it may hold payloads)
+   * @throws IOException if the line is not one complete record (e.g. the torn last line of a
+   *     crash), with a message that never quotes the line (it may hold payloads)
    */
   static ShadowRecord read(String line) throws IOException {
     try (JsonParser p = FACTORY.createParser(line)) {
