@@ -519,6 +519,87 @@ class ShadowReplayTest {
     assertThat(r.report().maxRequests()).isEqualTo(5);
   }
 
+  /** A source of records held in memory, as another store's source would yield them. */
+  private static final class ListSource implements ReplaySource {
+    private final java.util.Iterator<ShadowRecord> records;
+    private int read;
+    volatile boolean closed;
+
+    ListSource(List<ShadowRecord> records) {
+      this.records = records.iterator();
+    }
+
+    @Override
+    public Entry next() {
+      return records.hasNext() ? Entry.of("memory#" + ++read, records.next()) : null;
+    }
+
+    @Override
+    public String description() {
+      return "records in memory";
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  @Test
+  void anInterruptedReplayStopsItsThreadsClosesItsSourceAndThrows() throws Exception {
+    List<ShadowRecord> records = new ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      records.add(productionRecord(i).build());
+    }
+    ListSource source = new ListSource(records);
+    CountDownLatch entered = new CountDownLatch(1);
+    Variant<Integer, Integer> stuck = Variant.<Integer, Integer>builder("stuck", x -> {
+      entered.countDown();
+      new CountDownLatch(1).await(); // until the replay stops
+      return 2 * x;
+    }).timeout(Duration.ofMinutes(5)).build();
+    ShadowReplay<Integer, Integer> replay = ShadowReplay.builder(source, stuck)
+        .inputDecoder(PayloadDecoder.jackson(Integer.class))
+        .outputDecoder(PayloadDecoder.jackson(Integer.class))
+        .parallelism(1)
+        .build();
+    CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    Thread runner = new Thread(() -> {
+      try {
+        replay.run();
+        ended.complete(null);
+      } catch (Throwable t) {
+        ended.complete(t);
+      }
+    });
+    runner.start();
+    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+    runner.interrupt();
+
+    assertThat(ended.get(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+    assertThat(source.closed).isTrue();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        Thread.getAllStackTraces().keySet().stream()
+            .noneMatch(t -> t.getName().startsWith("shadow-replay-")));
+  }
+
+  @Test
+  void replaysAnySourceOfRecords() throws Exception {
+    ListSource source = new ListSource(List.of(productionRecord(1).build(),
+        productionRecord(2).build()));
+
+    ReplayReport r = ShadowReplay.builder(source,
+            Variant.builder("v2", Predictor.of(ShadowReplayTest::candidate)).build())
+        .inputDecoder(PayloadDecoder.asRead())
+        .outputDecoder(PayloadDecoder.asRead())
+        .build().run();
+
+    assertThat(r.replayed()).isEqualTo(2);
+    assertThat(r.source()).isEqualTo("records in memory");
+    assertThat(source.closed).isTrue();
+  }
+
   // ---- configuration ---------------------------------------------------------------------------
 
   @Test
