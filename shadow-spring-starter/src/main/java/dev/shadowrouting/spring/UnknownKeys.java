@@ -4,6 +4,7 @@ import dev.shadowrouting.spring.ShadowRoutingConfigurationException.Problem;
 import java.beans.PropertyDescriptor;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -92,20 +93,27 @@ final class UnknownKeys {
     return !type.getName().startsWith(ShadowRoutingProperties.class.getName());
   }
 
-  /** ": did you mean 'x'?" for the allowed key nearest by edit distance, if near enough. */
   private static String closest(String key, Map<String, ResolvableType> allowed) {
+    String best = nearest(key, allowed.keySet());
+    return best == null ? "" : "; did you mean '" + best + "'?";
+  }
+
+  /**
+   * The name in {@code names} nearest {@code key} by edit distance, if near enough to be a
+   * misspelling of it: at most a third of the key's letters differ ("samplng-rate" finds
+   * "sampling-rate", "x" finds nothing).
+   */
+  static @Nullable String nearest(String key, Collection<String> names) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : allowed.keySet()) {
+    for (String candidate : names) {
       int d = distance(key, candidate);
       if (d < bestDistance) {
         best = candidate;
         bestDistance = d;
       }
     }
-    // a third of the key's letters at most: "samplng-rate" finds "sampling-rate", "x" finds none
-    return best != null && bestDistance <= Math.max(1, key.length() / 3)
-        ? "; did you mean '" + best + "'?" : "";
+    return best != null && bestDistance <= Math.max(1, key.length() / 3) ? best : null;
   }
 
   /** Levenshtein distance. */
