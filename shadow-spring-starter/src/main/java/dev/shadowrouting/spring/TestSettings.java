@@ -161,7 +161,11 @@ final class TestSettings {
       return null;
     }
     try {
-      return t.contains(".") || t.contains("E") ? Double.parseDouble(t) : Long.parseLong(t);
+      // not a ?: of the two: it would widen the long to a double
+      if (t.contains(".") || t.contains("E")) {
+        return Double.parseDouble(t);
+      }
+      return Long.parseLong(t);
     } catch (NumberFormatException e) {
       return null;
     }
