@@ -441,13 +441,14 @@
         series: [{},
           { label: 'lower', stroke: 'rgba(37,99,235,.5)', width: 1, points: { show: false } },
           { label: 'upper', stroke: 'rgba(37,99,235,.5)', width: 1, points: { show: false } },
-          { label: 'estimate', stroke: '#2563eb', width: 2, points: { show: false } },
+          // a short history shows its points: a line needs two
+          { label: 'estimate', stroke: '#2563eb', width: 2, points: { show: few, size: 5 } },
           { label: 'threshold', stroke: '#b91c1c', dash: [6, 4], width: 1.5, points: { show: false } }],
         bands: [{ series: [2, 1], fill: 'rgba(37,99,235,.15)' }],
         scales: { y: { range: focus } },
         axes: [{ values: function (u, vals) { return vals.map(clock); }, space: 70,
           incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400] },
-        { values: function (u, vals) { return vals.map(function (v) { return tick(v, spec); }); }, size: 64, space: 24 }]
+        { values: function (u, vals) { return vals.map(function (v) { return tick(v, spec); }); }, size: 70, space: 24 }]
       }, data, chart.node.querySelector('.check-plot'));
       chart.width = width;
     } else {
@@ -458,6 +459,8 @@
       }
     }
   }
+
+  function few(u) { return u.data[0].length < 10; }
 
   /**
    * The y range: the threshold, the estimates and the newest interval, padded. The first, wide
