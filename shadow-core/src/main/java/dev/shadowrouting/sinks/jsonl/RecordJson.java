@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * Reads records back from their JSON form (written by {@link Documents#record}, schema {@value
- * ShadowRecord#SCHEMA_VERSION}, documented in the README) with jackson-core's parser, whose
+ * ShadowRecord#SCHEMA_VERSION}, documented in docs/sinks.md) with jackson-core's parser, whose
  * factory also makes the generator a {@link PayloadWriter} writes through. Stateless and
  * thread-safe.
  */
