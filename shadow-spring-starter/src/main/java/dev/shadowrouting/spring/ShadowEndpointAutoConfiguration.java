@@ -1,6 +1,5 @@
 package dev.shadowrouting.spring;
 
-import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -38,7 +37,7 @@ public class ShadowEndpointAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   TestHistories shadowRoutingTestHistories(ShadowRouters routers) {
-    return new TestHistories(routers, Clock.systemUTC());
+    return new TestHistories(routers, System::currentTimeMillis);
   }
 
   @Bean

@@ -5,7 +5,6 @@ import dev.shadowrouting.ShadowTest;
 import dev.shadowrouting.ShadowTestReport;
 import dev.shadowrouting.ShadowTestReport.CheckResult;
 import java.lang.System.Logger.Level;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
@@ -37,7 +37,8 @@ final class TestHistories implements SmartLifecycle {
   private static final System.Logger LOG = System.getLogger(TestHistories.class.getName());
 
   private final ShadowRouters routers;
-  private final Clock clock;
+  /** Epoch millis now: the system clock, or a test's. */
+  private final LongSupplier clock;
   /** By test, compared by identity (a test is one object for its whole life). */
   private final Map<ShadowTest, History> histories =
       java.util.Collections.synchronizedMap(new IdentityHashMap<>());
@@ -45,7 +46,7 @@ final class TestHistories implements SmartLifecycle {
   private volatile boolean warned;
   private volatile @Nullable ScheduledExecutorService sampler;
 
-  TestHistories(ShadowRouters routers, Clock clock) {
+  TestHistories(ShadowRouters routers, LongSupplier clock) {
     this.routers = routers;
     this.clock = clock;
   }
@@ -78,7 +79,7 @@ final class TestHistories implements SmartLifecycle {
 
   private void sample(ShadowTest test) {
     History h = histories.get(test);
-    long now = clock.millis();
+    long now = clock.getAsLong();
     if (h != null && !h.due(now)) {
       return;
     }

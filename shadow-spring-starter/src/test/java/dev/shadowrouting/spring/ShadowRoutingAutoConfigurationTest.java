@@ -365,12 +365,13 @@ class ShadowRoutingAutoConfigurationTest {
 
   // ---- actuator and web ------------------------------------------------------------------------
 
+  /** Actuator's web endpoints, as a web application has them. */
+  static final AutoConfigurations ACTUATOR = AutoConfigurations.of(
+      EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class);
+
   private final WebApplicationContextRunner web = new WebApplicationContextRunner()
-      .withConfiguration(STARTER)
-      .withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
-          WebEndpointAutoConfiguration.class))
-      .withUserConfiguration(Models.class)
-      .withPropertyValues(FRAUD);
+      .withConfiguration(STARTER).withConfiguration(ACTUATOR)
+      .withUserConfiguration(Models.class).withPropertyValues(FRAUD);
 
   @Test
   void actuatorEndpointOnlyWhenExposed() {
@@ -437,11 +438,8 @@ class ShadowRoutingAutoConfigurationTest {
 
   private final ReactiveWebApplicationContextRunner reactive =
       new ReactiveWebApplicationContextRunner()
-          .withConfiguration(STARTER)
-          .withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
-              WebEndpointAutoConfiguration.class))
-          .withUserConfiguration(Models.class)
-          .withPropertyValues(FRAUD);
+          .withConfiguration(STARTER).withConfiguration(ACTUATOR)
+          .withUserConfiguration(Models.class).withPropertyValues(FRAUD);
 
   /** A WebFlux application gets the reactive page and the reactive read-only answer. */
   @Test
