@@ -81,16 +81,17 @@ public class ShadowEndpoint {
   private final ShadowRouters routers;
   private final ConfigurableListableBeanFactory beans;
   private final ObjectProvider<EndpointAccessResolver> accessResolver;
-  private final @Nullable TestHistories histories;
+  private final TestHistories histories;
 
-  /** An endpoint without the tests' histories ({@link #test} answers with none). */
+  /** An endpoint whose tests keep no history ({@link #test} answers with no points). */
   public ShadowEndpoint(ShadowRouters routers, ConfigurableListableBeanFactory beans,
       ObjectProvider<EndpointAccessResolver> accessResolver) {
-    this(routers, beans, accessResolver, null);
+    // never started: nothing samples it
+    this(routers, beans, accessResolver, new TestHistories(routers, System::currentTimeMillis));
   }
 
   ShadowEndpoint(ShadowRouters routers, ConfigurableListableBeanFactory beans,
-      ObjectProvider<EndpointAccessResolver> accessResolver, @Nullable TestHistories histories) {
+      ObjectProvider<EndpointAccessResolver> accessResolver, TestHistories histories) {
     this.routers = routers;
     this.beans = beans;
     this.accessResolver = accessResolver;
@@ -127,9 +128,7 @@ public class ShadowEndpoint {
   @ReadOperation
   public Map<String, Object> test(@Selector String endpoint, @Selector String candidate) {
     ShadowRouter<Object, Object> router = router(endpoint);
-    Map<String, Object> history = histories == null
-        ? (router.test(candidate).isPresent() ? TestHistories.History.empty() : null)
-        : histories.document(router, candidate);
+    Map<String, Object> history = histories.document(router, candidate);
     if (history == null) {
       throw new ShadowEndpointException(NOT_FOUND, "endpoint '" + endpoint + "' has no shadow"
           + " test of '" + candidate + "'; its tests' candidates: "
@@ -328,8 +327,14 @@ public class ShadowEndpoint {
       }
       OperationResult result = router.operations().startTest(spec);
       if (!result.applied()) {
-        // put the shadow back as it was: the test did not take its place
-        router.update(router.config().toBuilder().shadow(v).build());
+        // a race (the router closing, another operator): put the shadow back as it was
+        try {
+          router.update(router.config().toBuilder().shadow(v).build());
+        } catch (RuntimeException e) {
+          result = new OperationResult(result.status(), result.message() + "; shadow variant '"
+              + shadow + "' could not be put back (" + e.getMessage() + ")", result.problems(),
+              null);
+        }
       }
       return result;
     }

@@ -166,7 +166,8 @@ class ShadowEndpointWriteTest {
     Http.Response both = Http.post(payments, "{\"action\":\"start-test\",\"shadow\":\"p2\","
         + "\"predictor\":\"fraudModelV3\"}");
     assertThat(both.status()).isEqualTo(400);
-    assertThat((String) both.json().get("error")).contains("either \"candidate\" and \"predictor\"");
+    assertThat((String) both.json().get("error"))
+        .contains("either \"candidate\" and \"predictor\"");
 
     // the shadow p2 becomes the candidate of a test: same name, predictor and timeout, its rate
     Variant<Txn, Score> p2 = router.config().shadowVariants().get(0);

@@ -168,7 +168,8 @@ class DashboardBrowserTest extends BrowserTestBase {
     forcePromote(wait, card);
     // the dialog shows the verdict's reasons and asks for the candidate's name
     assertThat(dialog.findElements(By.cssSelector(".confirm-reasons li")))
-        .hasSize(endpointJson().at("/endpoints/fraud/tests/0/checks").size()).anyMatch(li -> li.getAttribute("class").equals("FAIL"));
+        .hasSize(endpointJson().at("/endpoints/fraud/tests/0/checks").size())
+        .anyMatch(li -> li.getAttribute("class").equals("FAIL"));
     assertThat(dialog.getText()).contains("Type v3 to confirm");
     assertThat(confirm.isEnabled()).isFalse();
     typed.sendKeys("v");
