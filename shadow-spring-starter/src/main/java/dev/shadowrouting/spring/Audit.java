@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * and its fields, what came of it and the endpoint's variants and tests before and after. Fields
  * are settings (variant names, rates, durations), never payloads; each value is cut to
  * {@value #MAX_VALUE} characters, and a field the endpoint does not know is named without its
- * value.
+ * value. What a caller typed (names, values, the endpoint in the URL) has its control characters
+ * replaced, so a write cannot forge a log line.
  *
  * <p>Stateless and thread-safe.
  */
@@ -36,17 +37,18 @@ final class Audit {
   /** An applied write: what it did, and the endpoint before and after. */
   static void applied(@Nullable Principal who, String endpoint, String action,
       Map<String, String> fields, String result, String before, String after) {
-    LOG.log(Level.INFO, () -> "shadow endpoint write by " + who(who) + " on endpoint '" + endpoint
-        + "': " + action + " " + fields(fields) + " applied: " + result + "; before: " + before
-        + "; after: " + after);
+    LOG.log(Level.INFO, () -> "shadow endpoint write by " + who(who) + " on endpoint '"
+        + clean(endpoint) + "': " + action + " " + fields(fields) + " applied: " + clean(result)
+        + "; before: " + clean(before) + "; after: " + clean(after));
   }
 
   /** A refused write: why, and the endpoint as it stays (null if there is no such endpoint). */
   static void refused(@Nullable Principal who, String endpoint, @Nullable String action,
       Map<String, String> fields, int status, String reason, @Nullable String state) {
-    LOG.log(Level.INFO, () -> "shadow endpoint write by " + who(who) + " on endpoint '" + endpoint
-        + "': " + (action == null ? "(no action)" : action) + " " + fields(fields) + " refused ("
-        + status + "): " + reason + (state == null ? "" : "; unchanged: " + state));
+    LOG.log(Level.INFO, () -> "shadow endpoint write by " + who(who) + " on endpoint '"
+        + clean(endpoint) + "': " + (action == null ? "(no action)" : cut(action)) + " "
+        + fields(fields) + " refused (" + status + "): " + clean(reason)
+        + (state == null ? "" : "; unchanged: " + clean(state)));
   }
 
   /**
@@ -72,14 +74,33 @@ final class Audit {
 
   static String who(@Nullable Principal principal) {
     return principal == null || principal.getName() == null ? "anonymous"
-        : "'" + principal.getName() + "'";
+        : "'" + cut(principal.getName()) + "'";
+  }
+
+  /** At most {@value #MAX_VALUE} characters, without control characters. */
+  static String cut(String s) {
+    return clean(s.length() > MAX_VALUE ? s.substring(0, MAX_VALUE) + "…" : s);
+  }
+
+  /** Control characters (a line break among them) as '?': one write is one log line. */
+  static String clean(String s) {
+    StringBuilder b = null;
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isISOControl(s.charAt(i))) {
+        if (b == null) {
+          b = new StringBuilder(s);
+        }
+        b.setCharAt(i, '?');
+      }
+    }
+    return b == null ? s : b.toString();
   }
 
   private static String fields(Map<String, String> fields) {
     StringJoiner j = new StringJoiner(", ", "{", "}");
     fields.forEach((k, v) -> {
       if (!k.equals(WriteFields.ACTION)) {
-        j.add(k + "=" + (v.length() > MAX_VALUE ? v.substring(0, MAX_VALUE) + "…" : v));
+        j.add(cut(k) + "=" + cut(v));
       }
     });
     return j.toString();

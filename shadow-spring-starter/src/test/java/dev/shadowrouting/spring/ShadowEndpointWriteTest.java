@@ -108,6 +108,13 @@ class ShadowEndpointWriteTest {
     assertThat(router.config().productionVariants()).extracting(v -> v.name())
         .containsExactly("p1");
 
+    // what a caller typed cannot forge a log line
+    Http.Response forged = Http.post(payments, "{\"action\":\"promote\",\"variant\":"
+        + "\"p9\\nINFO dev.shadowrouting.spring.audit : shadow endpoint write by 'root'\"}");
+    assertThat(forged.status()).isEqualTo(400);
+    assertThat(log).contains("promote {variant=p9?INFO dev.shadowrouting.spring.audit : shadow")
+        .doesNotContain("write by 'root'\n").doesNotContain("\nINFO dev.shadowrouting");
+
     Http.Response noAction = Http.post(payments, "{\"variant\":\"p2\"}");
     assertThat(noAction.status()).isEqualTo(400);
     assertThat(noAction.json().get("error")).isEqualTo("the body needs an \"action\": one of"
