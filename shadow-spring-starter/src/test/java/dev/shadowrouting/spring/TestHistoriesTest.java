@@ -57,6 +57,7 @@ class TestHistoriesTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked") // the document's lists, as the test reads them
   void onePointPerStepBoundedByCompactionThenOneLastPoint() throws Exception {
     ShadowTest test = start("c");
     traffic(100);
