@@ -22,6 +22,7 @@ module dev.shadowrouting.core {
   requires static io.opentelemetry.api;
   requires static io.opentelemetry.context;
   requires static com.fasterxml.jackson.core;
+  requires static com.fasterxml.jackson.databind;
   // @JsonValue on the documents: shared by Jackson 2 and 3, ignored when absent at run time
   requires static com.fasterxml.jackson.annotation;
 
