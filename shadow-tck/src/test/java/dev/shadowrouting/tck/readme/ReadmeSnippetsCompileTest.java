@@ -76,6 +76,7 @@ class ReadmeSnippetsCompileTest {
       import java.nio.file.*;
       import java.time.*;
       import java.util.*;
+      import java.util.concurrent.CompletableFuture;
 
       @SuppressWarnings({"unused", "try"})
       abstract class ReadmeSnippet {
