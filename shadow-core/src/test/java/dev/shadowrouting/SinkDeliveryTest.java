@@ -292,6 +292,38 @@ class SinkDeliveryTest {
   }
 
   /**
+   * A queued copy that close rejects (CLOSED) is a copy of one request: its record names the
+   * production variant and the request, unlike an aggregated rejection (the schema table says so).
+   */
+  @Test
+  void aQueuedCopyRejectedByCloseNamesItsProductionVariant() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    InMemorySink sink = ShadowSink.inMemory();
+    ShadowRouter<Integer, Integer> router = ShadowRouter.create(
+        EndpointConfig.<Integer, Integer>builder("closed-in-queue")
+            .production("v1", in -> in)
+            .shadow("busy", in -> {
+              entered.countDown();
+              new CountDownLatch(1).await(); // holds the one worker until close interrupts it
+              return in;
+            })
+            .shadow("queued", in -> in)
+            .workerThreads(1)
+            .sink(sink)
+            .closeTimeout(java.time.Duration.ofMillis(300))
+            .build());
+    router.invoke(1, Request.builder().requestId("req-7").build());
+    assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    router.close();
+    ShadowRecord closed = sink.records("queued").get(0);
+    assertThat(closed.outcome()).isEqualTo(Outcome.REJECTED);
+    assertThat(closed.rejectReason()).isEqualTo(RejectReason.CLOSED);
+    assertThat(closed.count()).isEqualTo(1);
+    assertThat(closed.requestId()).isEqualTo("req-7");
+    assertThat(closed.productionVariant()).isEqualTo("v1");
+  }
+
+  /**
    * Close races a sink whose accept fails when interrupted (as a write to a closed channel does):
    * close gives up on the record at its deadline and interrupts the sink. That record is counted
    * in {@code failed}, not only in {@code dropped}, by the time close returns: before the fix close
