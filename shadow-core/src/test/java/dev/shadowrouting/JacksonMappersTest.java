@@ -68,7 +68,8 @@ class JacksonMappersTest {
   @Test
   void aSnapshotIsWrittenByBothMappersAsItsJson() throws Exception {
     RouterSnapshot snapshot = Samples.snapshot();
-    assertThat(jackson2(snapshot)).isEqualTo(snapshot.toJson()).isEqualTo(DocumentsTest.SNAPSHOT_GOLDEN);
+    assertThat(jackson2(snapshot)).isEqualTo(snapshot.toJson())
+        .isEqualTo(DocumentsTest.SNAPSHOT_GOLDEN);
     assertThat(jackson3(snapshot)).isEqualTo(snapshot.toJson());
   }
 
@@ -87,7 +88,8 @@ class JacksonMappersTest {
     input.put("note", "tab\t, quote \", accents éü, control \u0001");
     input.put("missing", null);
     ShadowRecord record = record(input, List.of(0.91, true, "x"));
-    assertThat(record.toJson()).startsWith("{\"schema\":2,\"ts\":\"2026-11-23T10:15:30.123456789Z\"")
+    assertThat(record.toJson())
+        .startsWith("{\"schema\":2,\"ts\":\"2026-11-23T10:15:30.123456789Z\"")
         .contains("\"production_variant\":\"v1\",\"input\":{\"amount\":12.5,");
     assertThat(jackson2(record)).isEqualTo(record.toJson());
     assertThat(jackson3(record)).isEqualTo(record.toJson());

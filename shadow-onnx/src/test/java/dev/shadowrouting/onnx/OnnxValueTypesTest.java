@@ -267,7 +267,8 @@ class OnnxValueTypesTest {
       throws Exception {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (var in = OnnxModels.class.getClassLoader().getResourceAsStream(model);
-         OrtSession session = env.createSession(in.readAllBytes(), new OrtSession.SessionOptions())) {
+         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+         OrtSession session = env.createSession(in.readAllBytes(), options)) {
       Map<String, OnnxTensor> ortInputs = new java.util.HashMap<>();
       try {
         for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
