@@ -26,8 +26,9 @@ import java.util.function.Supplier;
  * record accept returned from. {@code giveUp} settles it with one CAS: it waits out taking and
  * counting (no user code, a few instructions), claims a record still inside {@code accept} at the
  * deadline as dropped and failed (the sink did not take it in time), and otherwise forbids the
- * thread another record, so every count is final when it returns and the sink is given nothing
- * after close. A record whose {@code accept} fails is counted in {@code failed} before
+ * thread another record, so every record given so far is counted when it returns (delivered,
+ * failed and dropped stay final; a record offered later is dropped at the door) and the sink is
+ * given nothing after close. A record whose {@code accept} fails is counted in {@code failed} before
  * {@code dropped}, so a reader that sees it dropped sees the failure too. Thread-safe.
  */
 public final class SinkChannel implements Runnable {
@@ -198,7 +199,8 @@ public final class SinkChannel implements Runnable {
    * After {@link #awaitStopped}: the thread takes no further record; a record still inside
    * {@code accept} is counted as dropped and failed (the sink did not take it in time; nothing is
    * counted for it when that call returns), the thread is interrupted, and the backlog is counted
-   * as dropped. Every count is final on return.
+   * as dropped. On return every record given so far is counted; later ones are dropped at the
+   * door.
    */
   public void giveUp() {
     gaveUp = true;
