@@ -10,6 +10,7 @@ import dev.shadowrouting.internal.util.Joins;
 import dev.shadowrouting.internal.util.NamedThreads;
 import dev.shadowrouting.internal.util.WarnThenDebugLogger;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -24,7 +25,11 @@ import java.util.function.Supplier;
  * 0 whatever the sink does: the record inside a call to {@code accept} that is still running at the
  * deadline is claimed by {@code stop} as dropped (one CAS decides between that and the delivery
  * thread counting it delivered), the thread is interrupted, and what is left in the buffer is
- * dropped. Thread-safe.
+ * dropped. A sink that {@linkplain ShadowSink#confirmsDelivery() confirms delivery} has records
+ * in flight (pending too) from the moment they enter {@code accept} until it confirms or fails
+ * them through its context; {@code stop} takes what is still in flight then as dropped, and each
+ * record leaves the in-flight count once, through whichever of them takes it first.
+ * Thread-safe.
  */
 public final class SinkChannel implements Runnable {
   private static final int IDLE = 0;
@@ -40,6 +45,10 @@ public final class SinkChannel implements Runnable {
   private final LongAdder dropped = new LongAdder();
   private final LongAdder failed = new LongAdder();
   private final AtomicInteger accepting = new AtomicInteger(IDLE);
+  /** Whether the sink confirms delivery itself (read once: it may not change). */
+  private final boolean confirms;
+  /** Records of a confirming sink that entered accept and are neither confirmed nor failed. */
+  private final AtomicLong inFlight = new AtomicLong();
   private final WarnThenDebugLogger failures;
   private final WarnThenDebugLogger reportedFailures;
   private final Parking idle = new Parking();
@@ -59,6 +68,16 @@ public final class SinkChannel implements Runnable {
     this.reportedFailures = new WarnThenDebugLogger(logger,
         "sink '" + name + "' of endpoint '" + endpoint + "' failed to handle records");
     this.thread = new NamedThreads(endpoint, "sink-" + name).newThread(this);
+    this.confirms = confirmsDelivery(sink, failures);
+  }
+
+  private static boolean confirmsDelivery(ShadowSink sink, WarnThenDebugLogger failures) {
+    try {
+      return sink.confirmsDelivery();
+    } catch (Throwable t) {
+      failures.log(t);
+      return false;
+    }
   }
 
   public void start() {
@@ -80,12 +99,38 @@ public final class SinkChannel implements Runnable {
 
       @Override
       public void failed(Throwable cause, long records) {
-        if (records > 0) {
+        if (confirms) {
+          long taken = takeInFlight(records);
+          failed.add(taken);
+          dropped.add(taken);
+        } else if (records > 0) {
           failed.add(records);
         }
         reportedFailures.log(cause);
       }
+
+      @Override
+      public void delivered(long records) {
+        if (confirms) {
+          delivered.add(takeInFlight(records));
+        }
+      }
     };
+  }
+
+  /**
+   * Takes up to {@code records} records out of flight; returns how many it took (fewer when
+   * {@code stop} took them first, or the sink reports more than it had).
+   */
+  private long takeInFlight(long records) {
+    while (records > 0) {
+      long now = inFlight.get();
+      long taken = Math.min(now, records);
+      if (inFlight.compareAndSet(now, now - taken)) {
+        return taken;
+      }
+    }
+    return 0;
   }
 
   public void offer(ShadowRecord record) {
@@ -128,6 +173,9 @@ public final class SinkChannel implements Runnable {
   }
 
   private void deliver(ShadowRecord r) {
+    if (confirms) {
+      inFlight.incrementAndGet(); // before accept: its confirmation may come before it returns
+    }
     accepting.set(IN_ACCEPT);
     Throwable failure = null;
     try {
@@ -139,9 +187,11 @@ public final class SinkChannel implements Runnable {
     if (claimedByStop) {
       Thread.interrupted(); // stop() counted it as dropped and interrupted us: it is over
     } else if (failure == null) {
-      delivered.increment();
+      if (!confirms) {
+        delivered.increment();
+      }
       return;
-    } else {
+    } else if (!confirms || takeInFlight(1) == 1) {
       dropped.increment();
     }
     if (failure != null) { // a failed accept is a failure whoever counted the record as dropped
@@ -170,18 +220,22 @@ public final class SinkChannel implements Runnable {
     boolean interrupted = Joins.join(thread, deadlineNanos);
     gaveUp = true;
     if (thread.isAlive()) {
-      if (accepting.compareAndSet(IN_ACCEPT, CLAIMED_BY_STOP)) {
-        dropped.increment();
+      if (accepting.compareAndSet(IN_ACCEPT, CLAIMED_BY_STOP) && !confirms) {
+        dropped.increment(); // a confirming sink's record in accept is in flight: taken below
       }
       if (thread != Thread.currentThread()) {
         thread.interrupt();
       }
     }
+    dropped.add(inFlight.getAndSet(0)); // never confirmed within the deadline
     dropPending();
     return interrupted;
   }
 
-  /** True when every record emitted so far was delivered or dropped (none buffered or in accept). */
+  /**
+   * True when every record emitted so far was delivered or dropped (none buffered, in accept or
+   * in flight).
+   */
   public boolean idle() {
     long e = emitted.sum();
     return buffer.size() == 0 && delivered.sum() + dropped.sum() >= e;
@@ -201,6 +255,6 @@ public final class SinkChannel implements Runnable {
 
   public RouterSnapshot.SinkStats snapshot() {
     return new RouterSnapshot.SinkStats(name, emitted.sum(), delivered.sum(), dropped.sum(),
-        failed.sum(), buffer.size());
+        failed.sum(), (int) Math.min(Integer.MAX_VALUE, buffer.size() + inFlight.get()));
   }
 }
