@@ -64,6 +64,7 @@ public class ShadowEndpoint {
   static final int BAD_REQUEST = 400;
   static final int NOT_FOUND = 404;
   static final int CONFLICT = 409;
+  static final int SERVICE_UNAVAILABLE = 503;
 
   private final ShadowRouters routers;
   private final ConfigurableListableBeanFactory beans;
@@ -127,7 +128,7 @@ public class ShadowEndpoint {
       default -> throw new ShadowEndpointException(BAD_REQUEST, "unknown action \"" + action
           + "\": the actions are " + ACTIONS);
     };
-    if (!result.applied()) {
+    if (!result.accepted()) {
       throw new ShadowEndpointException(status(result.status()), result.message());
     }
     Map<String, Object> doc = header();
@@ -144,7 +145,8 @@ public class ShadowEndpoint {
     return switch (status) {
       case CONFLICT -> CONFLICT;
       case INVALID, NOT_FOUND -> BAD_REQUEST;
-      case APPLIED -> throw new IllegalArgumentException("applied is not a refusal");
+      case UNAVAILABLE -> SERVICE_UNAVAILABLE;
+      case APPLIED, PUBLISHED -> throw new IllegalArgumentException(status + " is not a refusal");
     };
   }
 
