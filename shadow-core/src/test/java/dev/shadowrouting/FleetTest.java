@@ -221,7 +221,7 @@ class FleetTest {
         .isEqualTo(OperationResult.Status.NOT_FOUND); // v3 is a test's candidate now
   }
 
-  /** A promote on one instance is published, applied by all (forced), and a later one catches up. */
+  /** A promote on one instance is published, applied by all (forced); a later one catches up. */
   @Test
   void aPromoteOnOneInstancePromotesTheFleetAndALaterInstanceCatchesUp() throws Exception {
     ShadowRouter<Integer, Integer> a = withShadow("pod-a");

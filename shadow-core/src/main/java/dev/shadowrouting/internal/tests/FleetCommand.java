@@ -62,7 +62,7 @@ public record FleetCommand(String id, String endpoint, Action action, String var
     settings = java.util.Collections.unmodifiableMap(new TreeMap<>(settings));
   }
 
-  /** A new command with a random id, issued now (to the millisecond it carries) by {@code instance}. */
+  /** A new command with a random id, issued now (to the millisecond) by {@code instance}. */
   public static FleetCommand issue(String endpoint, Action action, String variant,
       String fleetId, boolean force, Map<String, String> settings, String instance) {
     return new FleetCommand(java.util.UUID.randomUUID().toString(), endpoint, action, variant,

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The serial form of a fleet command reads back equal, and anything else is refused, saying why. */
+/** A fleet command's serial form reads back equal; anything else is refused, saying why. */
 class FleetCommandTest {
 
   private static final FleetCommand START = new FleetCommand("id-1", "fraud",
