@@ -111,6 +111,10 @@ class FleetTest {
       }
       assertThat(fleet.instances()).extracting(FleetInstance::pairs)
           .containsExactlyInAnyOrder(100L, 300L, 600L);
+      Evaluation memoryless = t.fleetStatistics().evaluate();
+      assertThat(memoryless.pairs()).isEqualTo(1_000);
+      assertThat(memoryless.checks()).usingRecursiveFieldByFieldElementComparator()
+          .isEqualTo(expected.checks());
       assertThat(fleet.instances().get(0).pairs()).as("this instance first")
           .isEqualTo(t.report().calls());
       assertThat(fleet.instances()).noneMatch(FleetInstance::stale);

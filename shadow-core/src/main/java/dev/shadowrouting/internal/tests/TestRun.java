@@ -559,9 +559,25 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
     if (fleet == null) {
       return local;
     }
+    List<ShadowTestReport.FleetInstance> instances = new java.util.ArrayList<>();
+    PairStats merged = mergedInFleet(fleet, instances);
+    Evaluation e = engine.evaluate(merged, fleetRunning);
+    Verdict v = gate(e, merged.pairs(), fleetFailed);
+    return new ShadowTestReport(local.endpoint(), local.candidate(), local.status(),
+        local.decision(), v, e.checks(), local.startedAt(), local.endedAt(), local.elapsed(),
+        local.duration(), merged.pairs(), local.maxRequests(), local.samplingRate(),
+        local.productionVariants(), local.endReason(), local.variants(),
+        local.unmatchedLabels(), instances);
+  }
+
+  /**
+   * This instance's statistics (with its earlier run's) merged with every other instance's latest
+   * of the same rule; each instance listed in {@code instances}, this one first.
+   */
+  private PairStats mergedInFleet(FleetPeers<I, O> fleet,
+      List<ShadowTestReport.FleetInstance> instances) {
     PairStats merged = ownInFleet(fleet);
     long now = clock.millis();
-    List<ShadowTestReport.FleetInstance> instances = new java.util.ArrayList<>();
     instances.add(new ShadowTestReport.FleetInstance(fleet.instanceId(), merged.pairs(),
         Instant.ofEpochMilli(now), false));
     long staleMillis = 3 * fleet.publishInterval().toMillis();
@@ -574,13 +590,17 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
           p.statistics().stats().pairs(), p.publishedAt(),
           now - p.publishedAt().toEpochMilli() > staleMillis));
     }
-    Evaluation e = engine.evaluate(merged, fleetRunning);
-    Verdict v = gate(e, merged.pairs(), fleetFailed);
-    return new ShadowTestReport(local.endpoint(), local.candidate(), local.status(),
-        local.decision(), v, e.checks(), local.startedAt(), local.endedAt(), local.elapsed(),
-        local.duration(), merged.pairs(), local.maxRequests(), local.samplingRate(),
-        local.productionVariants(), local.endReason(), local.variants(),
-        local.unmatchedLabels(), instances);
+    return merged;
+  }
+
+  @Override
+  public PairedStatistics fleetStatistics() {
+    FleetPeers<I, O> fleet = host.fleet();
+    if (fleet == null) {
+      return statistics();
+    }
+    PairStats merged = mergedInFleet(fleet, new java.util.ArrayList<>());
+    return PairedStatistics.fromBytes(StatisticsCodec.encode(rule, publishedStart(), merged));
   }
 
   @Override
