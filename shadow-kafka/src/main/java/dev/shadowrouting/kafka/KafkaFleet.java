@@ -311,7 +311,7 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
         } catch (WakeupException e) {
           // closing
         } catch (RuntimeException e) {
-          failures.log(e);
+          failures.logWithMessage(e);
           LockSupport.parkNanos(this, RETRY_NANOS);
         }
       }
@@ -336,7 +336,7 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
     for (String topic : List.of(statisticsTopic, commandTopic)) {
       List<PartitionInfo> infos = consumer.partitionsFor(topic);
       if (infos == null || infos.isEmpty()) {
-        failures.log(new IllegalStateException("topic '" + topic + "' does not exist"));
+        failures.logWithMessage(new IllegalStateException("topic '" + topic + "' does not exist"));
         return false;
       }
       infos.forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
@@ -358,10 +358,10 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
           LOG.log(System.Logger.Level.INFO, "created topic '" + e.getKey() + "'");
         } catch (ExecutionException x) {
           if (!(x.getCause() instanceof TopicExistsException)) {
-            failures.log(x.getCause());
+            failures.logWithMessage(x.getCause());
           }
         } catch (TimeoutException x) {
-          failures.log(x);
+          failures.logWithMessage(x);
         } catch (InterruptedException x) {
           Thread.currentThread().interrupt();
           return;
@@ -431,13 +431,13 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
             publishedBytes.add(value.length);
           } else {
             failed.increment();
-            failures.log(failure);
+            failures.logWithMessage(failure);
           }
         });
       } catch (RuntimeException x) { // no metadata within max.block.ms, or closed
         unacknowledged.decrementAndGet();
         failed.increment();
-        failures.log(x);
+        failures.logWithMessage(x);
       }
     }
   }
