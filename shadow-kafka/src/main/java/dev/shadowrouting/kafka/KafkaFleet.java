@@ -110,12 +110,21 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
   private final boolean createTopics;
   private final Duration statisticsRetention;
   private final Duration commandRetention;
+  private final Map<String, Object> producerConfig;
+  private final Map<String, Object> consumerConfig;
   private final Map<String, Object> adminConfig;
   /** This run of the instance: its own statistics coming back are never another run's. */
   private final String run = UUID.randomUUID().toString();
-  private final KafkaProducer<String, byte[]> producer;
-  /** Used on the fleet thread only (Kafka's consumer is not thread-safe). */
-  private final KafkaConsumer<String, byte[]> consumer;
+  /**
+   * Made on first use ({@link #producer()}), not at build: a broker's name that does not resolve
+   * yet is a stale fleet, not an application that cannot start.
+   */
+  private volatile KafkaProducer<String, byte[]> producer;
+  /**
+   * Made and used on the fleet thread only (Kafka's consumer is not thread-safe); {@link
+   * #close()} only wakes it.
+   */
+  private volatile KafkaConsumer<String, byte[]> consumer;
   private final List<Link> links = new CopyOnWriteArrayList<>();
   /** Set when a router connected: the thread reads the topics again from the beginning for it. */
   private final AtomicBoolean replay = new AtomicBoolean();
@@ -167,7 +176,7 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
     String client = "shadow-routing-fleet-" + instanceId;
     // One producer for statistics and commands: a command not acknowledged within
     // commandTimeout has expired in the producer too.
-    this.producer = new KafkaProducer<>(KafkaSettings.forClient(Map.of(
+    this.producerConfig = KafkaSettings.forClient(Map.of(
             ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(2_000, timeout / 2),
             ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) (timeout / 2),
             ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout,
@@ -178,8 +187,8 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
             ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.ACKS_CONFIG, "all")));
-    this.consumer = new KafkaConsumer<>(KafkaSettings.forClient(Map.of(
+            ProducerConfig.ACKS_CONFIG, "all"));
+    this.consumerConfig = KafkaSettings.forClient(Map.of(
             ConsumerConfig.CLIENT_ID_CONFIG, client,
             ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
             ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000),
@@ -188,7 +197,7 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
             ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
             ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")));
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
     this.adminConfig = KafkaSettings.forClient(Map.of(
             AdminClientConfig.CLIENT_ID_CONFIG, client,
             AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout,
@@ -266,7 +275,7 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
     }
     byte[] value = new FleetRecords.Command(endpoint, command).toBytes();
     try {
-      producer.send(new ProducerRecord<>(commandTopic, endpoint, value))
+      producer().send(new ProducerRecord<>(commandTopic, endpoint, value))
           .get(2 * commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
       publishedBytes.add(value.length);
     } catch (ExecutionException e) {
@@ -281,6 +290,24 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
     } catch (org.apache.kafka.common.KafkaException e) { // no metadata within max.block.ms
       throw new IllegalStateException("cannot publish to topic '" + commandTopic + "': " + e, e);
     }
+  }
+
+  /** The producer, made now if it was not yet (thread-safe). */
+  private KafkaProducer<String, byte[]> producer() {
+    KafkaProducer<String, byte[]> p = producer;
+    if (p == null) {
+      synchronized (this) {
+        if (closed) {
+          throw new IllegalStateException("Kafka fleet of instance '" + instanceId
+              + "' is closed");
+        }
+        p = producer;
+        if (p == null) {
+          producer = p = new KafkaProducer<>(producerConfig);
+        }
+      }
+    }
+    return p;
   }
 
   // ---- the fleet thread --------------------------------------------------------------------------
@@ -316,7 +343,9 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
         }
       }
     } finally {
-      consumer.close();
+      if (consumer != null) {
+        consumer.close();
+      }
     }
   }
 
@@ -329,6 +358,9 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
    * they cannot be reached or do not exist yet.
    */
   private boolean prepare() {
+    if (consumer == null) {
+      consumer = new KafkaConsumer<>(consumerConfig);
+    }
     if (createTopics) {
       createTopics();
     }
@@ -424,7 +456,7 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
       byte[] value = s.toBytes();
       unacknowledged.incrementAndGet();
       try {
-        producer.send(new ProducerRecord<>(statisticsTopic, s.key(), value), (md, failure) -> {
+        producer().send(new ProducerRecord<>(statisticsTopic, s.key(), value), (md, failure) -> {
           unacknowledged.decrementAndGet();
           if (failure == null) {
             published.increment();
@@ -487,18 +519,25 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
     if (closed) {
       return;
     }
-    closed = true;
+    synchronized (this) {
+      closed = true; // no producer is made after this
+    }
     if (started.get()) {
-      consumer.wakeup();
+      LockSupport.unpark(thread); // a poll is woken by the consumer's wakeup
+      KafkaConsumer<String, byte[]> c = consumer;
+      if (c != null) {
+        c.wakeup();
+      }
       try {
         thread.join(commandTimeout.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    } else {
-      consumer.close();
     }
-    producer.close(commandTimeout);
+    KafkaProducer<String, byte[]> p = producer;
+    if (p != null) {
+      p.close(commandTimeout);
+    }
   }
 
   @Override

@@ -61,7 +61,14 @@ public final class KafkaSink implements ShadowSink, AutoCloseable {
 
   private final String topic;
   private final Duration closeTimeout;
-  private final Producer<String, byte[]> producer;
+  private final Map<String, Object> producerConfig;
+  /**
+   * Made on first use ({@link #producer()}), not at build: a broker's name that does not resolve
+   * yet fails records (counted), not the application's start.
+   */
+  private volatile Producer<String, byte[]> producer;
+  /** When a failed attempt to make the producer may be retried (System.nanoTime). */
+  private long retryAt;
   /** One serialiser; routers' delivery threads take turns on it. */
   private final RecordLineWriter writer;
   private final Map<String, Context> contexts = new ConcurrentHashMap<>();
@@ -88,8 +95,38 @@ public final class KafkaSink implements ShadowSink, AutoCloseable {
         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.ACKS_CONFIG, "all");
-    this.producer = new KafkaProducer<>(KafkaSettings.forClient(defaults, b.properties,
-        ProducerConfig.configNames(), owned));
+    this.producerConfig = KafkaSettings.forClient(defaults, b.properties,
+        ProducerConfig.configNames(), owned);
+  }
+
+  /**
+   * The producer, made now if it was not yet; after a failed attempt the next one waits a second
+   * (records meanwhile fail at once).
+   */
+  private Producer<String, byte[]> producer() {
+    Producer<String, byte[]> p = producer;
+    if (p != null) {
+      return p;
+    }
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("Kafka sink is closed");
+      }
+      if (producer == null) {
+        long now = System.nanoTime();
+        if (now - retryAt < 0) {
+          throw new org.apache.kafka.common.KafkaException("no producer: the last attempt to"
+              + " make one failed less than a second ago");
+        }
+        try {
+          producer = new KafkaProducer<>(producerConfig);
+        } catch (RuntimeException e) {
+          retryAt = now + java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+          throw e;
+        }
+      }
+      return producer;
+    }
   }
 
   /**
@@ -130,7 +167,7 @@ public final class KafkaSink implements ShadowSink, AutoCloseable {
     }
     String key = record.requestId() != null ? record.requestId() : record.variant();
     try {
-      producer.send(new ProducerRecord<>(topic, key, value), (metadata, failure) -> {
+      producer().send(new ProducerRecord<>(topic, key, value), (metadata, failure) -> {
         if (failure == null) {
           acknowledged.increment();
           if (context != null) {
@@ -157,11 +194,12 @@ public final class KafkaSink implements ShadowSink, AutoCloseable {
   /** Waits until every record handed to the producer is acknowledged or failed. */
   @Override
   public void flush() {
-    if (closed) {
+    Producer<String, byte[]> p = producer;
+    if (closed || p == null) {
       return;
     }
     try {
-      producer.flush();
+      p.flush();
     } catch (InterruptException e) {
       Thread.currentThread().interrupt(); // the router's close deadline: it counts what is left
     }
@@ -192,9 +230,16 @@ public final class KafkaSink implements ShadowSink, AutoCloseable {
    */
   @Override
   public void close() {
-    if (!closed) {
-      closed = true;
-      producer.close(closeTimeout);
+    Producer<String, byte[]> p;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true; // no producer is made after this
+      p = producer;
+    }
+    if (p != null) {
+      p.close(closeTimeout);
     }
   }
 

@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import org.apache.kafka.common.utils.AppInfoParser;
+import java.nio.file.Path;
+import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
  * One instance of the fleet in a JVM of its own, driven by {@link KafkaFleetTest} over stdin and
@@ -19,7 +20,7 @@ import org.apache.kafka.common.utils.AppInfoParser;
  *
  * <pre>
  *   args: bootstrap instance topics from to
- *   out:  VERSION kafka-clients-version, then READY when its requests are done
+ *   out:  CLIENTS the kafka-clients jar it runs on, then READY when its requests are done
  *   in:   status | traffic-start | traffic-stop | exit
  * </pre>
  */
@@ -27,7 +28,8 @@ public final class FleetInstanceMain {
   private FleetInstanceMain() {}
 
   public static void main(String[] args) throws Exception {
-    System.out.println("VERSION " + AppInfoParser.getVersion());
+    System.out.println("CLIENTS " + Path.of(KafkaProducer.class.getProtectionDomain()
+        .getCodeSource().getLocation().toURI()).getFileName());
     KafkaFleet fleet = FleetScenario.fleet(args[0], args[1], args[2]).build();
     ShadowRouter<Integer, Integer> router = FleetScenario.router(fleet);
     ShadowTest test = router.startTest(FleetScenario.spec());
