@@ -1,15 +1,11 @@
 package dev.shadowrouting.kafka;
 
-import dev.shadowrouting.Invocation;
-import dev.shadowrouting.Request;
 import dev.shadowrouting.ShadowRouter;
 import dev.shadowrouting.ShadowTest;
 import dev.shadowrouting.Variant;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.nio.file.Path;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,11 +31,7 @@ public final class FleetInstanceMain {
     ShadowTest test = router.startTest(FleetScenario.spec());
     FleetScenario.traffic(router, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
     System.out.println("READY " + test.report().calls());
-    AtomicBoolean sending = new AtomicBoolean();
-    AtomicLong answered = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
-    AtomicLong wrong = new AtomicLong();
-    Thread traffic = null;
+    Traffic traffic = null;
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
         StandardCharsets.UTF_8));
     for (String line; (line = in.readLine()) != null; ) {
@@ -50,32 +42,14 @@ public final class FleetInstanceMain {
               .map(Variant::name).collect(Collectors.joining(","))
               + " v3=" + (v3 == null ? "none" : v3.status() + "/" + v3.decision())
               + " fleetPairs=" + test.fleetStatistics().evaluate().pairs()
-              + " answered=" + answered.get() + " failed=" + failed.get()
-              + " wrong=" + wrong.get());
+              + " " + (traffic == null ? "no traffic" : traffic));
         }
         case "traffic-start" -> {
-          sending.set(true);
-          traffic = new Thread(() -> {
-            for (int i = 0; sending.get(); i++) {
-              try {
-                Invocation<Integer> r = router.invoke(i, Request.none());
-                answered.incrementAndGet();
-                if (!FleetScenario.answeredBy(r.variant(), i, r.output())) {
-                  wrong.incrementAndGet();
-                }
-              } catch (Exception e) {
-                failed.incrementAndGet();
-              }
-            }
-          });
-          traffic.start();
+          traffic = new Traffic(router);
           System.out.println("OK");
         }
         case "traffic-stop" -> {
-          sending.set(false);
-          if (traffic != null) {
-            traffic.join();
-          }
+          traffic.close();
           System.out.println("OK");
         }
         case "exit" -> {
