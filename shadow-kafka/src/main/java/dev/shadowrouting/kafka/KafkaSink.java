@@ -41,7 +41,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *       later ones at DEBUG, without payloads. What is still unacknowledged when the router's
  *       close deadline passes is counted as dropped.
  *   <li><b>Payloads</b> travel only when the record has them (variants that opted in, after the
- *       endpoint's redactor), through the {@link PayloadWriter}.
+ *       endpoint's redactor), through the {@link PayloadWriter}; a record whose payload cannot be
+ *       written is failed (counted, logged once), never thrown.
  * </ul>
  *
  * <p>Extra producer settings (security, compression, batching) go through {@link
@@ -161,12 +162,12 @@ public final class KafkaSink implements ShadowSink, AutoCloseable {
   @Override
   public void accept(ShadowRecord record) {
     Context context = contexts.get(record.endpoint());
-    byte[] value;
-    synchronized (writer) {
-      value = writer.toBytes(record); // a payload writer that throws: the router counts it
-    }
-    String key = record.requestId() != null ? record.requestId() : record.variant();
     try {
+      byte[] value;
+      synchronized (writer) {
+        value = writer.toBytes(record);
+      }
+      String key = record.requestId() != null ? record.requestId() : record.variant();
       producer().send(new ProducerRecord<>(topic, key, value), (metadata, failure) -> {
         if (failure == null) {
           acknowledged.increment();
@@ -177,8 +178,8 @@ public final class KafkaSink implements ShadowSink, AutoCloseable {
           fail(context, failure);
         }
       });
-    } catch (RuntimeException e) { // closed, or no room in max.block.ms: never sent
-      fail(context, e);
+    } catch (RuntimeException e) { // a payload that cannot be written, closed, or no room
+      fail(context, e);                // in max.block.ms: never sent
     }
   }
 

@@ -17,8 +17,6 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,8 +25,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KafkaSinkTest {
   @RegisterExtension
   static final Brokers.SharedBroker BROKER = new Brokers.SharedBroker();
-
-  private static final Pattern REQUEST_ID = Pattern.compile("\"request_id\":\"([^\"]+)\"");
 
   private static ShadowRouter<String, Integer> router(String name, KafkaSink sink) {
     return ShadowRouter.create(EndpointConfig.<String, Integer>builder(name)
@@ -64,9 +60,7 @@ class KafkaSinkTest {
     assertThat(records).hasSize((int) stats.delivered());
     for (ConsumerRecord<String, String> r : records) {
       assertThat(r.value()).startsWith("{\"schema\":2,");
-      Matcher id = REQUEST_ID.matcher(r.value());
-      assertThat(id.find()).isTrue();
-      assertThat(r.key()).isEqualTo(id.group(1));
+      assertThat(r.key()).isNotNull().isEqualTo(Topics.requestId(r.value()));
     }
     assertThat(records).filteredOn(r -> r.value().contains("\"variant\":\"s\""))
         .allSatisfy(r -> assertThat(r.value()).contains("\"input\":\"input-"));

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -49,6 +51,14 @@ final class Topics {
       }
       return records;
     }
+  }
+
+  private static final Pattern REQUEST_ID = Pattern.compile("\"request_id\":\"([^\"]+)\"");
+
+  /** The request id in a record's JSON line, or null for a record without one. */
+  static String requestId(String line) {
+    Matcher m = REQUEST_ID.matcher(line);
+    return m.find() ? m.group(1) : null;
   }
 
   private static boolean atEnd(KafkaConsumer<?, ?> consumer, Set<TopicPartition> partitions,
