@@ -13,13 +13,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
  * Issue 17's measured load test of a Kafka fleet (not JMH: these are times and sizes on the wire,
  * not a cost per call): three instances in this JVM, each with a broker-backed {@link KafkaFleet}
- * at the default publish interval (5 s) and a running shadow test fed 20,000 requests, then
+ * at the default publish interval (5 s) and a running shadow test, each fed about 2,000 requests
+ * a second from a thread of its own throughout, then
  *
  * <ol>
  *   <li>bytes published per second per running test, per instance, over a 30 s window;
@@ -53,11 +55,24 @@ public final class FleetLoadMain {
         router.startTest(ShadowTestSpec.builder(Variant.<Long, Long>builder("candidate",
                 x -> x % 97 == 0 ? -x : x).maxConcurrency(4096).build())
             .duration(Duration.ofHours(1)).continueAfterFail(true).build());
-        for (long r = 0; r < 20_000; r++) {
-          router.predict(r);
-        }
         fleets.add(fleet);
         routers.add(router);
+      }
+      AtomicBoolean running = new AtomicBoolean(true);
+      List<Thread> traffic = new ArrayList<>();
+      for (ShadowRouter<Long, Long> router : routers) {
+        Thread t = new Thread(() -> {
+          for (long r = 0; running.get(); r++) {
+            try {
+              router.predict(r);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+            LockSupport.parkNanos(500_000); // about 2,000 requests a second
+          }
+        });
+        t.start();
+        traffic.add(t);
       }
 
       long[] bytes = new long[INSTANCES];
@@ -98,7 +113,13 @@ public final class FleetLoadMain {
       System.out.println("start-test by name, issued on one instance, applied on all 3: "
           + summary(starts));
       System.out.println("promote, issued on one instance, applied on all 3: " + summary(promotes));
+      running.set(false);
+      for (Thread t : traffic) {
+        t.join();
+      }
       for (int i = 0; i < INSTANCES; i++) {
+        System.out.printf("pod-%d: %d pairs in its test%n", i,
+            routers.get(i).test("candidate").orElseThrow().report().calls());
         routers.get(i).close();
         fleets.get(i).close();
       }

@@ -135,6 +135,7 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
   private final LongAdder received = new LongAdder();
   private final LongAdder unreadable = new LongAdder();
   private final WarnThenDebugLogger failures;
+  private final WarnThenDebugLogger memberFailures;
   private final Thread thread;
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile boolean closed;
@@ -172,6 +173,8 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
     this.commandRetention = b.commandRetention;
     this.failures = new WarnThenDebugLogger(LOG, "Kafka fleet of instance '" + instanceId
         + "' cannot reach its brokers or topics; the fleet view is stale until it can");
+    this.memberFailures = new WarnThenDebugLogger(LOG, "a router connected to the Kafka fleet of"
+        + " instance '" + instanceId + "' threw on a fleet record");
     long timeout = commandTimeout.toMillis();
     String client = "shadow-routing-fleet-" + instanceId;
     // One producer for statistics and commands: a command not acknowledged within
@@ -417,7 +420,8 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
         if (!(s.instanceId().equals(instanceId) && s.run().equals(run))) { // never our own run's
           for (Link l : links) {
             if (l.endpoint.equals(s.endpoint()) && r.offset() >= l.next.getOrDefault(tp, 0L)) {
-              l.member.received(s.fleetId(), s.instanceId(), s.publishedAt(), s.statistics());
+              hand(() -> l.member.received(s.fleetId(), s.instanceId(), s.publishedAt(),
+                  s.statistics()));
             }
           }
         }
@@ -425,7 +429,7 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
         FleetRecords.Command c = FleetRecords.Command.fromBytes(r.value());
         for (Link l : links) {
           if (l.endpoint.equals(c.endpoint()) && r.offset() >= l.next.getOrDefault(tp, 0L)) {
-            l.member.command(c.command());
+            hand(() -> l.member.command(c.command()));
           }
         }
       }
@@ -436,6 +440,18 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
     }
     for (Link l : links) {
       l.next.put(tp, r.offset() + 1);
+    }
+  }
+
+  /**
+   * Hands a record to a member; one that throws (it should not) is logged and the next records
+   * are still handed over.
+   */
+  private void hand(Runnable delivery) {
+    try {
+      delivery.run();
+    } catch (RuntimeException e) {
+      memberFailures.log(e);
     }
   }
 

@@ -89,6 +89,9 @@ public final class FleetCommands<I, O> {
     } catch (IllegalStateException e) { // the router closed, or another operator raced it
       return refused(Status.CONFLICT, new Problem("state", null, "one that allows "
           + c.action().label() + " (" + e.getMessage() + ")"), null);
+    } catch (IllegalArgumentException e) { // the variant went in a race with an update
+      return refused(Status.NOT_FOUND, new Problem("variant", c.variant(), "a variant of"
+          + " endpoint '" + endpoint + "' (" + e.getMessage() + ")"), null);
     }
   }
 
