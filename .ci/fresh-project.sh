@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# A user's first project, outside the repository: a new Maven project that imports
-# shadow-routing-bom, depends on shadow-core only, and runs the README's "Quick start" Java block,
-# pasted unchanged as its main class. Needs the artifacts in ~/.m2 first:
+# A user's first project, outside the repository: the README's "Quick start", pasted unchanged: its
+# ```xml block as pom.xml (it imports shadow-routing-bom, depends on shadow-core only and pins the
+# compiler plugin) and its ```java block as the main class, built and run with
+# `mvn compile exec:java`. Needs the artifacts in ~/.m2 first:
 #   mvn -B -ntp -q install -DskipTests -pl shadow-routing-bom,shadow-core -am
 # Runs from ~/.m2 only (-nsu: the installed snapshots are used as they are); Maven downloads the
-# three plugins below on a machine that has never run them.
+# pom's plugins on a machine that has never run them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -21,84 +22,36 @@ for a in shadow-routing-bom shadow-core; do
   fi
 done
 
-# the Quick start block: from the first ```java after the heading to the next closing fence
-quickstart=$(awk '/^## Quick start[[:space:]]*$/ { q = 1; next }
+# a Quick start block: from the first ```<lang> after the heading to the next closing fence
+block() {
+  awk -v fence="^\`\`\`$1[[:space:]]*\$" '/^## Quick start[[:space:]]*$/ { q = 1; next }
                   q && /^## / { exit }
-                  q && !f && /^```java[[:space:]]*$/ { f = 1; next }
+                  q && !f && $0 ~ fence { f = 1; next }
                   f && /^```[[:space:]]*$/ { exit }
-                  f { print }' README.md)
+                  f { print }' README.md
+}
+quickstart=$(block java)
 [ -n "$quickstart" ] || { echo "fresh-project: no \`\`\`java block under '## Quick start' in README.md" >&2; exit 1; }
+pom=$(block xml)
+[ -n "$pom" ] || { echo "fresh-project: no \`\`\`xml block (pom.xml) under '## Quick start'" >&2; exit 1; }
 main=$(printf '%s\n' "$quickstart" | sed -n 's/^public \(final \)\{0,1\}class \([A-Za-z_][A-Za-z0-9_]*\).*/\2/p' | head -n 1)
 [ -n "$main" ] || { echo "fresh-project: the Quick start declares no public class" >&2; exit 1; }
 if printf '%s\n' "$quickstart" | grep -q '^package '; then
   echo "fresh-project: the Quick start must stay in the default package (paste-and-run)" >&2; exit 1
 fi
+# the pom must import this version's BOM and run the Java block's class (ReadmeFrontDoorTest checks
+# the same in the normal test run)
+printf '%s\n' "$pom" | grep -q "<version>$version</version>" \
+  || { echo "fresh-project: the Quick start's pom.xml does not name version $version" >&2; exit 1; }
+printf '%s\n' "$pom" | grep -q "<mainClass>$main</mainClass>" \
+  || { echo "fresh-project: the Quick start's pom.xml does not run $main" >&2; exit 1; }
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/shadow-routing-fresh.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 case "$dir" in "$repo"/*) echo "fresh-project: $dir is inside the repository" >&2; exit 1 ;; esac
 mkdir -p "$dir/src/main/java"
 printf '%s\n' "$quickstart" > "$dir/src/main/java/$main.java"
-cat > "$dir/pom.xml" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<project xmlns="http://maven.apache.org/POM/4.0.0"
-         xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-         xsi:schemaLocation="http://maven.apache.org/POM/4.0.0 https://maven.apache.org/xsd/maven-4.0.0.xsd">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>com.example</groupId>
-  <artifactId>shadow-routing-quickstart</artifactId>
-  <version>1.0-SNAPSHOT</version>
-
-  <properties>
-    <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
-  </properties>
-
-  <dependencyManagement>
-    <dependencies>
-      <dependency>
-        <groupId>dev.shadowrouting</groupId>
-        <artifactId>shadow-routing-bom</artifactId>
-        <version>$version</version>
-        <type>pom</type>
-        <scope>import</scope>
-      </dependency>
-    </dependencies>
-  </dependencyManagement>
-
-  <dependencies>
-    <dependency>
-      <groupId>dev.shadowrouting</groupId>
-      <artifactId>shadow-core</artifactId>
-    </dependency>
-  </dependencies>
-
-  <build>
-    <plugins>
-      <plugin>
-        <groupId>org.apache.maven.plugins</groupId>
-        <artifactId>maven-resources-plugin</artifactId>
-        <version>3.3.1</version>
-      </plugin>
-      <plugin>
-        <groupId>org.apache.maven.plugins</groupId>
-        <artifactId>maven-compiler-plugin</artifactId>
-        <version>3.14.1</version>
-        <configuration>
-          <release>17</release>
-        </configuration>
-      </plugin>
-      <plugin>
-        <groupId>org.codehaus.mojo</groupId>
-        <artifactId>exec-maven-plugin</artifactId>
-        <version>3.5.1</version>
-        <configuration>
-          <mainClass>$main</mainClass>
-        </configuration>
-      </plugin>
-    </plugins>
-  </build>
-</project>
-EOF
+printf '%s\n' "$pom" > "$dir/pom.xml"
 
 echo "fresh-project: $dir (shadow-routing $version, main class $main from README.md's Quick start)"
 # -Dstyle.color=never, and the sed: Maven 3.8 still writes colour resets in batch mode
@@ -110,10 +63,11 @@ out=$(cd "$dir" && mvn -B -ntp -q -nsu -Dstyle.color=never compile exec:java 2>&
 }
 printf '%s\n' "$out"
 
-# What the Quick start must print. "sampled" is a pure function of the sampling keys (README, "How
-# it works": the same on every machine), so it is pinned, and so is "rejected": its maxConcurrency
-# leaves room for every sampled copy. The rest could move if a copy timed out on a loaded machine:
-# it is checked through the accounting identities the README promises.
+# What the Quick start must print. "sampled" is a pure function of the sampling keys
+# (docs/how-it-works.md, "Sampling": the same on every machine), so it is pinned, and so is
+# "rejected": its maxConcurrency leaves room for every sampled copy. The rest could move if a copy
+# timed out on a loaded machine: it is checked through the accounting identities the README
+# promises.
 fail() { echo "fresh-project: FAILED: $*" >&2; exit 1; }
 printf '%s\n' "$out" | grep -qx '1000 requests, 99 blocked by v1' \
   || fail "expected the line '1000 requests, 99 blocked by v1'"

@@ -17,6 +17,7 @@ module dev.shadowrouting.core {
   requires static io.opentelemetry.api;
   requires static io.opentelemetry.context;
   requires static com.fasterxml.jackson.core;
+  requires static com.fasterxml.jackson.databind;
 
   exports dev.shadowrouting;
   exports dev.shadowrouting.sinks.micrometer;

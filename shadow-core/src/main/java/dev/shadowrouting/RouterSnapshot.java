@@ -31,7 +31,7 @@ import java.util.Objects;
  * @param endpoint the endpoint's name
  * @param capturedAt when the router took the snapshot
  * @param variants the variants of the current configuration, and removed ones whose copies are
- *     still running (their statistics are retired with them, see the README)
+ *     still running (their statistics are retired with them, see docs/how-it-works.md)
  * @param sinks the delivery statistics of each of the router's sinks
  * @param queueDepth shadow copies waiting in the queue
  * @param queueCapacity how many shadow copies the queue holds
@@ -62,7 +62,7 @@ public record RouterSnapshot(String endpoint, Instant capturedAt, List<VariantSt
 
   /**
    * The snapshot as compact JSON: the layout of the Actuator endpoint's document of one endpoint
-   * (see the README) without what only the router knows (each variant's {@code testCandidate} and
+   * (docs/spring.md) without what only the router knows (each variant's {@code testCandidate} and
    * {@code config}, {@code pool.workerThreads}, {@code tests}; {@link ShadowRouter#toDocument()}
    * has them). Written by shadow-routing itself (no JSON library needed). Thread-safe.
    */

@@ -172,7 +172,7 @@ public interface ShadowRouter<I extends @Nullable Object, O extends @Nullable Ob
   RouterSnapshot snapshot();
 
   /**
-   * The endpoint's state as a JSON document (documented in the README, what the Spring starter's
+   * The endpoint's state as a JSON document (docs/spring.md has it; what the Spring starter's
    * Actuator endpoint serves per endpoint): {@link #snapshot()} as {@link
    * RouterSnapshot#toDocument()} lays it out, with each variant's settings from {@link #config()}
    * and whether it is a running test's candidate, and the reports of {@link #tests()}. Ordered

@@ -144,7 +144,7 @@ public record ShadowTestReport(String endpoint, String candidate, ShadowTest.Sta
   }
 
   /**
-   * The report as compact JSON (stable, documented in the README): the document of {@link
+   * The report as compact JSON (stable, documented in docs/spring.md): the document of {@link
    * #toDocument()}, written by shadow-routing itself (no JSON library needed). Thread-safe.
    */
   public String toJson() {

@@ -16,11 +16,13 @@ import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The quick-start demo: a "fraud-score" endpoint whose production model v1 answers every request
+ * The mirroring demo: a "fraud-score" endpoint whose production model v1 answers every request
  * while a candidate v2 (a little slower, and disagreeing on a few percent of transactions) gets a
  * copy of each. After 20,000 requests it prints the side-by-side table a shadow test is about.
+ * (The README's first command runs {@link ModelUpgradeDemo}, a shadow test to its verdict.)
  *
- * <p>Run: {@code mvn -B -q -pl samples -am compile exec:java}
+ * <p>Run: {@code mvn -B -q -pl samples -am compile exec:java
+ * -Ddemo.main=dev.shadowrouting.samples.FraudScoreDemo}
  */
 public final class FraudScoreDemo {
 

@@ -47,7 +47,8 @@ public final class OnnxShadowDemo {
     }
   }
 
-  private static OnnxPredictor<float[], Float> scorer(String model, OptLevel level, int threads) {
+  /** The demo's scoring model {@code model} (a file of the samples' models). */
+  static OnnxPredictor<float[], Float> scorer(String model, OptLevel level, int threads) {
     return OnnxPredictor.builder(ModelSource.classpath(MODELS + model))
         .optimizationLevel(level)
         .intraOpThreads(threads)
@@ -66,14 +67,19 @@ public final class OnnxShadowDemo {
             .build());
     SplittableRandom random = new SplittableRandom(42);
     for (int i = 0; i < REQUESTS; i++) {
-      float[] features = new float[4];
-      for (int f = 0; f < features.length; f++) {
-        features[f] = (float) (random.nextDouble() * 4 - 2);
-      }
-      router.predict(features);
+      router.predict(features(random));
     }
     router.close(); // drains the shadow copies, so the counts are final
     return router.snapshot();
+  }
+
+  /** One request of the demo's traffic: four features in [-2, 2). */
+  static float[] features(SplittableRandom random) {
+    float[] features = new float[4];
+    for (int f = 0; f < features.length; f++) {
+      features[f] = (float) (random.nextDouble() * 4 - 2);
+    }
+    return features;
   }
 
   private static void report(String title, RouterSnapshot snapshot) {

@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * settings and its tests' reports: what the Actuator endpoint shows per endpoint). {@link Json}
  * writes a document as JSON ({@link #json}), {@link Tree} builds it as ordered maps for an
  * application's JSON mapper ({@link #tree}), so the two forms cannot drift apart. Layouts are
- * documented in the README and pinned by golden tests: add members, never rename or remove them.
+ * documented in docs/sinks.md and docs/spring.md and pinned by golden tests: add members, never
+ * rename or remove them.
  *
  * <p>Stateless and thread-safe.
  *
@@ -167,8 +168,8 @@ public final class Documents {
   // ------------------------------------------------------------------------------------ record
 
   /**
-   * A record as one JSON Lines line (schema {@value ShadowRecord#SCHEMA_VERSION}, documented in the
-   * README): members in a fixed order, absent values left out, payloads as {@link
+   * A record as one JSON Lines line (schema {@value ShadowRecord#SCHEMA_VERSION}, documented in
+   * docs/sinks.md): members in a fixed order, absent values left out, payloads as {@link
    * Writer#value(Object)} writes them.
    */
   public static void record(ShadowRecord r, Writer w) {
@@ -222,7 +223,7 @@ public final class Documents {
   // ------------------------------------------------------------------------------------ report
 
   /**
-   * A shadow test's report (documented in the README): durations in milliseconds, latencies in
+   * A shadow test's report (documented in docs/spring.md): durations in milliseconds, latencies in
    * nanoseconds, rates as fractions, absent values as null.
    */
   public static void report(ShadowTestReport r, Writer w) {
@@ -327,7 +328,7 @@ public final class Documents {
   }
 
   /**
-   * A router's state (documented in the README, served by the Actuator endpoint): its snapshot
+   * A router's state (documented in docs/spring.md, served by the Actuator endpoint): its snapshot
    * with each variant's settings and whether it is a running test's candidate, and the reports of
    * its tests. Rates are fractions, absent values null.
    */

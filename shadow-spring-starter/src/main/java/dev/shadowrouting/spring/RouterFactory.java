@@ -99,7 +99,17 @@ final class RouterFactory {
    * @throws dev.shadowrouting.InvalidConfigurationException naming every invalid setting
    */
   static ShadowTestSpec<Object, Object> spec(Test test, Predictor<Object, Object> predictor) {
-    return ShadowTestSpec.builder(Variant.builder(test.getCandidate(), predictor)
+    return spec(test, Variant.builder(test.getCandidate(), predictor));
+  }
+
+  /**
+   * The test's properties as a core spec of {@code candidate} (a new variant, or a shadow variant
+   * of the endpoint rebuilt), which takes the test's timeout and maximum concurrency.
+   *
+   * @throws dev.shadowrouting.InvalidConfigurationException naming every invalid setting
+   */
+  static ShadowTestSpec<Object, Object> spec(Test test, Variant.Builder<Object, Object> candidate) {
+    return ShadowTestSpec.builder(candidate
             .timeout(test.getTimeout())
             .maxConcurrency(test.getMaxConcurrency()))
         .samplingRate(test.getSamplingRate())

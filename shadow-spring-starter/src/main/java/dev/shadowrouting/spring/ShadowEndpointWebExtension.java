@@ -3,6 +3,7 @@ package dev.shadowrouting.spring;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
@@ -10,9 +11,10 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 
 /**
- * The web face of {@link ShadowEndpoint}: a refused request answers with its status (400, 404,
- * 409) and a JSON body {@code {"status": 400, "error": "<what was wrong, and what is possible>"}},
- * which Spring Boot's error page would otherwise leave out.
+ * The web face of {@link ShadowEndpoint}, in Spring MVC and WebFlux applications alike: a refused
+ * request answers with its status (400, 404, 409) and a JSON body
+ * {@code {"status": 400, "error": "<what was wrong, and what is possible>"}}, which Spring Boot's
+ * error page would otherwise leave out.
  */
 @EndpointWebExtension(endpoint = ShadowEndpoint.class)
 public class ShadowEndpointWebExtension {
@@ -37,23 +39,36 @@ public class ShadowEndpointWebExtension {
     }
   }
 
-  @WriteOperation
-  public WebEndpointResponse<Map<String, Object>> write(@Selector String endpoint,
-      @Nullable String action, @Nullable String variant, @Nullable String candidate,
-      @Nullable String predictor, @Nullable String samplingRate, @Nullable String duration,
-      @Nullable String maxRequests, @Nullable String maxLatencyIncrease,
-      @Nullable String maxErrorRateIncrease, @Nullable String minAgreement,
-      @Nullable String minSamples, @Nullable String force) {
+  @ReadOperation
+  public WebEndpointResponse<Map<String, Object>> test(@Selector String endpoint,
+      @Selector String candidate) {
     try {
-      return new WebEndpointResponse<>(this.endpoint.write(endpoint, action, variant, candidate,
-          predictor, samplingRate, duration, maxRequests, maxLatencyIncrease,
-          maxErrorRateIncrease, minAgreement, minSamples, force));
+      return new WebEndpointResponse<>(this.endpoint.test(endpoint, candidate));
     } catch (ShadowEndpointException e) {
       return refused(e);
     }
   }
 
-  private static WebEndpointResponse<Map<String, Object>> refused(ShadowEndpointException e) {
+  @WriteOperation
+  public WebEndpointResponse<Map<String, Object>> write(SecurityContext securityContext,
+      @Selector String endpoint, @Nullable String action, @Nullable String variant,
+      @Nullable String candidate, @Nullable String predictor, @Nullable String shadow,
+      @Nullable String samplingRate, @Nullable String duration, @Nullable String maxRequests,
+      @Nullable String maxLatencyIncrease, @Nullable String tailQuantile,
+      @Nullable String maxTailLatencyIncrease, @Nullable String maxErrorRateIncrease,
+      @Nullable String minAgreement, @Nullable String minSamples, @Nullable String alpha,
+      @Nullable String warmup, @Nullable String force) {
+    try {
+      return new WebEndpointResponse<>(this.endpoint.write(securityContext, endpoint, action,
+          variant, candidate, predictor, shadow, samplingRate, duration, maxRequests,
+          maxLatencyIncrease, tailQuantile, maxTailLatencyIncrease, maxErrorRateIncrease,
+          minAgreement, minSamples, alpha, warmup, force));
+    } catch (ShadowEndpointException e) {
+      return refused(e);
+    }
+  }
+
+  static WebEndpointResponse<Map<String, Object>> refused(ShadowEndpointException e) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", e.status());
     body.put("error", e.getMessage());

@@ -19,9 +19,11 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.ResolvableType;
@@ -35,8 +37,8 @@ import org.springframework.core.env.Environment;
  * the properties (that it exists, has the right type, and that all predictors of an endpoint agree
  * on their types), and have shadow-core check every value, before anything starts: all problems
  * are reported at once in a {@link ShadowRoutingConfigurationException}. A key under
- * {@code shadow-routing} that binds to no property (a misspelling) fails start-up too, in Spring
- * Boot's own report. It holds no range and no
+ * {@code shadow-routing} that binds to no property (a misspelling) fails start-up too, named with
+ * the keys allowed where it stands. It holds no range and no
  * default of its own: the core's problems are mapped onto property paths by {@link CoreProblems}.
  */
 final class ShadowRouterRegistrar implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
@@ -66,11 +68,7 @@ final class ShadowRouterRegistrar implements BeanDefinitionRegistryPostProcessor
 
   @Override
   public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
-    // a misspelled key would otherwise leave its default in place without a word
-    ShadowRoutingProperties properties = Binder.get(environment)
-        .bind(ShadowRoutingProperties.PREFIX, Bindable.of(ShadowRoutingProperties.class),
-            new NoUnboundElementsBindHandler(BindHandler.DEFAULT))
-        .orElseGet(ShadowRoutingProperties::new);
+    ShadowRoutingProperties properties = bind(environment);
     ConfigurableListableBeanFactory beans = (ConfigurableListableBeanFactory) registry;
     List<Problem> problems = new ArrayList<>();
     Map<String, ResolvableType> routerTypes = new LinkedHashMap<>();
@@ -99,6 +97,26 @@ final class ShadowRouterRegistrar implements BeanDefinitionRegistryPostProcessor
       routers.setInstanceSupplier(() -> ShadowRouters.lookUp(beans, beanNames));
       routers.setDependsOn(beanNames.values().toArray(String[]::new));
       registry.registerBeanDefinition(ROUTERS_BEAN, routers);
+    }
+  }
+
+  /**
+   * The properties, bound strictly: a misspelled key would otherwise leave its default in place
+   * without a word, so each key that binds to nothing fails start-up, named with the keys allowed
+   * where it stands ({@link UnknownKeys}).
+   */
+  static ShadowRoutingProperties bind(Environment environment) {
+    try {
+      return Binder.get(environment)
+          .bind(ShadowRoutingProperties.PREFIX, Bindable.of(ShadowRoutingProperties.class),
+              new NoUnboundElementsBindHandler(BindHandler.DEFAULT))
+          .orElseGet(ShadowRoutingProperties::new);
+    } catch (BindException e) {
+      if (e.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
+        throw new ShadowRoutingConfigurationException(
+            UnknownKeys.problems(unbound.getUnboundProperties()), e);
+      }
+      throw e;
     }
   }
 

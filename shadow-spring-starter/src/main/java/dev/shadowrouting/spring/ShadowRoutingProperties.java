@@ -48,7 +48,7 @@ public class ShadowRoutingProperties {
   /** JSON Lines sink: every record of every endpoint appended to files, when a directory is set. */
   private final Jsonl jsonl = new Jsonl();
 
-  /** The live dashboard page (served when Spring MVC and Actuator are present). */
+  /** The live dashboard page (served where the Actuator endpoint is exposed over HTTP). */
   private final Dashboard dashboard = new Dashboard();
 
   public Map<String, Endpoint> getEndpoints() {
@@ -566,17 +566,21 @@ public class ShadowRoutingProperties {
   /** The dashboard page. */
   public static class Dashboard {
 
-    /** Serve the dashboard page (needs Spring MVC and Actuator). */
-    private boolean enabled = true;
+    /**
+     * Serve the dashboard page (needs Spring MVC or WebFlux, and Actuator). Unset: served when
+     * the Actuator endpoint "shadow" is exposed over HTTP; true: always (the page then says which
+     * property exposes the endpoint); false: never.
+     */
+    private @Nullable Boolean enabled;
 
     /** Path of the page. It polls the Actuator endpoint "shadow", which must be exposed over HTTP. */
     private String path = "/shadow-routing";
 
-    public boolean isEnabled() {
+    public @Nullable Boolean getEnabled() {
       return enabled;
     }
 
-    public void setEnabled(boolean enabled) {
+    public void setEnabled(@Nullable Boolean enabled) {
       this.enabled = enabled;
     }
 

@@ -17,7 +17,7 @@ final class Http {
   private static final JsonMapper JSON = JsonMapper.builder()
       .enable(DeserializationFeature.USE_LONG_FOR_INTS).build();
 
-  record Response(int status, String body) {
+  record Response(int status, String body, Map<String, java.util.List<String>> headers) {
     @SuppressWarnings("unchecked")
     Map<String, Object> json() {
       return JSON.readValue(body, Map.class);
@@ -29,16 +29,21 @@ final class Http {
   static Response get(String url) throws Exception {
     HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    return new Response(r.statusCode(), r.body());
+    return new Response(r.statusCode(), r.body(), r.headers().map());
   }
 
-  static Response post(String url, String json) throws Exception {
-    HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url))
+  /** A POST of a JSON body, with headers as name, value pairs. */
+  static Response post(String url, String json, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    HttpResponse<String> r = CLIENT.send(b
             .timeout(Duration.ofSeconds(10))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
         HttpResponse.BodyHandlers.ofString());
-    return new Response(r.statusCode(), r.body());
+    return new Response(r.statusCode(), r.body(), r.headers().map());
   }
 
   @SuppressWarnings("unchecked")

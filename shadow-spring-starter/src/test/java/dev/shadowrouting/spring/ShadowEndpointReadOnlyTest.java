@@ -56,14 +56,18 @@ class ShadowEndpointReadOnlyTest {
         .isEqualTo("there is no shadow-routing endpoint 'nope'; endpoints: [fraud]");
   }
 
+  /** Refused with 405 (Allow: GET) and a body that names the property allowing writes. */
   @Test
-  void writesAreRefusedUnlessTheApplicationAllowsThem() throws Exception {
+  void writesAreRefusedNamingThePropertyThatAllowsThem() throws Exception {
     Http.Response r = Http.post("http://localhost:" + port + "/actuator/shadow/fraud",
         "{\"action\":\"stop-test\"}");
-    assertThat(r.status()).isBetween(400, 499);
+    assertThat(r.status()).isEqualTo(405);
+    assertThat(r.headers().get("allow")).containsExactly("GET");
+    assertThat(r.json().get("error")).isEqualTo(ReadOnlyWritesTest.READ_ONLY);
     assertThat(routers.get("fraud").tests().get(0).status())
         .isEqualTo(ShadowTest.Status.RUNNING);
+    // other methods and paths are Actuator's as before
+    assertThat(Http.get("http://localhost:" + port + "/actuator/shadow/fraud").status())
+        .isEqualTo(200);
   }
 }
-
-

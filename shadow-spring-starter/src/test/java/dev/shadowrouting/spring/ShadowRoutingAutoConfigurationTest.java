@@ -37,6 +37,7 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -364,12 +365,13 @@ class ShadowRoutingAutoConfigurationTest {
 
   // ---- actuator and web ------------------------------------------------------------------------
 
+  /** Actuator's web endpoints, as a web application has them. */
+  static final AutoConfigurations ACTUATOR = AutoConfigurations.of(
+      EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class);
+
   private final WebApplicationContextRunner web = new WebApplicationContextRunner()
-      .withConfiguration(STARTER)
-      .withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
-          WebEndpointAutoConfiguration.class))
-      .withUserConfiguration(Models.class)
-      .withPropertyValues(FRAUD);
+      .withConfiguration(STARTER).withConfiguration(ACTUATOR)
+      .withUserConfiguration(Models.class).withPropertyValues(FRAUD);
 
   @Test
   void actuatorEndpointOnlyWhenExposed() {
@@ -401,18 +403,57 @@ class ShadowRoutingAutoConfigurationTest {
         });
   }
 
+  static final String EXPOSED = "management.endpoints.web.exposure.include=shadow";
+
+  /** Served only where the endpoint is exposed over HTTP, or where the application says so. */
   @Test
-  void dashboardInServletWebApplicationsWithActuator() {
-    web.run(context -> assertThat(context).hasNotFailed().hasBean("shadowRoutingDashboard")
-        .getBean("shadowRoutingDashboard").isInstanceOf(RouterFunction.class));
-    web.withPropertyValues("shadow-routing.dashboard.enabled=false").run(context ->
+  void dashboardOnlyWhereTheEndpointIsExposedOrSwitchedOn() {
+    web.withPropertyValues(EXPOSED).run(context -> assertThat(context).hasNotFailed()
+        .hasBean("shadowRoutingDashboard").getBean("shadowRoutingDashboard")
+        .isInstanceOf(RouterFunction.class));
+    web.withPropertyValues("management.endpoints.web.exposure.include=*").run(context ->
+        assertThat(context).hasBean("shadowRoutingDashboard"));
+    // not exposed (Boot's default exposes health only): no page on the application's port
+    web.run(context -> assertThat(context).hasNotFailed()
+        .doesNotHaveBean("shadowRoutingDashboard"));
+    web.withPropertyValues("management.endpoints.web.exposure.include=health").run(context ->
+        assertThat(context).doesNotHaveBean("shadowRoutingDashboard"));
+    // exposed over JMX only: still no page
+    web.withPropertyValues("management.endpoints.jmx.exposure.include=shadow").run(context ->
+        assertThat(context).doesNotHaveBean("shadowRoutingDashboard"));
+    // the application asks for it: served (the page names the property to set)
+    web.withPropertyValues("shadow-routing.dashboard.enabled=true").run(context ->
+        assertThat(context).hasBean("shadowRoutingDashboard"));
+    // switched off: never, exposed or not
+    web.withPropertyValues(EXPOSED, "shadow-routing.dashboard.enabled=false").run(context ->
         assertThat(context).doesNotHaveBean("shadowRoutingDashboard"));
     // not a web application: no page
-    runner.withPropertyValues(FRAUD).run(context ->
+    runner.withPropertyValues(FRAUD).withPropertyValues(EXPOSED).run(context ->
         assertThat(context).hasNotFailed().doesNotHaveBean("shadowRoutingDashboard"));
     // Spring MVC missing
-    web.withClassLoader(new FilteredClassLoader(RouterFunction.class)).run(context ->
-        assertThat(context).hasNotFailed().doesNotHaveBean("shadowRoutingDashboard"));
+    web.withPropertyValues(EXPOSED).withClassLoader(new FilteredClassLoader(RouterFunction.class))
+        .run(context -> assertThat(context).hasNotFailed()
+            .doesNotHaveBean("shadowRoutingDashboard"));
+  }
+
+  private final ReactiveWebApplicationContextRunner reactive =
+      new ReactiveWebApplicationContextRunner()
+          .withConfiguration(STARTER).withConfiguration(ACTUATOR)
+          .withUserConfiguration(Models.class).withPropertyValues(FRAUD);
+
+  /** A WebFlux application gets the reactive page and the reactive read-only answer. */
+  @Test
+  void dashboardAndReadOnlyAnswerInWebFluxApplications() {
+    reactive.withPropertyValues(EXPOSED).run(context -> {
+      assertThat(context).hasNotFailed().getBean("shadowRoutingDashboard")
+          .isInstanceOf(org.springframework.web.reactive.function.server.RouterFunction.class);
+      assertThat(context).hasSingleBean(ReadOnlyWriteWebFilter.class)
+          .doesNotHaveBean(ReadOnlyWriteFilter.class);
+    });
+    reactive.run(context -> assertThat(context).hasNotFailed()
+        .doesNotHaveBean("shadowRoutingDashboard").doesNotHaveBean(ReadOnlyWriteWebFilter.class));
+    web.withPropertyValues(EXPOSED).run(context -> assertThat(context)
+        .hasSingleBean(ReadOnlyWriteFilter.class).doesNotHaveBean(ReadOnlyWriteWebFilter.class));
   }
 
   @Test

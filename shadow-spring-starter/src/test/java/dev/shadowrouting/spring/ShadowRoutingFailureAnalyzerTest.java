@@ -10,7 +10,6 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -139,19 +138,49 @@ class ShadowRoutingFailureAnalyzerTest {
         });
   }
 
+  /** The three typos: each names the key, the keys allowed there and the nearest. */
   @Test
-  void aMisspelledKeyFailsStartUpNamingIt() {
-    for (String misspelled : new String[] {
-        "shadow-routing.endpoints.fraud.shadows.v2.samplng-rate=0.5",
-        "shadow-routing.jsonl.max-filez=3"}) {
-      runner.withPropertyValues("shadow-routing.endpoints.fraud.shadows.v2.predictor=fraudModelV2",
-          misspelled).run(context -> {
-            assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause()
-                .isInstanceOf(UnboundConfigurationPropertiesException.class)
-                .hasMessageContaining(misspelled.substring(0, misspelled.indexOf('=')));
-          });
-    }
+  void aMisspelledKeyNamesItAndTheKeysAllowedThere() {
+    fails(d -> assertThat(d)
+            .contains("Property: shadow-routing.endpoints.fraud.shadows.v2.sampling-rat\n"
+                + "    Value:    0.5\n"
+                + "    Reason:   is not a shadow-routing property: the keys allowed under"
+                + " shadow-routing.endpoints.fraud.shadows.v2 are [capture-payloads, comparator,"
+                + " max-concurrency, predictor, sampling-rate, timeout]; did you mean"
+                + " 'sampling-rate'?"),
+        "shadow-routing.endpoints.fraud.shadows.v2.predictor=fraudModelV2",
+        "shadow-routing.endpoints.fraud.shadows.v2.sampling-rat=0.5");
+    fails(d -> assertThat(d)
+            .contains("Property: shadow-routing.endpoints.fraud.shadow.v9.predictor\n")
+            .contains("the keys allowed under shadow-routing.endpoints.fraud are [close-timeout,"
+                + " comparator, production, queue-capacity, shadows, sink-buffer-capacity, test,"
+                + " worker-threads]; did you mean 'shadows'?"),
+        "shadow-routing.endpoints.fraud.shadow.v9.predictor=fraudModelV2");
+    fails(d -> assertThat(d)
+            .contains("Property: shadow-routing.endpoints.fraud.test.min-agreemnt\n")
+            .contains("the keys allowed under shadow-routing.endpoints.fraud.test are [alpha,")
+            .contains("did you mean 'min-agreement'?"),
+        "shadow-routing.endpoints.fraud.test.candidate=v3",
+        "shadow-routing.endpoints.fraud.test.predictor=fraudModelV3",
+        "shadow-routing.endpoints.fraud.test.min-agreemnt=0.95");
+    // far from every key: no guess, and every problem at once
+    fails(d -> assertThat(d)
+            .contains("Property: shadow-routing.jsonl.max-filez\n")
+            .contains("did you mean 'max-files'?")
+            .contains("Property: shadow-routing.colour\n")
+            .contains("the keys allowed under shadow-routing are [dashboard, endpoints, jsonl]"
+                + " (set in")
+            .contains("Property: shadow-routing.endpoints.fraud.comparator.name\n")
+            .contains("shadow-routing.endpoints.fraud.comparator takes a value, not keys below"),
+        "shadow-routing.jsonl.max-filez=3", "shadow-routing.colour=blue",
+        "shadow-routing.endpoints.fraud.comparator.name=byBlock");
+  }
+
+  @Test
+  void editDistance() {
+    assertThat(UnknownKeys.distance("samplng-rate", "sampling-rate")).isEqualTo(1);
+    assertThat(UnknownKeys.distance("", "abc")).isEqualTo(3);
+    assertThat(UnknownKeys.distance("kitten", "sitting")).isEqualTo(3);
   }
 
   @Configuration(proxyBeanMethods = false)

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.IntCountsHistogram;
 
@@ -123,8 +124,6 @@ public final class TestObservations<I, O> {
     boolean candidateFailed = outcome != Outcome.SUCCESS;
     boolean productionFailed = ex.error != null;
     Comparison.Result result = comparison.result();
-    int agreement = result == Comparison.Result.NOT_COMPARED ? -1
-        : result == Comparison.Result.MISMATCH ? 0 : 1;
     // The pair's timestamp (its batch for the long-run variance): when production started on it,
     // from the exchange's nanoTime, so observing reads no clock; the warm-up is on the spec's
     // clock, like the time box, read only until it is over.
@@ -135,11 +134,48 @@ public final class TestObservations<I, O> {
     // second pairs them, candidate against copy, both timed on the pool.
     Half partner = withNoise
         ? (Half) ex.meet(this, noise, new Half(outcome, runNanos, result)) : null;
+    record(now, warmup, production, ex.latencyNanos, noise, outcome, runNanos, queueWaitNanos,
+        routerNanos, comparison, partner, ex, requestId);
+    if (noise) {
+      return;
+    }
+    if (groundTruth != null && ex.callerKnowsId) {
+      groundTruth.put(requestId.apply(ex),
+          new Joined(productionFailed ? null : ex.output, candidateFailed ? null : output));
+    }
+    calls.increment();
+  }
+
+  /**
+   * Records one replayed pair (a {@code ShadowReplay}: production as captured or re-run, the
+   * candidate run offline), started at {@code timestampMillis} on the spec's clock: the same
+   * statistics, histograms and counts as a live copy of the candidate, without A/A copy or ground
+   * truth. The warm-up is read from the timestamp, so a replay's is deterministic.
+   */
+  public void observeReplayed(long timestampMillis, Outcome production, long productionNanos,
+      Outcome outcome, long runNanos, Comparison comparison, String requestId) {
+    record(timestampMillis, timestampMillis < warmupEndMillis, production, productionNanos, false,
+        outcome, runNanos, -1, -1, comparison, null, requestId, Function.identity());
+    calls.increment();
+  }
+
+  /**
+   * What every observation records: the pair into this thread's stripe (with the A/A pair when
+   * {@code partner} met it), the histograms and the side's counters; {@code requestIds} maps
+   * {@code key} to the request id, asked only for a mismatch (no allocation on the live path).
+   * A negative {@code queueWaitNanos} or {@code routerNanos} is none (a replay).
+   */
+  private <K> void record(long now, boolean warmup, Outcome production, long productionNanos,
+      boolean noise, Outcome outcome, long runNanos, long queueWaitNanos, long routerNanos,
+      Comparison comparison, Half partner, K key, Function<? super K, String> requestIds) {
+    Comparison.Result result = comparison.result();
+    int agreement = result == Comparison.Result.NOT_COMPARED ? -1
+        : result == Comparison.Result.MISMATCH ? 0 : 1;
     // Everything per observation goes to the stripe this thread holds: no counter or histogram
     // is shared between writers, so pool threads do not bounce cache lines between cores.
     Stripe s = acquire();
     try {
-      (noise ? s.noise : s.candidate).add(now, warmup, production, ex.latencyNanos, outcome,
+      (noise ? s.noise : s.candidate).add(now, warmup, production, productionNanos, outcome,
           runNanos, agreement, Double.NaN, Double.NaN);
       if (partner != null) {
         Outcome copyOutcome = noise ? outcome : partner.outcome;
@@ -156,8 +192,8 @@ public final class TestObservations<I, O> {
               copyResult == Comparison.Result.MISMATCH);
         }
       }
-      s.histograms().record(noise, clamp(runNanos), clamp(queueWaitNanos), routerNanos,
-          clamp(ex.latencyNanos));
+      s.histograms().record(noise, clamp(runNanos), queueWaitNanos, routerNanos,
+          clamp(productionNanos));
     } finally {
       s.release();
     }
@@ -168,16 +204,8 @@ public final class TestObservations<I, O> {
       side.timeouts.increment();
     }
     if (result == Comparison.Result.MISMATCH) {
-      side.mismatch(requestId.apply(ex), comparison.differingPaths());
+      side.mismatch(requestIds.apply(key), comparison.differingPaths());
     }
-    if (noise) {
-      return;
-    }
-    if (groundTruth != null && ex.callerKnowsId) {
-      groundTruth.put(requestId.apply(ex),
-          new Joined(productionFailed ? null : ex.output, candidateFailed ? null : output));
-    }
-    calls.increment();
   }
 
   private boolean inWarmup() {
@@ -400,15 +428,19 @@ public final class TestObservations<I, O> {
     final AbstractHistogram candidateRouter = new IntCountsHistogram(HIGHEST_TRACKABLE, 2);
     final AbstractHistogram noiseRouter = new IntCountsHistogram(HIGHEST_TRACKABLE, 2);
 
-    /** {@code router} is negative where there is none (a timeout: the call never returned). */
+    /**
+     * {@code wait} is negative where there is none (a replay), {@code router} too (a timeout:
+     * the call never returned; a replay).
+     */
     void record(boolean noise, long run, long wait, long router, long production) {
       if (noise) {
         noiseRun.recordValue(run);
-        noiseWait.recordValue(wait);
       } else {
         candidateRun.recordValue(run);
-        candidateWait.recordValue(wait);
         this.production.recordValue(production);
+      }
+      if (wait >= 0) {
+        (noise ? noiseWait : candidateWait).recordValue(clamp(wait));
       }
       if (router >= 0) {
         (noise ? noiseRouter : candidateRouter).recordValue(clamp(router));

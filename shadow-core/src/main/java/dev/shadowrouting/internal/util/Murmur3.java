@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * MurmurHash3 x86_32 (Austin Appleby's public-domain reference, {@code MurmurHash3_x86_32}) of the
- * UTF-8 bytes of a string: the sampling hash whose formula the README publishes, so that any
- * language reproduces a key's sampling decision. Inlined rather than taken from Guava so core
+ * UTF-8 bytes of a string: the sampling hash whose formula docs/how-it-works.md publishes, so that
+ * any language reproduces a key's sampling decision. Inlined rather than taken from Guava so core
  * does not impose Guava (and its version) on every user; pinned against Guava's
  * {@code murmur3_32_fixed} and the reference's published vectors in the tests.
  *

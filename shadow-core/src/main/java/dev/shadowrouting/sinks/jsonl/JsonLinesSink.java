@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Writes {@link ShadowRecord}s as JSON Lines (one record per line, schema in the README) to
+ * Writes {@link ShadowRecord}s as JSON Lines (one record per line, schema in docs/sinks.md) to
  * append-only files {@code <prefix>-<yyyyMMdd'T'HHmmssSSS'Z'>-<n>.jsonl} in one directory, which
  * DuckDB, Spark, jq or {@link ShadowRecords} can read.
  *

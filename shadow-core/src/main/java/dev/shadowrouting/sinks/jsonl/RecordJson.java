@@ -2,8 +2,10 @@ package dev.shadowrouting.sinks.jsonl;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import dev.shadowrouting.Comparison;
 import dev.shadowrouting.Outcome;
 import dev.shadowrouting.RejectReason;
@@ -19,7 +21,7 @@ import java.util.Map;
 
 /**
  * Reads records back from their JSON form (written by {@link Documents#record}, schema {@value
- * ShadowRecord#SCHEMA_VERSION}, documented in the README) with jackson-core's parser, whose
+ * ShadowRecord#SCHEMA_VERSION}, documented in docs/sinks.md) with jackson-core's parser, whose
  * factory also makes the generator a {@link PayloadWriter} writes through. Stateless and
  * thread-safe.
  */
@@ -34,7 +36,8 @@ final class RecordJson {
   /**
    * Parses one line. Unknown fields are skipped (a newer minor writer may add some).
    *
-   * @throws IOException if the line is not one complete record (e.g. the torn last line of a crash)
+   * @throws IOException if the line is not one complete record (e.g. the torn last line of a
+   *     crash), with a message that never quotes the line (it may hold payloads)
    */
   static ShadowRecord read(String line) throws IOException {
     try (JsonParser p = FACTORY.createParser(line)) {
@@ -78,7 +81,15 @@ final class RecordJson {
         throw new IOException("trailing content after the record");
       }
       return b.errorDetails(message, stack).comparison(comparison(result, score, paths)).build();
-    } catch (IllegalArgumentException | NullPointerException | java.time.DateTimeException e) {
+    } catch (JsonEOFException e) {
+      throw new IOException("the line ends inside a JSON value (a torn last line?)", e);
+    } catch (JsonProcessingException e) {
+      // Jackson's own message quotes the content, which may be a payload: only where it broke
+      throw new IOException("not valid JSON" + (e.getLocation() == null ? ""
+          : " at column " + e.getLocation().getColumnNr()), e);
+    } catch (NullPointerException e) { // ShadowRecord's builder names the missing field
+      throw new IOException("not a valid record: no " + e.getMessage(), e);
+    } catch (IllegalArgumentException | java.time.DateTimeException e) {
       throw new IOException("not a valid record: " + e.getClass().getSimpleName(), e);
     }
   }

@@ -1,11 +1,9 @@
 package dev.shadowrouting.sinks.jsonl;
 
+import dev.shadowrouting.ReplaySource;
 import dev.shadowrouting.ShadowRecord;
-import java.io.BufferedReader;
+import dev.shadowrouting.internal.util.OptionalDependency;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,44 +29,48 @@ public final class ShadowRecords {
 
   /** Reads one file. */
   public static ShadowRecords read(Path file) throws IOException {
-    dev.shadowrouting.internal.util.OptionalDependency.require(JsonLinesSink.JACKSON,
-        JsonLinesSink.JACKSON_ARTIFACT, "ShadowRecords");
-    List<ShadowRecord> records = new ArrayList<>();
-    long skipped = readInto(file, records);
-    return new ShadowRecords(records, skipped);
+    return readFiles(List.of(file), file.toString());
   }
 
   /** Reads every {@code *.jsonl} file of {@code directory}, in name (so time) order. */
   public static ShadowRecords readAll(Path directory) throws IOException {
-    dev.shadowrouting.internal.util.OptionalDependency.require(JsonLinesSink.JACKSON,
-        JsonLinesSink.JACKSON_ARTIFACT, "ShadowRecords");
-    List<ShadowRecord> records = new ArrayList<>();
-    long skipped = 0;
-    for (Path file : JsonLinesSink.files(directory, "*" + JsonLinesSink.SUFFIX)) {
-      skipped += readInto(file, records);
-    }
-    return new ShadowRecords(records, skipped);
+    OptionalDependency.require(JsonLinesSink.JACKSON, JsonLinesSink.JACKSON_ARTIFACT,
+        "ShadowRecords");
+    return readFiles(JsonLinesSink.files(directory, "*" + JsonLinesSink.SUFFIX),
+        directory.toString());
   }
 
-  private static long readInto(Path file, List<ShadowRecord> records) throws IOException {
+  /**
+   * One record from its JSON form (one line of a capture, or a message a {@code KafkaSink} wrote):
+   * the reader of every {@link dev.shadowrouting.ReplaySource} over this schema. Unknown fields
+   * are skipped (a newer minor writer may add some).
+   *
+   * @throws IOException if {@code json} is not one complete, valid record; the message says why
+   *     and never quotes the content (it may hold payloads)
+   * @throws IllegalStateException if {@code com.fasterxml.jackson.core:jackson-core} is missing
+   */
+  public static ShadowRecord parse(String json) throws IOException {
+    OptionalDependency.require(JsonLinesSink.JACKSON, JsonLinesSink.JACKSON_ARTIFACT,
+        "ShadowRecords");
+    return RecordJson.read(json);
+  }
+
+  private static ShadowRecords readFiles(List<Path> files, String description)
+      throws IOException {
+    OptionalDependency.require(JsonLinesSink.JACKSON, JsonLinesSink.JACKSON_ARTIFACT,
+        "ShadowRecords");
+    List<ShadowRecord> records = new ArrayList<>();
     long skipped = 0;
-    // an InputStreamReader replaces malformed UTF-8 (a line torn inside a character) instead of
-    // throwing, so the torn line is skipped like any other invalid one
-    try (BufferedReader in = new BufferedReader(
-        new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        if (line.isBlank()) {
-          continue;
-        }
-        try {
-          records.add(RecordJson.read(line));
-        } catch (IOException e) {
+    try (JsonLinesSource source = JsonLinesSource.of(files, description)) {
+      for (ReplaySource.Entry e = source.next(); e != null; e = source.next()) {
+        if (e.isMalformed()) {
           skipped++;
+        } else {
+          records.add(e.record());
         }
       }
     }
-    return skipped;
+    return new ShadowRecords(records, skipped);
   }
 
   public List<ShadowRecord> records() {

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The inlined sampling hash against Guava's {@code murmur3_32_fixed} (test scope only) and the
- * published MurmurHash3 x86_32 vectors, so the README's formula stays the contract.
+ * published MurmurHash3 x86_32 vectors, so docs/how-it-works.md's formula stays the
+ * contract.
  */
 class Murmur3Test {
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's DuckDB recipe, run for real with DuckDB's JDBC driver on files that end with the
+ * docs/sinks.md's DuckDB recipe, run for real with DuckDB's JDBC driver on files that end with the
  * torn line a crash leaves: {@code read_json_auto} stops at it, the recipe does not.
  */
 class DuckDbRecipeTest {
@@ -29,7 +29,7 @@ class DuckDbRecipeTest {
   @TempDir
   Path tmp;
 
-  /** The README's query, with the directory filled in. */
+  /** docs/sinks.md's query, with the directory filled in. */
   static String recipe(Path dir) {
     return "select variant, outcome, sum(coalesce(\"count\", 1)) as copies"
         + " from read_ndjson('" + dir + "/*.jsonl', ignore_errors = true)"

@@ -37,6 +37,25 @@ class MissingJacksonTest {
   }
 
   @Test
+  void aJacksonPayloadDecoderWithoutDatabindNamesTheArtifact() throws Exception {
+    URL core = JsonLinesSink.class.getProtectionDomain().getCodeSource().getLocation();
+    try (URLClassLoader withoutJackson = new URLClassLoader(new URL[] {core},
+        ClassLoader.getPlatformClassLoader())) {
+      Class<?> decoder = Class.forName("dev.shadowrouting.PayloadDecoder", true, withoutJackson);
+      Throwable thrown = null;
+      try {
+        decoder.getMethod("jackson", Class.class).invoke(null, Integer.class);
+      } catch (InvocationTargetException e) {
+        thrown = e.getCause();
+      }
+      assertThat(thrown).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("PayloadDecoder.jackson needs"
+              + " com.fasterxml.jackson.core:jackson-databind")
+          .hasMessageContaining("add it to your build");
+    }
+  }
+
+  @Test
   void reportsAndSnapshotsAreWrittenAsJsonWithoutJackson() throws Exception {
     URL core = JsonLinesSink.class.getProtectionDomain().getCodeSource().getLocation();
     URL tests = NoJackson.class.getProtectionDomain().getCodeSource().getLocation();

@@ -30,32 +30,33 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every {@code ```java} block of the repository's README.md compiles against this module's test
- * classpath (shadow-core, shadow-onnx, jackson-core, Micrometer, OpenTelemetry), so the README
- * cannot drift from the code.
+ * Every {@code ```java} block of the repository's README.md and of its docs/*.md pages compiles
+ * against this module's test classpath (shadow-core, shadow-onnx, jackson-core, Micrometer,
+ * OpenTelemetry), so the documentation cannot drift from the code.
  *
  * <ul>
  *   <li>A block that starts (after blank lines and comments) with {@code package}, {@code import}
  *       or a type declaration is a complete compilation unit and compiles as it is.
  *   <li>Any other block is a fragment: it becomes the body of {@code void snippet() throws
- *       Exception} in {@link #TEMPLATE}, whose imports and fields are what the README's fragments
+ *       Exception} in {@link #TEMPLATE}, whose imports and fields are what the pages' fragments
  *       take for granted ({@code router}, {@code modelV2}, {@code txn}, ...).
  *   <li>A line that is only {@code ...} stands for elided code and compiles as a comment.
  *   <li>Pseudo-code is fenced {@code ```text}, not {@code ```java}.
- *   <li>The Spring Boot section's blocks are fenced {@code ```java spring}: they need Spring, and
- *       samples/spring-boot's ReadmeSpringSnippetsCompileTest compiles them.
+ *   <li>Blocks that need Spring are fenced {@code ```java spring}: samples/spring-boot's
+ *       ReadmeSpringSnippetsCompileTest compiles them.
  * </ul>
  *
- * A failure names the README line of each of javac's diagnostics and quotes it.
+ * A failure names the file and line of each of javac's diagnostics and quotes it.
  */
 class ReadmeSnippetsCompileTest {
 
-  static final Path README = Path.of("../README.md");
+  static final Path ROOT = Path.of("..");
+  static final Path README = ROOT.resolve("README.md");
 
   /**
    * Blocks known not to compile, by a line that identifies them, with the fix. Such a block is
    * reported as skipped with javac's diagnostics; once it compiles its test fails, so that the entry
-   * is removed. Fix the README rather than adding entries.
+   * is removed. Fix the page rather than adding entries.
    */
   static final Map<String, String> KNOWN_BROKEN = Map.of();
 
@@ -111,11 +112,14 @@ class ReadmeSnippetsCompileTest {
 
   @TempDir Path classes;
 
-  /** One block: the README line of its first code line, and its code. */
-  record Block(int firstLine, String code) {
+  /**
+   * One block: the file it is in (relative to the repository, e.g. {@code docs/sinks.md}), the
+   * line of its first code line, and its code.
+   */
+  record Block(String file, int firstLine, String code) {
     String title() {
       String first = code.lines().filter(l -> !l.isBlank()).findFirst().orElse("").strip();
-      return "README.md line " + firstLine + ": " + (first.length() > 70
+      return file + " line " + firstLine + ": " + (first.length() > 70
           ? first.substring(0, 70) + "..." : first);
     }
 
@@ -133,9 +137,14 @@ class ReadmeSnippetsCompileTest {
   }
 
   @TestFactory
-  Stream<DynamicTest> everyJavaBlockOfTheReadmeCompiles() throws IOException {
-    List<Block> blocks = javaBlocks(Files.readAllLines(README, StandardCharsets.UTF_8));
-    assertThat(blocks).as("```java blocks in %s", README.toAbsolutePath()).isNotEmpty();
+  Stream<DynamicTest> everyJavaBlockOfTheReadmeAndTheDocsCompiles() throws IOException {
+    List<Block> blocks = new ArrayList<>();
+    for (Path page : pages()) {
+      blocks.addAll(javaBlocks(page));
+    }
+    assertThat(blocks).as("```java blocks in README.md").anyMatch(b -> b.file().equals(
+        "README.md"));
+    assertThat(blocks).as("```java blocks in docs/").anyMatch(b -> b.file().startsWith("docs/"));
     return blocks.stream().map(b -> DynamicTest.dynamicTest(b.title(), () -> {
       String known = KNOWN_BROKEN.keySet().stream().filter(b.code()::contains).findFirst()
           .orElse(null);
@@ -147,10 +156,16 @@ class ReadmeSnippetsCompileTest {
             + String.join("\n", errors));
       }
       if (!errors.isEmpty()) {
-        throw new AssertionError("README.md's ```java block at line " + b.firstLine()
+        throw new AssertionError(b.file() + "'s ```java block at line " + b.firstLine()
             + " does not compile:\n" + String.join("\n", errors));
       }
     }));
+  }
+
+  @Test
+  void everyPageOfTheDocsIsRead() throws IOException {
+    assertThat(pages()).contains(README, ROOT.resolve("docs/how-it-works.md"),
+        ROOT.resolve("docs/sinks.md"), ROOT.resolve("docs/spring.md"));
   }
 
   @Test
@@ -158,21 +173,23 @@ class ReadmeSnippetsCompileTest {
     List<String> lines = Files.readAllLines(README, StandardCharsets.UTF_8);
     int heading = lines.indexOf("## Quick start");
     assertThat(heading).as("a '## Quick start' section").isNotNegative();
-    Block quickStart = javaBlocks(lines).stream().filter(b -> b.firstLine() > heading)
-        .findFirst().orElseThrow();
+    Block quickStart = javaBlocks("README.md", lines).stream()
+        .filter(b -> b.firstLine() > heading).findFirst().orElseThrow();
     assertThat(quickStart.isCompilationUnit()).as("the Quick start is pasted as a whole file by"
         + " .ci/fresh-project.sh: it must have its imports").isTrue();
     assertThat(quickStart.code()).contains("public static void main(String[] args)");
   }
 
   @Test
-  void aBlockThatDoesNotCompileIsReportedWithItsReadmeLineAndJavacsMessage() {
-    Block wrong = new Block(40, "Score s = router.predict(txn);\nint n = s.blocked();\n");
+  void aBlockThatDoesNotCompileIsReportedWithItsFileLineAndJavacsMessage() {
+    Block wrong = new Block("docs/x.md", 40,
+        "Score s = router.predict(txn);\nint n = s.blocked();\n");
     List<String> errors = compile(wrong);
     assertThat(errors).hasSize(1);
-    assertThat(errors.get(0)).startsWith("README.md line 41: ").contains("cannot find symbol")
+    assertThat(errors.get(0)).startsWith("docs/x.md line 41: ").contains("cannot find symbol")
         .contains("blocked()");
-    Block unit = new Block(7, "import java.util.List;\n\nclass A {\n  List<String> x = 1;\n}\n");
+    Block unit = new Block("README.md", 7,
+        "import java.util.List;\n\nclass A {\n  List<String> x = 1;\n}\n");
     assertThat(compile(unit)).singleElement().asString().startsWith("README.md line 10: ")
         .contains("incompatible types");
   }
@@ -180,18 +197,35 @@ class ReadmeSnippetsCompileTest {
   @Test
   void extractsJavaBlocksOnlyWithTheLineOfTheirFirstCodeLine() {
     List<String> md = List.of("# t", "```java", "int a = 1;", "```", "```text", "pseudo", "```",
-        "```bash", "ls", "```", "  ```java", "int b = 2;", "  ```");
-    List<Block> blocks = javaBlocks(md);
+        "```bash", "ls", "```", "  ```java", "int b = 2;", "  ```", "```java spring", "@Bean",
+        "```");
+    List<Block> blocks = javaBlocks("docs/t.md", md);
     assertThat(blocks).extracting(Block::firstLine).containsExactly(3, 12);
+    assertThat(blocks).extracting(Block::file).containsOnly("docs/t.md");
     assertThat(blocks.get(0).code()).isEqualTo("int a = 1;\n");
-    assertThatThrownBy(() -> javaBlocks(List.of("```java", "int a;")))
-        .hasMessageContaining("line 1");
+    assertThatThrownBy(() -> javaBlocks("docs/t.md", List.of("```java", "int a;")))
+        .hasMessageContaining("docs/t.md").hasMessageContaining("line 1");
   }
 
   // ----------------------------------------------------------------------------------- helpers
 
-  /** The ```java blocks of a Markdown file, fences possibly indented. */
-  static List<Block> javaBlocks(List<String> lines) {
+  /** README.md and every docs/*.md page, in that order (the pages by name). */
+  static List<Path> pages() throws IOException {
+    List<Path> pages = new ArrayList<>(List.of(README));
+    try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
+      docs.filter(p -> p.getFileName().toString().endsWith(".md")).sorted().forEach(pages::add);
+    }
+    return pages;
+  }
+
+  /** The ```java blocks of a page of the repository. */
+  static List<Block> javaBlocks(Path page) throws IOException {
+    return javaBlocks(ROOT.relativize(page).toString().replace('\\', '/'),
+        Files.readAllLines(page, StandardCharsets.UTF_8));
+  }
+
+  /** The ```java blocks of a Markdown file named {@code file}, fences possibly indented. */
+  static List<Block> javaBlocks(String file, List<String> lines) {
     List<Block> blocks = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       if (!lines.get(i).strip().equals("```java")) {
@@ -203,15 +237,15 @@ class ReadmeSnippetsCompileTest {
         code.append(lines.get(i)).append('\n');
       }
       if (i == lines.size()) {
-        throw new IllegalStateException("the ```java fence at line " + (open + 1)
+        throw new IllegalStateException("the ```java fence at " + file + " line " + (open + 1)
             + " is never closed");
       }
-      blocks.add(new Block(open + 2, code.toString()));
+      blocks.add(new Block(file, open + 2, code.toString()));
     }
     return blocks;
   }
 
-  /** javac's errors for one block, each as "README.md line N: message" and the line itself. */
+  /** javac's errors for one block, each as "docs/x.md line N: message" and the line itself. */
   List<String> compile(Block block) {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     assertThat(javac).as("a JDK (javax.tools.JavaCompiler), not a JRE").isNotNull();
@@ -220,7 +254,7 @@ class ReadmeSnippetsCompileTest {
         .reduce("", (a, l) -> a + l + "\n");
     String source;
     String fileName;
-    int offset; // README line = source line + offset
+    int offset; // the page's line = source line + offset
     if (block.isCompilationUnit()) {
       source = code;
       Matcher m = PUBLIC_TYPE.matcher(code);
@@ -262,8 +296,9 @@ class ReadmeSnippetsCompileTest {
           ? "\n    | " + source_lines.get((int) line - 1).strip() : "";
       String where = line >= 1 && line + offset >= block.firstLine()
           && line + offset < block.firstLine() + block.code().lines().count()
-          ? "README.md line " + (line + offset)
-          : "README.md block at line " + block.firstLine() + " (template line " + line + ")";
+          ? block.file() + " line " + (line + offset)
+          : block.file() + " block at line " + block.firstLine() + " (template line " + line
+              + ")";
       errors.add(where + ": " + d.getMessage(Locale.ROOT) + quoted);
     }
     return errors;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shadowrouting.ShadowRouter;
 import dev.shadowrouting.ShadowTest;
+import dev.shadowrouting.Verdict;
 import dev.shadowrouting.spring.ShadowRouters;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,23 +15,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The sample app on a random port, its dashboard in a real headless Chromium: the numbers on the
- * page are the endpoint's, "Stop test" stops the test, and screenshots at desktop and phone widths
- * land in target/screenshots.
+ * page are the endpoint's, "Stop test" stops the test, a FAIL candidate's promote is a separate
+ * danger action that needs its name typed (the page never sends {@code force} on its own), every
+ * write is in the audit log, and screenshots at desktop and phone widths land in
+ * target/screenshots.
  */
 @SpringBootTest(classes = FraudServiceApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
     properties = {"server.address=127.0.0.1", "demo.traffic.requests-per-second=0",
         "shadow-routing.endpoints.fraud.shadows.v2.max-concurrency=64"})
+@ExtendWith(OutputCaptureExtension.class)
 class DashboardBrowserTest extends BrowserTestBase {
 
   static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -43,7 +52,7 @@ class DashboardBrowserTest extends BrowserTestBase {
   AlertLog alerts;
 
   @Test
-  void theDashboardShowsTheEndpointsNumbersAndStopsTheTest() throws Exception {
+  void theDashboardShowsTheEndpointsNumbersAndStopsTheTest(CapturedOutput log) throws Exception {
     ShadowRouter<Txn, Score> router = routers.get("fraud");
     driver.get(base() + "/shadow-routing");
     WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15));
@@ -60,11 +69,12 @@ class DashboardBrowserTest extends BrowserTestBase {
       }
     });
     traffic.start();
-    // six polls of the page while traffic flows (each changes its "updated" time)
+    // six polls of the page while traffic flows (each changes its "updated" time), and until
+    // the candidate, twice as slow, has its FAIL verdict (its test goes on: continue-after-fail)
     java.util.Set<String> polls = new java.util.HashSet<>();
-    new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> {
+    new WebDriverWait(driver, Duration.ofSeconds(90)).until(d -> {
       polls.add(d.findElement(By.id("updated")).getText());
-      return polls.size() > 6;
+      return polls.size() > 6 && router.tests().get(0).report().verdict() == Verdict.FAIL;
     });
     sending.set(false);
     traffic.join();
@@ -107,8 +117,11 @@ class DashboardBrowserTest extends BrowserTestBase {
         .hasSize(test.get("checks").size());
     assertThat(driver.findElement(By.id("problem")).isDisplayed()).isFalse();
     // the page reached the chart library (served from the uPlot WebJar, no network)
-    assertThat(driver.findElements(By.cssSelector("section[data-endpoint='fraud'] .uplot")))
+    assertThat(driver.findElements(By.cssSelector("section[data-endpoint='fraud'] .chart .uplot")))
         .hasSize(1);
+    // and each check of the test has its chart over time
+    wait.until(d -> d.findElements(By.cssSelector(card + ".check-chart .uplot")).size()
+        == test.get("checks").size());
     // shadow calls skipped the side effect
     assertThat(alerts.skippedInShadow()).isPositive();
 
@@ -118,6 +131,11 @@ class DashboardBrowserTest extends BrowserTestBase {
     Browser.fullPage(driver, "dashboard-phone");
     Browser.desktop(driver);
     wait.until(d -> chartWidth() > 390);
+
+    // a running test can only be stopped: promote and discard come once it has ended
+    assertThat(driver.findElements(By.cssSelector(card + "button[data-action='promote'],"
+        + card + "button[data-action='discard']"))).isEmpty();
+    recordPosts();
 
     // "Stop test": the test stops, the page says so and hides the button
     wait.until(d -> {
@@ -133,6 +151,77 @@ class DashboardBrowserTest extends BrowserTestBase {
     assertThat(endpointJson().at("/endpoints/fraud/tests/0/status").asString())
         .isEqualTo("STOPPED");
     Browser.fullPage(driver, "dashboard-stopped");
+
+    // FAIL: discard is the primary action; promote is a separate danger action
+    assertThat(shown(card + "[data-field='verdict']").text()).isEqualTo("FAIL");
+    assertThat(driver.findElements(By.cssSelector(card + "button[data-action='promote']")))
+        .isEmpty();
+    assertThat(driver.findElement(By.cssSelector(card + "button[data-action='discard']"))
+        .getAttribute("class")).isEqualTo("primary");
+    assertThat(driver.findElements(By.cssSelector("button.primary"))).noneMatch(b ->
+        b.getText().toLowerCase(java.util.Locale.ROOT).contains("promote"));
+    assertThat(driver.findElement(By.cssSelector(card + "[data-testid='danger-zone']")).getText())
+        .contains("The verdict is FAIL");
+    WebElement dialog = driver.findElement(By.id("confirm"));
+    WebElement confirm = dialog.findElement(By.cssSelector("button[value='confirm']"));
+    WebElement typed = dialog.findElement(By.cssSelector("input[name='typed']"));
+    forcePromote(wait, card);
+    // the dialog shows the verdict's reasons and asks for the candidate's name
+    assertThat(dialog.findElements(By.cssSelector(".confirm-reasons li")))
+        .hasSize(endpointJson().at("/endpoints/fraud/tests/0/checks").size())
+        .anyMatch(li -> li.getAttribute("class").equals("FAIL"));
+    assertThat(dialog.getText()).contains("Type v3 to confirm");
+    assertThat(confirm.isEnabled()).isFalse();
+    typed.sendKeys("v");
+    assertThat(confirm.isEnabled()).isFalse();
+    typed.sendKeys(Keys.ENTER); // Enter does not confirm while the name is incomplete
+    assertThat(dialog.getAttribute("open")).isNotNull();
+    Browser.fullPage(driver, "dashboard-promote-despite-fail");
+    dialog.findElement(By.cssSelector("button[value='cancel']")).click();
+    wait.until(d -> dialog.getAttribute("open") == null);
+    assertThat(posts()).containsExactly(Map.of("action", "stop-test", "variant", "v3"));
+    assertThat(router.config().productionVariants()).extracting(v -> v.name())
+        .containsExactly("v1");
+
+    // typed in full: the one request with force, sent after the person typed the name
+    forcePromote(wait, card);
+    typed.sendKeys("v3");
+    assertThat(confirm.isEnabled()).isTrue();
+    confirm.click();
+    wait.until(d -> shown(card + "[data-field='decision']").text().equals("PROMOTED"));
+    assertThat(router.config().productionVariants()).extracting(v -> v.name())
+        .containsExactly("v3");
+    assertThat(posts()).containsExactly(Map.of("action", "stop-test", "variant", "v3"),
+        Map.of("action", "promote", "variant", "v3", "force", true));
+    assertThat(log).contains("shadow endpoint write by anonymous on endpoint 'fraud': stop-test"
+        + " {variant=v3} applied: stopped the shadow test of 'v3'")
+        .contains("shadow endpoint write by anonymous on endpoint 'fraud': promote {variant=v3,"
+            + " force=true} applied: promoted 'v3', the candidate of the shadow test, to"
+            + " production on endpoint 'fraud'; before: production [v1 (weight 1.0)]")
+        .contains("; after: production [v3 (weight 1.0)]");
+  }
+
+  /** Opens the FAIL candidate's danger dialog. */
+  static void forcePromote(WebDriverWait wait, String card) {
+    wait.until(d -> {
+      d.findElement(By.cssSelector(card + "button[data-action='force-promote']")).click();
+      return d.findElement(By.id("confirm")).getAttribute("open") != null;
+    });
+  }
+
+  /** Records the body of every POST the page sends from now on. */
+  static void recordPosts() {
+    driver.executeScript("window.__posts = []; var f = window.fetch;"
+        + " window.fetch = function (u, o) {"
+        + "   if (o && o.method === 'POST') window.__posts.push(o.body);"
+        + "   return f.apply(this, arguments); };");
+  }
+
+  /** The POST bodies the page sent since {@link #recordPosts()}, parsed. */
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> posts() {
+    List<String> bodies = (List<String>) driver.executeScript("return window.__posts;");
+    return bodies.stream().map(b -> (Map<String, Object>) JSON.readValue(b, Map.class)).toList();
   }
 
   /** One shown value, read atomically in the page (it re-renders every second). */
@@ -184,7 +273,7 @@ class DashboardBrowserTest extends BrowserTestBase {
   /** The width, in CSS pixels, of the endpoint's latency chart as laid out now. */
   double chartWidth() {
     Object w = driver.executeScript("return document.querySelector("
-        + "\"section[data-endpoint='fraud'] .uplot\").getBoundingClientRect().width;");
+        + "\"section[data-endpoint='fraud'] .chart .uplot\").getBoundingClientRect().width;");
     return ((Number) w).doubleValue();
   }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
@@ -18,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's Spring Boot section ({@code ```java spring} blocks, which need Spring on the class
- * path: shadow-tck's ReadmeSnippetsCompileTest compiles every other block) compiles against this
- * app's class path. Each block is a class member or a class; {@code { ... }} stands for a body the
- * README elides. The sample's Txn and Score are the README's.
+ * The {@code ```java spring} blocks of README.md and of the docs/*.md pages (docs/spring.md's,
+ * which need Spring on the class path: shadow-tck's ReadmeSnippetsCompileTest compiles every other
+ * block) compile against this app's class path. Each block is a class member or a class;
+ * {@code { ... }} stands for a body the page elides. The sample's Txn and Score are the pages'.
  */
 class ReadmeSpringSnippetsCompileTest {
 
@@ -50,9 +51,27 @@ class ReadmeSpringSnippetsCompileTest {
   Path out;
 
   @Test
-  void theSpringSectionsJavaBlocksCompile() throws IOException {
-    List<String> lines = Files.readAllLines(Path.of("../../README.md"), StandardCharsets.UTF_8);
+  void theSpringJavaBlocksOfTheReadmeAndTheDocsCompile() throws IOException {
+    Path root = Path.of("../..");
+    List<Path> pages = new ArrayList<>(List.of(root.resolve("README.md")));
+    try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
+      docs.filter(p -> p.getFileName().toString().endsWith(".md")).sorted().forEach(pages::add);
+    }
     List<JavaFileObject> sources = new ArrayList<>();
+    for (Path page : pages) {
+      addSpringBlocks(Files.readAllLines(page, StandardCharsets.UTF_8), sources);
+    }
+    assertThat(sources).as("```java spring blocks in README.md and docs/*.md")
+        .hasSizeGreaterThanOrEqualTo(3);
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    boolean ok = javac.getTask(null, null, diagnostics, List.of("-proc:none", "-d", out.toString(),
+        "-cp", System.getProperty("java.class.path")), null, sources).call();
+    assertThat(ok).as("javac: %s", diagnostics.getDiagnostics()).isTrue();
+  }
+
+  /** Adds each ```java spring block of a page, in {@link #TEMPLATE}, to {@code sources}. */
+  private static void addSpringBlocks(List<String> lines, List<JavaFileObject> sources) {
     for (int i = 0; i < lines.size(); i++) {
       if (lines.get(i).strip().equals("```java spring")) {
         StringBuilder code = new StringBuilder();
@@ -70,11 +89,5 @@ class ReadmeSpringSnippetsCompileTest {
         });
       }
     }
-    assertThat(sources).as("```java spring blocks in the README").hasSize(3);
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-    boolean ok = javac.getTask(null, null, diagnostics, List.of("-proc:none", "-d", out.toString(),
-        "-cp", System.getProperty("java.class.path")), null, sources).call();
-    assertThat(ok).as("javac: %s", diagnostics.getDiagnostics()).isTrue();
   }
 }
