@@ -3,7 +3,8 @@
  * ({@code dev.shadowrouting.sinks.*}, whose libraries are optional: {@code requires static}, so a
  * modular application adds the one it uses). The engine ({@code dev.shadowrouting.internal} and its
  * statistics) is not exported; {@code dev.shadowrouting.internal.util} is exported to
- * {@code dev.shadowrouting.onnx} only, for its configuration-error messages.
+ * {@code dev.shadowrouting.onnx} and {@code dev.shadowrouting.kafka} only, for their
+ * configuration-error messages and logging.
  */
 module dev.shadowrouting.core {
   requires com.github.benmanes.caffeine;
@@ -30,5 +31,5 @@ module dev.shadowrouting.core {
   exports dev.shadowrouting.sinks.micrometer;
   exports dev.shadowrouting.sinks.otel;
   exports dev.shadowrouting.sinks.jsonl;
-  exports dev.shadowrouting.internal.util to dev.shadowrouting.onnx;
+  exports dev.shadowrouting.internal.util to dev.shadowrouting.onnx, dev.shadowrouting.kafka;
 }

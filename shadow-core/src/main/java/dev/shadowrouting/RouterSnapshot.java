@@ -220,14 +220,16 @@ public record RouterSnapshot(String endpoint, Instant capturedAt, List<VariantSt
    *
    * @param name the sink's {@link ShadowSink#name()}, made unique among the router's sinks
    * @param emitted records handed to this sink's buffer (or dropped at its door)
-   * @param delivered records the sink accepted without throwing
+   * @param delivered records the sink accepted without throwing; for a sink that {@linkplain
+   *     ShadowSink#confirmsDelivery() confirms delivery}, records it confirmed
    * @param dropped records lost: buffer full, router closed (or the sink still busy at the close
    *     deadline), or the sink threw (see {@code failed})
    * @param failed records the sink failed to handle: it threw from {@code accept}, or was still
    *     inside {@code accept} at the close deadline (both also counted in {@code dropped}), or it
    *     reported a failure after accepting them (for example a file it could not write, see
    *     {@link ShadowSink.Context#failed})
-   * @param pending records waiting in the buffer now
+   * @param pending records waiting in the buffer now, and those in flight at a sink that
+   *     confirms delivery
    */
   public record SinkStats(String name, long emitted, long delivered, long dropped, long failed,
       int pending) {

@@ -33,6 +33,22 @@ public interface ShadowSink {
   default void flush() {}
 
   /**
+   * Whether this sink confirms each record's delivery itself, after {@link #accept} returned (a
+   * sink that hands records to a broker and hears back later, such as the Kafka sink). Then the
+   * router counts a record as delivered only when the sink calls {@link Context#delivered}, and
+   * as failed (and dropped) when it calls {@link Context#failed}; until then the record is in
+   * flight: {@link ShadowRouter#awaitIdle} waits for it, and a router that closes counts what is
+   * still in flight after {@link #flush} (within its close deadline) as dropped, and a
+   * confirmation that comes later as nothing. Such a sink reports exactly one of the two for every
+   * record {@code accept} returned normally for, and none for a record {@code accept} threw for
+   * (the router counts that one as failed). Default false: a record is delivered when {@code
+   * accept} returns.
+   */
+  default boolean confirmsDelivery() {
+    return false;
+  }
+
+  /**
    * A short name for snapshots, thread names and logs. Default: the class's simple name, or
    * {@code "sink"} for lambdas and anonymous classes (whose generated names say nothing).
    */
@@ -84,6 +100,12 @@ public interface ShadowSink {
      * at WARN, then at DEBUG, with the exception type only.
      */
     void failed(Throwable cause, long records);
+
+    /**
+     * For a sink that {@link ShadowSink#confirmsDelivery() confirms delivery}: {@code records}
+     * records it had accepted are delivered (a broker acknowledged them). Ignored for other sinks.
+     */
+    default void delivered(long records) {}
   }
 
   /** Called once when that router closes. Default: nothing. */

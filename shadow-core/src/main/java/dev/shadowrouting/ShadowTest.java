@@ -96,6 +96,16 @@ public interface ShadowTest {
   ShadowTestReport fleetReport();
 
   /**
+   * A copy of the paired statistics the fleet report judges: this instance's merged with every
+   * other instance's latest ({@link #statistics()} for the fleet). Its {@link
+   * PairedStatistics#evaluate()} is memoryless, while the fleet report's verdict is also narrowed
+   * by every earlier look at it here. Without a fleet, {@link #statistics()}.
+   */
+  default PairedStatistics fleetStatistics() {
+    return statistics();
+  }
+
+  /**
    * Waits until the test has ended (deadline, budget, stop or guard).
    *
    * @return true if it has ended, false if {@code timeout} elapsed first

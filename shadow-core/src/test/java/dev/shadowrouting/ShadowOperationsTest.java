@@ -139,4 +139,28 @@ class ShadowOperationsTest {
     router.close();
     assertRefused(ops.startTest(spec("v2")), Status.CONFLICT, "endpoint", "ops", "closed");
   }
+
+  /**
+   * A test of a shadow variant the endpoint has, started by name with settings as values: the
+   * test takes the variant over, and removes it when it ends, like every test's candidate.
+   */
+  @Test
+  void startsATestOfAShadowVariantByNameWithSettings() {
+    OperationResult r = ops.startTest("s1", java.util.Map.of("duration", Duration.ofHours(1),
+        "samplingRate", "0.5", "noiseBaseline", true));
+    assertThat(r.status()).as(r.message()).isEqualTo(Status.APPLIED);
+    ShadowTest test = r.test();
+    assertThat(test.status()).isEqualTo(ShadowTest.Status.RUNNING);
+    assertThat(test.spec().samplingRate()).isEqualTo(0.5);
+    assertThat(test.spec().duration()).isEqualTo(Duration.ofHours(1));
+    assertThat(shadows()).containsExactly("s1", "s1~noise");
+    assertThat(router.config().shadowVariants().get(0).samplingRate()).isEqualTo(0.5);
+    assertRefused(ops.startTest("s1", java.util.Map.of()), Status.NOT_FOUND, "candidate", "s1",
+        "a shadow variant of endpoint 'ops' that no test uses");
+
+    assertThat(ops.stopTest("s1").applied()).isTrue();
+    assertThat(shadows()).isEmpty();
+    assertRefused(ops.startTest("v1", java.util.Map.of()), Status.NOT_FOUND, "candidate", "v1",
+        "(shadow variants [])");
+  }
 }

@@ -418,4 +418,84 @@ class SinkDeliveryTest {
       assertThat(after.dropped()).isEqualTo(after.emitted());
     }
   }
+
+  /** A sink that confirms delivery later: what it accepted waits in a list to be confirmed. */
+  private static final class ConfirmingSink implements ShadowSink {
+    final List<ShadowRecord> unconfirmed = new CopyOnWriteArrayList<>();
+    final AtomicReference<Context> context = new AtomicReference<>();
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Override
+    public void accept(ShadowRecord record) {
+      if (calls.incrementAndGet() == 3) {
+        throw new IllegalStateException("serialiser bug"); // never in flight at the sink
+      }
+      unconfirmed.add(record);
+    }
+
+    @Override
+    public boolean confirmsDelivery() {
+      return true;
+    }
+
+    @Override
+    public void onAttach(Context context) {
+      this.context.set(context);
+    }
+
+    /** Confirms (or fails) the first {@code n} unconfirmed records, from another thread. */
+    void resolve(int n, boolean ok) throws InterruptedException {
+      Thread t = new Thread(() -> {
+        for (int i = 0; i < n; i++) {
+          unconfirmed.remove(0);
+        }
+        if (ok) {
+          context.get().delivered(n);
+        } else {
+          context.get().failed(new java.io.IOException("broker said no"), n);
+        }
+      });
+      t.start();
+      t.join();
+    }
+  }
+
+  /**
+   * A sink that confirms delivery: a record counts as delivered only once confirmed, a failure as
+   * failed and dropped, the router is idle only when nothing is in flight, and what is still in
+   * flight when the router closes is dropped, once, however late its confirmation comes.
+   */
+  @Test
+  void aConfirmingSinkCountsDeliveredOnlyOnConfirmation() throws Exception {
+    ConfirmingSink sink = new ConfirmingSink();
+    ShadowRouter<Integer, Integer> router = router("confirming", sink);
+    for (int i = 0; i < 5; i++) {
+      router.predict(i); // 10 records: production's and the shadow's
+    }
+    org.awaitility.Awaitility.await().atMost(Fixtures.WAIT)
+        .until(() -> sink.calls.get() == 10);
+    RouterSnapshot.SinkStats stats = router.snapshot().sinks().get(0);
+    assertThat(stats.delivered()).isZero();
+    assertThat(stats.failed()).isEqualTo(1); // the accept that threw
+    assertThat(stats.dropped()).isEqualTo(1);
+    assertThat(stats.pending()).isEqualTo(9); // in flight
+    assertThat(router.awaitIdle(java.time.Duration.ofMillis(50))).isFalse();
+
+    sink.resolve(6, true);
+    sink.resolve(1, false);
+    stats = router.snapshot().sinks().get(0);
+    assertThat(stats.delivered()).isEqualTo(6);
+    assertThat(stats.failed()).isEqualTo(2);
+    assertThat(stats.dropped()).isEqualTo(2);
+    assertThat(stats.pending()).isEqualTo(2);
+    assertThat(logs.records(Level.WARNING, "endpoint 'confirming'")).hasSize(2); // each kind once
+
+    router.close(); // two never confirmed
+    sink.resolve(2, true); // too late: counted as nothing
+    stats = router.snapshot().sinks().get(0);
+    assertThat(stats.delivered()).isEqualTo(6);
+    assertThat(stats.dropped()).isEqualTo(4);
+    assertThat(stats.pending()).isZero();
+    assertThat(stats.delivered() + stats.dropped()).isEqualTo(stats.emitted());
+  }
 }

@@ -61,6 +61,11 @@ public class JsonLinesSinkBenchmark {
         .flushPolicy(flush.equals("everyRecord")
             ? FlushPolicy.everyRecord() : FlushPolicy.every(Duration.ofSeconds(1)))
         .build();
+    record = record(payloads);
+  }
+
+  /** A shadow's record as the sinks see it; with payloads, a map of 3 fields and a double. */
+  static ShadowRecord record(boolean payloads) {
     ShadowRecord.Builder b = ShadowRecord.builder().endpoint("fraud-score")
         .requestId("3f2a7c1e-9b4d-4e8f-a1c2-7d5e6f8a9b0c").variant("model-v2")
         .role(Role.SHADOW).outcome(Outcome.SUCCESS)
@@ -71,7 +76,7 @@ public class JsonLinesSinkBenchmark {
       b.input(Map.of("amount", 1234.5, "country", "FR", "features", List.of(0.1, 0.2, 0.3, 0.4)))
           .output(0.91);
     }
-    record = b.build();
+    return b.build();
   }
 
   @TearDown(Level.Trial)
@@ -80,6 +85,11 @@ public class JsonLinesSinkBenchmark {
     if (sink.failures() > 0) {
       throw new IllegalStateException(sink.failures() + " records failed");
     }
+    delete(dir);
+  }
+
+  /** Deletes a directory and what is in it. */
+  static void delete(Path dir) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);

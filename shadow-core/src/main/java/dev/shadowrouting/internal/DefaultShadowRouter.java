@@ -150,6 +150,11 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O> {
     tests.recordOutcome(requestId, actual);
   }
 
+  /** What applies start-test, stop, promote and discard commands to this endpoint. */
+  public dev.shadowrouting.internal.tests.FleetCommands<I, O> commands() {
+    return tests.commands();
+  }
+
   @Override
   public List<ShadowTest> tests() {
     return tests.list();

@@ -74,6 +74,7 @@ public class ShadowEndpoint {
   static final int BAD_REQUEST = 400;
   static final int NOT_FOUND = 404;
   static final int CONFLICT = 409;
+  static final int SERVICE_UNAVAILABLE = 503;
 
   /** The actions of a write, in order. */
   static final List<String> ACTIONS = WriteFields.actions();
@@ -200,7 +201,7 @@ public class ShadowEndpoint {
       state = Audit.state(router);
       String a = WriteFields.check(action, given.keySet());
       OperationResult result = apply(router, endpoint, a, given);
-      if (!result.applied()) {
+      if (!result.accepted()) {
         throw new ShadowEndpointException(status(result.status()), result.message());
       }
       Audit.applied(who, endpoint, a, given, result.message(), state, Audit.state(router));
@@ -239,7 +240,8 @@ public class ShadowEndpoint {
     return switch (status) {
       case CONFLICT -> CONFLICT;
       case INVALID, NOT_FOUND -> BAD_REQUEST;
-      case APPLIED -> throw new IllegalArgumentException("applied is not a refusal");
+      case UNAVAILABLE -> SERVICE_UNAVAILABLE;
+      case APPLIED, PUBLISHED -> throw new IllegalArgumentException(status + " is not a refusal");
     };
   }
 

@@ -221,10 +221,12 @@ public final class LaneRegistry<I, O> {
 
   /**
    * Adds a new test's candidate (and A/A copy) as shadows, refusing names the endpoint already
-   * has. The ledgers are attached before the lanes are published, so no rejection of the
-   * candidate predates its baseline.
+   * has, but for the plain shadow variant of the candidate's name when {@code takeOver}: the test
+   * replaces it in the same swap (its statistics carry on under the name). The ledgers are
+   * attached before the lanes are published, so no rejection of the candidate predates its
+   * baseline.
    */
-  public void addTest(TestLane<I, O> test) {
+  public void addTest(TestLane<I, O> test, boolean takeOver) {
     synchronized (lock) {
       if (closed) {
         throw new IllegalStateException("endpoint '" + endpoint
@@ -235,8 +237,12 @@ public final class LaneRegistry<I, O> {
       List<String> shadows = names(current.shadowVariants());
       String candidate = test.candidateName();
       String noise = test.noiseName();
+      if (takeOver) {
+        plainShadow(candidate, "start a shadow test of");
+      }
       for (String n : noise == null ? List.of(candidate) : List.of(candidate, noise)) {
-        if (production.contains(n) || shadows.contains(n)) {
+        boolean taken = shadows.contains(n) && !(takeOver && n.equals(candidate));
+        if (production.contains(n) || taken) {
           throw new IllegalArgumentException("cannot start a shadow test of '" + candidate
               + "': the name '" + n + "' is already a variant of endpoint '" + endpoint
               + "' (production " + production + ", shadows " + shadows + ")");
@@ -248,7 +254,8 @@ public final class LaneRegistry<I, O> {
       }
       Routing<I, O> compiled;
       try {
-        List<Variant<I, O>> next = new ArrayList<>(current.shadowVariants());
+        List<Variant<I, O>> next = takeOver ? shadowsWithout(candidate::equals)
+            : new ArrayList<>(current.shadowVariants());
         addLanes(next, test);
         compiled = compile(current.toBuilder().shadowVariants(next).build());
       } catch (RuntimeException e) {
@@ -325,16 +332,37 @@ public final class LaneRegistry<I, O> {
     }
   }
 
+  /** The plain (not under test) shadow variant named {@code name}, or null. */
+  public Variant<I, O> findPlainShadow(String name) {
+    synchronized (lock) {
+      if (testLanes.containsKey(name)) {
+        return null;
+      }
+      for (Variant<I, O> v : routing.config.shadowVariants()) {
+        if (v.name().equals(name)) {
+          return v;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** The names of the plain (not under test) shadow variants. */
+  public List<String> plainShadowNames() {
+    synchronized (lock) {
+      return names(shadowsWithout(testLanes::containsKey));
+    }
+  }
+
   /** The plain (not under test) shadow named {@code name}; must hold the lock. */
   private Variant<I, O> plainShadow(String name, String verb) {
     if (testLanes.containsKey(name)) {
       throw new IllegalStateException("cannot " + verb + " '" + name + "': it belongs to a"
           + " running shadow test; use that test (stop, promote, discard, setSamplingRate)");
     }
-    for (Variant<I, O> v : routing.config.shadowVariants()) {
-      if (v.name().equals(name)) {
-        return v;
-      }
+    Variant<I, O> found = findPlainShadow(name);
+    if (found != null) {
+      return found;
     }
     throw new IllegalArgumentException("cannot " + verb + " '" + name + "': it is not a shadow"
         + " variant of endpoint '" + endpoint + "'; shadow variants are "

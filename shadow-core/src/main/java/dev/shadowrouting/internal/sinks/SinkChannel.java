@@ -10,6 +10,7 @@ import dev.shadowrouting.internal.util.Joins;
 import dev.shadowrouting.internal.util.NamedThreads;
 import dev.shadowrouting.internal.util.WarnThenDebugLogger;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -29,7 +30,11 @@ import java.util.function.Supplier;
  * thread another record, so every record given so far is counted when it returns (delivered,
  * failed and dropped stay final; a record offered later is dropped at the door) and the sink is
  * given nothing after close. A record whose {@code accept} fails is counted in {@code failed} before
- * {@code dropped}, so a reader that sees it dropped sees the failure too. Thread-safe.
+ * {@code dropped}, so a reader that sees it dropped sees the failure too. A sink that
+ * {@linkplain ShadowSink#confirmsDelivery() confirms delivery} has records in flight (pending too)
+ * from the moment they enter {@code accept} until it confirms or fails them through its context;
+ * {@code giveUp} takes what is still in flight then as dropped, and each record leaves the
+ * in-flight count once, through whichever of them takes it first. Thread-safe.
  */
 public final class SinkChannel implements Runnable {
   /** The delivery thread holds no record. */
@@ -53,6 +58,10 @@ public final class SinkChannel implements Runnable {
   private final LongAdder dropped = new LongAdder();
   private final LongAdder failed = new LongAdder();
   private final AtomicInteger state = new AtomicInteger(IDLE);
+  /** Whether the sink confirms delivery itself (read once: it may not change). */
+  private final boolean confirms;
+  /** Records of a confirming sink that entered accept and are neither confirmed nor failed. */
+  private final AtomicLong inFlight = new AtomicLong();
   private final WarnThenDebugLogger failures;
   private final WarnThenDebugLogger reportedFailures;
   private final Parking idle = new Parking();
@@ -72,6 +81,16 @@ public final class SinkChannel implements Runnable {
     this.reportedFailures = new WarnThenDebugLogger(logger,
         "sink '" + name + "' of endpoint '" + endpoint + "' failed to handle records");
     this.thread = new NamedThreads(endpoint, "sink-" + name).newThread(this);
+    this.confirms = confirmsDelivery(sink, failures);
+  }
+
+  private static boolean confirmsDelivery(ShadowSink sink, WarnThenDebugLogger failures) {
+    try {
+      return sink.confirmsDelivery();
+    } catch (Throwable t) {
+      failures.log(t);
+      return false;
+    }
   }
 
   public void start() {
@@ -93,12 +112,38 @@ public final class SinkChannel implements Runnable {
 
       @Override
       public void failed(Throwable cause, long records) {
-        if (records > 0) {
+        if (confirms) {
+          long taken = takeInFlight(records);
+          failed.add(taken);
+          dropped.add(taken);
+        } else if (records > 0) {
           failed.add(records);
         }
         reportedFailures.log(cause);
       }
+
+      @Override
+      public void delivered(long records) {
+        if (confirms) {
+          delivered.add(takeInFlight(records));
+        }
+      }
     };
+  }
+
+  /**
+   * Takes up to {@code records} records out of flight; returns how many it took (fewer when
+   * {@code giveUp} took them first, or the sink reports more than it had).
+   */
+  private long takeInFlight(long records) {
+    while (records > 0) {
+      long now = inFlight.get();
+      long taken = Math.min(now, records);
+      if (inFlight.compareAndSet(now, now - taken)) {
+        return taken;
+      }
+    }
+    return 0;
   }
 
   public void offer(ShadowRecord record) {
@@ -147,6 +192,9 @@ public final class SinkChannel implements Runnable {
 
   /** Calls accept (state IN_ACCEPT) and counts the record; false if stop() claimed it meanwhile. */
   private boolean deliver(ShadowRecord r) {
+    if (confirms) {
+      inFlight.incrementAndGet(); // before accept: its confirmation may come before it returns
+    }
     Throwable failure = null;
     try {
       sink.accept(r);
@@ -157,11 +205,15 @@ public final class SinkChannel implements Runnable {
     if (!counted) {
       Thread.interrupted(); // giveUp() counted this record and interrupted us: it is over
     } else if (failure == null) {
-      delivered.increment();
+      if (!confirms) {
+        delivered.increment(); // a confirming sink counts it when it confirms
+      }
       state.set(IDLE);
     } else {
       failed.increment(); // first: whoever sees it dropped sees it failed
-      dropped.increment();
+      if (!confirms || takeInFlight(1) == 1) {
+        dropped.increment();
+      }
       state.set(IDLE);
     }
     if (failure != null) {
@@ -210,6 +262,7 @@ public final class SinkChannel implements Runnable {
         thread.interrupt();
       }
     }
+    dropped.add(inFlight.getAndSet(0)); // never confirmed within the deadline
     dropPending();
   }
 
@@ -223,7 +276,9 @@ public final class SinkChannel implements Runnable {
       }
       if (s == IN_ACCEPT && state.compareAndSet(IN_ACCEPT, CLAIMED_BY_STOP)) {
         failed.increment(); // first, as deliver() does: whoever sees it dropped sees it failed
-        dropped.increment();
+        if (!confirms) {
+          dropped.increment(); // a confirming sink's record in accept is in flight: giveUp drops it
+        }
         return;
       }
       if (!thread.isAlive()) {
@@ -233,7 +288,10 @@ public final class SinkChannel implements Runnable {
     }
   }
 
-  /** True when every record emitted so far was delivered or dropped (none buffered or in accept). */
+  /**
+   * True when every record emitted so far was delivered or dropped (none buffered, in accept or
+   * in flight).
+   */
   public boolean idle() {
     long e = emitted.sum();
     return buffer.size() == 0 && delivered.sum() + dropped.sum() >= e;
@@ -253,6 +311,6 @@ public final class SinkChannel implements Runnable {
 
   public RouterSnapshot.SinkStats snapshot() {
     return new RouterSnapshot.SinkStats(name, emitted.sum(), delivered.sum(), dropped.sum(),
-        failed.sum(), buffer.size());
+        failed.sum(), (int) Math.min(Integer.MAX_VALUE, buffer.size() + inFlight.get()));
   }
 }

@@ -5,6 +5,7 @@ import dev.shadowrouting.ShadowTestSpec;
 import dev.shadowrouting.internal.lanes.Exchange;
 import dev.shadowrouting.internal.lanes.LaneRegistry;
 import dev.shadowrouting.internal.lanes.RequestIds;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -31,6 +32,8 @@ public final class ShadowTests<I, O> implements TestHost<I, O> {
   /** The kept tests that join ground truth, read by recordOutcome without a lock. */
   private volatile List<TestRun<I, O>> labelled = List.of();
   private final LongAdder unmatchedLabels = new LongAdder();
+  /** Applies start-test, stop, promote and discard commands (the fleet's, or this instance's). */
+  private final FleetCommands<I, O> commands;
   /** The endpoint's membership of its fleet, or null without one. */
   private final FleetPeers<I, O> fleet;
 
@@ -40,28 +43,46 @@ public final class ShadowTests<I, O> implements TestHost<I, O> {
     this.lanes = lanes;
     this.ids = ids;
     this.wakeHousekeeping = wakeHousekeeping;
-    this.fleet = fleet == null ? null : new FleetPeers<>(fleet, this::kept);
+    this.commands = new FleetCommands<>(endpoint, this, lanes, java.time.Clock.systemUTC());
+    this.fleet = fleet == null ? null : new FleetPeers<>(fleet, this::kept, commands);
   }
 
   /** A copy of the kept tests, oldest first. */
-  private synchronized List<TestRun<I, O>> kept() {
+  synchronized List<TestRun<I, O>> kept() {
     return List.copyOf(tests);
   }
 
   public ShadowTest start(ShadowTestSpec<I, O> spec) {
+    return start(spec, null, false);
+  }
+
+  /**
+   * Starts a test.
+   *
+   * @param startedAt its start (a fleet test's, from its command), or null for now
+   * @param takeOver whether the candidate is the endpoint's plain shadow variant of that name,
+   *     which the test takes over
+   */
+  ShadowTest start(ShadowTestSpec<I, O> spec, Instant startedAt, boolean takeOver) {
     if (spec == null) {
       throw new NullPointerException("spec must not be null");
     }
     TestRun<I, O> test;
     synchronized (this) {
-      test = new TestRun<>(this, spec, lanes.productionNames());
-      lanes.addTest(test);
+      test = new TestRun<>(this, spec, lanes.productionNames(), startedAt);
+      lanes.addTest(test, takeOver);
       tests.add(test);
       forgetOldTests();
       active = tests.stream().filter(TestRun::active).toList();
     }
     wakeHousekeeping.run();
+    commands.started(test);
     return test;
+  }
+
+  /** What applies commands to this endpoint. */
+  public FleetCommands<I, O> commands() {
+    return commands;
   }
 
   /** Keeps at most MAX_TESTS_KEPT tests, dropping the oldest inactive ones. Holds this. */

@@ -98,8 +98,9 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
   private volatile Frozen frozen;
   private volatile List<String> replacedProduction;
 
+  /** @param start the test's start, or null for now (the spec's clock) */
   public TestRun(TestHost<I, O> host, ShadowTestSpec<I, O> spec,
-      List<String> productionAtStart) {
+      List<String> productionAtStart, Instant start) {
     this.host = host;
     this.spec = spec;
     this.candidate = spec.candidate();
@@ -107,13 +108,13 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
     this.noiseName = spec.noiseBaseline() ? candidateName + ShadowTestSpec.NOISE_SUFFIX : null;
     this.noise = noiseName == null ? null : noiseVariant(candidate, noiseName);
     this.clock = spec.clock();
-    this.startedAt = clock.instant();
+    this.startedAt = start != null ? start : clock.instant();
     this.deadlineMillis = startedAt.toEpochMilli() + spec.duration().toMillis();
     this.productionAtStart = List.copyOf(productionAtStart);
     this.rule = effectiveRule(spec);
     this.engine = new VerdictEngine(rule);
     this.observations = new TestObservations<>(spec, startedAt.toEpochMilli());
-    this.fleetId = fleetId(host.endpoint(), spec, rule);
+    this.fleetId = fleetId(host.endpoint(), spec);
     this.requestIds = host::requestId;
   }
 
@@ -121,7 +122,8 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
    * {@code <endpoint>/<candidate>/<hash>}, the hash over every setting that makes two instances'
    * tests the same test (their statistics then merge): see {@link ShadowTest#fleetId()}.
    */
-  private static String fleetId(String endpoint, ShadowTestSpec<?, ?> spec, VerdictRule rule) {
+  public static String fleetId(String endpoint, ShadowTestSpec<?, ?> spec) {
+    VerdictRule rule = effectiveRule(spec);
     String settings = String.join("|", spec.candidate().name(),
         Double.toString(spec.samplingRate()), spec.duration().toString(),
         Long.toString(spec.maxRequests()), rule.toString(), Long.toString(spec.minSamples()),
@@ -525,13 +527,24 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
    * once after it ended, then null (the fleet keeps the last).
    */
   byte[] statisticsToPublish() {
-    if (status.get().isEnded()) {
-      if (!finalPublished.compareAndSet(false, true)) {
-        return null;
-      }
-      return StatisticsCodec.encode(rule, publishedStart(), frozenAfterEnd().judged());
+    if (status.get().isEnded() && !finalPublished.compareAndSet(false, true)) {
+      return null;
     }
-    return StatisticsCodec.encode(rule, publishedStart(), observations.judged());
+    return StatisticsCodec.encode(rule, publishedStart(), ownInFleet(host.fleet()));
+  }
+
+  /**
+   * What this instance contributes to the fleet: a fresh copy of its statistics (the final ones
+   * once ended), with those of its run before a restart, if the fleet had kept them.
+   */
+  private PairStats ownInFleet(FleetPeers<I, O> fleet) {
+    PairStats own = status.get().isEnded() ? frozenAfterEnd().judged().copy()
+        : observations.judged();
+    FleetPeers.Peer earlier = fleet.earlier(fleetId);
+    if (earlier != null && earlier.statistics().rule().equals(rule)) {
+      own.merge(earlier.statistics().stats());
+    }
+    return own;
   }
 
   /** A start only matters for a warm-up; without one, statistics stay mergeable. */
@@ -546,11 +559,25 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
     if (fleet == null) {
       return local;
     }
-    // a copy: the final statistics stay as they were
-    PairStats merged = status.get().isEnded() ? frozenAfterEnd().judged().copy()
-        : observations.judged();
-    long now = clock.millis();
     List<ShadowTestReport.FleetInstance> instances = new java.util.ArrayList<>();
+    PairStats merged = mergedInFleet(fleet, instances);
+    Evaluation e = engine.evaluate(merged, fleetRunning);
+    Verdict v = gate(e, merged.pairs(), fleetFailed);
+    return new ShadowTestReport(local.endpoint(), local.candidate(), local.status(),
+        local.decision(), v, e.checks(), local.startedAt(), local.endedAt(), local.elapsed(),
+        local.duration(), merged.pairs(), local.maxRequests(), local.samplingRate(),
+        local.productionVariants(), local.endReason(), local.variants(),
+        local.unmatchedLabels(), instances);
+  }
+
+  /**
+   * This instance's statistics (with its earlier run's) merged with every other instance's latest
+   * of the same rule; each instance listed in {@code instances}, this one first.
+   */
+  private PairStats mergedInFleet(FleetPeers<I, O> fleet,
+      List<ShadowTestReport.FleetInstance> instances) {
+    PairStats merged = ownInFleet(fleet);
+    long now = clock.millis();
     instances.add(new ShadowTestReport.FleetInstance(fleet.instanceId(), merged.pairs(),
         Instant.ofEpochMilli(now), false));
     long staleMillis = 3 * fleet.publishInterval().toMillis();
@@ -563,13 +590,17 @@ public final class TestRun<I, O> implements ShadowTest, TestLane<I, O> {
           p.statistics().stats().pairs(), p.publishedAt(),
           now - p.publishedAt().toEpochMilli() > staleMillis));
     }
-    Evaluation e = engine.evaluate(merged, fleetRunning);
-    Verdict v = gate(e, merged.pairs(), fleetFailed);
-    return new ShadowTestReport(local.endpoint(), local.candidate(), local.status(),
-        local.decision(), v, e.checks(), local.startedAt(), local.endedAt(), local.elapsed(),
-        local.duration(), merged.pairs(), local.maxRequests(), local.samplingRate(),
-        local.productionVariants(), local.endReason(), local.variants(),
-        local.unmatchedLabels(), instances);
+    return merged;
+  }
+
+  @Override
+  public PairedStatistics fleetStatistics() {
+    FleetPeers<I, O> fleet = host.fleet();
+    if (fleet == null) {
+      return statistics();
+    }
+    PairStats merged = mergedInFleet(fleet, new java.util.ArrayList<>());
+    return PairedStatistics.fromBytes(StatisticsCodec.encode(rule, publishedStart(), merged));
   }
 
   @Override

@@ -22,7 +22,18 @@ public final class WarnThenDebugLogger {
 
   /** Logs one occurrence of this failure. Never throws. */
   public void log(Throwable failure) {
-    String text = message + ": " + failure.getClass().getName();
+    log(message + ": " + failure.getClass().getName());
+  }
+
+  /**
+   * Logs one occurrence of a failure that cannot carry a payload (a broker that cannot be
+   * reached, a topic that does not exist), with its message. Never throws.
+   */
+  public void logWithMessage(Throwable failure) {
+    log(message + ": " + failure);
+  }
+
+  private void log(String text) {
     if (!warned.get() && warned.compareAndSet(false, true)) {
       logger.log(Level.WARNING, text + " (further failures of this kind are logged at DEBUG)");
     } else if (logger.isLoggable(Level.DEBUG)) {

@@ -1,17 +1,13 @@
 package dev.shadowrouting.sinks.jsonl;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.shadowrouting.InvalidConfigurationException;
 import dev.shadowrouting.Problem;
 import dev.shadowrouting.ShadowRecord;
 import dev.shadowrouting.ShadowSink;
-import dev.shadowrouting.internal.Documents;
-import dev.shadowrouting.internal.Json;
 import dev.shadowrouting.internal.util.ConfigErrors;
 import dev.shadowrouting.internal.util.OptionalDependency;
 import dev.shadowrouting.internal.util.WarnThenDebugLogger;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -101,7 +97,6 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
   private final int maxFiles;
   private final long rotationMillis;
   private final FlushPolicy flushPolicy;
-  private final PayloadWriter payloads;
   private final Clock clock;
   private final FileOpener opener;
   private final WarnThenDebugLogger failureLog;
@@ -111,10 +106,8 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
 
   // guarded by this; invariant: the buffer holds lines only while a file is open
   private final LineBuffer buffer = new LineBuffer(BUFFER_BYTES + 4096);
-  /** The record being serialised: it reaches the buffer only once it is a whole line. */
-  private final Json line = new Json(this::writePayload);
-  /** Writes into {@link #line} for the {@link PayloadWriter}. */
-  private JsonGenerator generator;
+  /** Serialises the record: it reaches the buffer only once it is a whole line. */
+  private final RecordLineWriter line;
   private int bufferedRecords;
   private FileChannel channel;
   private Path file;
@@ -138,12 +131,11 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
     this.maxFiles = b.maxFiles;
     this.rotationMillis = b.rotationInterval.toMillis();
     this.flushPolicy = b.flushPolicy;
-    this.payloads = b.payloadWriter;
+    this.line = new RecordLineWriter(b.payloadWriter);
     this.clock = b.clock;
     this.opener = b.opener;
     this.failureLog = new WarnThenDebugLogger(System.getLogger("dev.shadowrouting.sinks.jsonl"),
         "JSON Lines sink writing to '" + directory + "' dropped records");
-    this.generator = newGenerator();
     if (flushPolicy.kind == FlushPolicy.Kind.INTERVAL) {
       long period = Math.max(1, flushPolicy.interval.toMillis());
       this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -181,11 +173,9 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
       fail(record.endpoint(), 1, new IllegalStateException("sink closed"));
       return;
     }
-    line.reset();
     try {
-      Documents.record(record, line);
+      line.write(record);
     } catch (RuntimeException e) {
-      generator = newGenerator(); // a payload writer may have failed half-way: its state is unknown
       fail(record.endpoint(), 1, e);
       return;
     }
@@ -347,30 +337,6 @@ public final class JsonLinesSink implements ShadowSink, AutoCloseable {
     bufferedByEndpoint.clear();
     buffer.clear();
     bufferedRecords = 0;
-  }
-
-  /** The payload writer's generator sees each value it writes as a new document: no separator. */
-  private JsonGenerator newGenerator() {
-    try {
-      JsonGenerator g = RecordJson.FACTORY.createGenerator(line.raw());
-      g.setRootValueSeparator(null);
-      return g;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // cannot happen: the target is memory
-    }
-  }
-
-  /** Asks the payload writer to write {@code value}; what it wrote goes into the line at once. */
-  private boolean writePayload(Object value) {
-    try {
-      if (!payloads.write(value, generator)) {
-        return false;
-      }
-      generator.flush();
-      return true;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private synchronized void writeIfDue() {

@@ -94,7 +94,7 @@ class TestRunLifecycleTest {
   private final Host host = new Host();
 
   private TestRun<Integer, Integer> test(ShadowTestSpec.Builder<Integer, Integer> spec) {
-    TestRun<Integer, Integer> t = new TestRun<>(host, spec.build(), List.of("v1"));
+    TestRun<Integer, Integer> t = new TestRun<>(host, spec.build(), List.of("v1"), null);
     t.attach(new VariantLedger("e", "v2", Role.SHADOW), null);
     return t;
   }

@@ -76,6 +76,26 @@ class JsonLinesSinkTest {
     assertThat(Files.readAllLines(onlyFile(), UTF_8)).containsExactly(GOLDEN, GOLDEN_REJECTED);
   }
 
+  /** Other sinks (Kafka's) write the same bytes through the same serialiser, payload writer too. */
+  @Test
+  void theRecordLineWriterWritesTheSinksLinesAndSurvivesAFailingPayloadWriter() {
+    RecordLineWriter writer = RecordLineWriter.create(PayloadWriter.defaults());
+    assertThat(new String(writer.toBytes(fullRecord()), UTF_8)).isEqualTo(GOLDEN);
+    assertThat(new String(writer.toBytes(SinkFixtures.rejected(RejectReason.QUEUE_FULL)), UTF_8))
+        .isEqualTo(GOLDEN_REJECTED);
+    AtomicInteger calls = new AtomicInteger();
+    RecordLineWriter failingOnce = RecordLineWriter.create((value, g) -> {
+      if (calls.incrementAndGet() == 1) {
+        g.writeStartArray(); // half-way, then fails
+        throw new IllegalStateException("payload writer bug");
+      }
+      return false;
+    });
+    assertThatThrownBy(() -> failingOnce.toBytes(fullRecord()))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(new String(failingOnce.toBytes(fullRecord()), UTF_8)).isEqualTo(GOLDEN);
+  }
+
   @Test
   void writesPayloadsOnlyWhenTheRecordHasThem() throws IOException {
     try (JsonLinesSink sink = JsonLinesSink.builder(tmp).build()) {
