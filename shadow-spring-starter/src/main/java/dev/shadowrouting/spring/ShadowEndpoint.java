@@ -57,7 +57,8 @@ import org.springframework.core.ResolvableType;
  *
  * <p>The documents are core's, returned as maps for Actuator's JSON mapper: each endpoint's is
  * {@link ShadowRouter#toDocument()} (in a fleet with {@code fleet}, this instance's id, and
- * each test's fleet report beside its own: see {@link #document}), under a header ({@code schema}, {@code access},
+ * each test's fleet report beside its own: see {@link #document}), under a header ({@code schema},
+ * {@code access},
  * {@code actions}, and where writes are allowed {@code startTest}: the settings of a test with
  * their defaults and ranges, and each endpoint's candidates). The layout is documented in
  * docs/spring.md and pinned by a golden test: add
