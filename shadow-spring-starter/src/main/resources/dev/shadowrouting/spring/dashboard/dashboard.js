@@ -140,7 +140,9 @@
     section.querySelector('.meta').innerHTML = 'queue <b data-field="queueDepth">' + int(pool.queueDepth) + '</b> / ' +
       int(pool.queueCapacity) + ' · pool threads ' + int(pool.liveThreads) +
       (pool.abandonedThreads ? ' · <span class="bad-num">' + int(pool.abandonedThreads) + ' abandoned</span>' : '') +
-      ' · sinks ' + (Object.keys(ep.sinks || {}).map(esc).join(', ') || 'none');
+      ' · sinks ' + (Object.keys(ep.sinks || {}).map(esc).join(', ') || 'none') +
+      (ep.fleet ? ' · fleet: instance <b data-field="instanceId">' + esc(ep.fleet.instanceId) + '</b>' +
+        (ep.fleet.commands ? ', operations go to every instance' : ', operations act on this instance alone') : '');
     var tiles = [];
     Object.keys(ep.variants).forEach(function (vn) {
       var v = ep.variants[vn];
