@@ -159,13 +159,6 @@ class KafkaPropertiesTest {
   }
 
   private List<Problem> problems(String... properties) {
-    Object[] failure = new Object[1];
-    runner.withPropertyValues(properties).run(context -> failure[0] = context.getStartupFailure());
-    Throwable t = (Throwable) failure[0];
-    while (t != null && !(t instanceof ShadowRoutingConfigurationException)) {
-      t = t.getCause();
-    }
-    assertThat(t).as("a ShadowRoutingConfigurationException in %s", failure[0]).isNotNull();
-    return ((ShadowRoutingConfigurationException) t).problems();
+    return PropertyProblemsTest.problems(runner, properties);
   }
 }
