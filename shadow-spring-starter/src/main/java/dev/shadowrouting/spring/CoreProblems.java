@@ -91,6 +91,11 @@ final class CoreProblems {
         + (field.startsWith("flushPolicy") ? "flush-interval" : dashed(field));
   }
 
+  /** Fields of a builder that has no nesting of its own, dashed below {@code path}. */
+  static UnaryOperator<String> below(String path) {
+    return field -> path + '.' + dashed(field);
+  }
+
   private static List<Problem> map(InvalidConfigurationException e,
       UnaryOperator<String> property) {
     List<Problem> problems = new ArrayList<>();

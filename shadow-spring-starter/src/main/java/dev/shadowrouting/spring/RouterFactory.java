@@ -1,6 +1,7 @@
 package dev.shadowrouting.spring;
 
 import dev.shadowrouting.EndpointConfig;
+import dev.shadowrouting.Fleet;
 import dev.shadowrouting.OutputComparator;
 import dev.shadowrouting.Predictor;
 import dev.shadowrouting.ShadowRouter;
@@ -17,9 +18,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Builds an endpoint's router when its bean is created: predictors, comparators and every
- * {@link ShadowSink} bean (the starter's Micrometer, OpenTelemetry and JSON Lines sinks, and the
- * application's own) are looked up, and the router is registered as depending on each, so at
- * shutdown it is closed (copies drained, sinks flushed) before any of them is destroyed.
+ * {@link ShadowSink} bean (the starter's Micrometer, OpenTelemetry, JSON Lines and Kafka sinks,
+ * and the application's own) and the {@link Fleet} bean are looked up, and the router is
+ * registered as depending on each, so at shutdown it is closed (copies drained, sinks flushed,
+ * fleet disconnected) before any of them is destroyed.
  *
  * <p>The properties become shadow-core builders here and nowhere else; the core validates them
  * ({@link ShadowRouterRegistrar} builds the same configuration at start-up, with stand-ins for
@@ -46,6 +48,7 @@ final class RouterFactory {
       b.sink(beans.getBean(sinkName, ShadowSink.class));
       beans.registerDependentBean(sinkName, beanName);
     }
+    b.fleet(fleet(beans, beanName, p));
     ShadowRouter<Object, Object> router =
         ShadowRouter.create(CoreProblems.build(b::build, CoreProblems.endpoint(p)));
     Test test = config.getTest();
@@ -62,6 +65,26 @@ final class RouterFactory {
       }
     }
     return router;
+  }
+
+  /**
+   * The application's {@link Fleet} bean (the starter's {@code KafkaFleet} or the application's
+   * own), which the router joins and which is closed after it; null for this instance alone.
+   * Several are a start-up failure: an endpoint shares its tests with one fleet.
+   */
+  private static @Nullable Fleet fleet(ConfigurableListableBeanFactory beans, String routerBean,
+      String endpointPath) {
+    String[] names = beans.getBeanNamesForType(Fleet.class);
+    if (names.length == 0) {
+      return null;
+    }
+    if (names.length > 1) {
+      throw new ShadowRoutingConfigurationException(List.of(new Problem(endpointPath,
+          null, "can join one fleet, but there are " + names.length + " Fleet beans: "
+          + List.of(names) + "; keep one (shadow-routing.fleet.kafka makes one)")));
+    }
+    beans.registerDependentBean(names[0], routerBean);
+    return beans.getBean(names[0], Fleet.class);
   }
 
   /**

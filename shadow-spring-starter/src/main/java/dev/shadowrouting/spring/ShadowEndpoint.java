@@ -1,5 +1,6 @@
 package dev.shadowrouting.spring;
 
+import dev.shadowrouting.Fleet;
 import dev.shadowrouting.OperationResult;
 import dev.shadowrouting.Predictor;
 import dev.shadowrouting.ShadowOperations;
@@ -9,6 +10,7 @@ import dev.shadowrouting.ShadowTestSpec;
 import dev.shadowrouting.Variant;
 import dev.shadowrouting.spring.ShadowRoutingProperties.Test;
 import java.security.Principal;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -54,7 +56,9 @@ import org.springframework.core.ResolvableType;
  * </ul>
  *
  * <p>The documents are core's, returned as maps for Actuator's JSON mapper: each endpoint's is
- * {@link ShadowRouter#toDocument()}, under a header ({@code schema}, {@code access},
+ * {@link ShadowRouter#toDocument()} (in a fleet with {@code fleet}, this instance's id, and
+ * each test's fleet report beside its own: see {@link #document}), under a header ({@code schema},
+ * {@code access},
  * {@code actions}, and where writes are allowed {@code startTest}: the settings of a test with
  * their defaults and ranges, and each endpoint's candidates). The layout is documented in
  * docs/spring.md and pinned by a golden test: add
@@ -71,6 +75,7 @@ public class ShadowEndpoint {
   /** Version of the document layout, the header's {@code schema}. */
   static final int SCHEMA = 1;
 
+  static final int ACCEPTED = 202;
   static final int BAD_REQUEST = 400;
   static final int NOT_FOUND = 404;
   static final int CONFLICT = 409;
@@ -104,7 +109,7 @@ public class ShadowEndpoint {
   public Map<String, Object> shadow() {
     Map<String, Object> doc = header(routers.names());
     Map<String, Object> endpoints = new LinkedHashMap<>();
-    routers.asMap().forEach((name, router) -> endpoints.put(name, router.toDocument()));
+    routers.asMap().forEach((name, router) -> endpoints.put(name, document(router)));
     doc.put("endpoints", endpoints);
     return doc;
   }
@@ -114,7 +119,7 @@ public class ShadowEndpoint {
   public Map<String, Object> endpoint(@Selector String endpoint) {
     ShadowRouter<Object, Object> router = router(endpoint);
     Map<String, Object> doc = header(List.of(endpoint));
-    doc.putAll(router.toDocument());
+    doc.putAll(document(router));
     return doc;
   }
 
@@ -207,7 +212,9 @@ public class ShadowEndpoint {
       Audit.applied(who, endpoint, a, given, result.message(), state, Audit.state(router));
       Map<String, Object> doc = header(List.of(endpoint));
       doc.put("result", result.message());
-      doc.put("endpoint", router.toDocument());
+      // PUBLISHED: a fleet command every instance applies when it receives it (this one too)
+      doc.put("outcome", result.status().name());
+      doc.put("endpoint", document(router));
       return doc;
     } catch (ShadowEndpointException e) {
       Audit.refused(who, endpoint, action, given, e.status(), e.getMessage(), state);
@@ -230,6 +237,34 @@ public class ShadowEndpoint {
       case "start-test" -> startTest(router, endpoint, given);
       default -> throw new IllegalStateException("WriteFields.check let through " + action);
     };
+  }
+
+  /**
+   * The router's document; in a fleet also {@code fleet} ({@code instanceId}, {@code commands})
+   * and, in each test's report, {@code fleet}: the test's report on every instance's pairs, its
+   * {@code instances} listed (id, pairs, last update, stale). Without a fleet, the core's document
+   * as it is.
+   */
+  static Map<String, Object> document(ShadowRouter<?, ?> router) {
+    Map<String, Object> doc = router.toDocument();
+    Fleet fleet = router.config().fleet();
+    if (fleet == null) {
+      return doc;
+    }
+    Map<String, Object> about = new LinkedHashMap<>();
+    about.put("instanceId", fleet.instanceId());
+    about.put("commands", fleet.carriesCommands());
+    about.put("publishIntervalMillis", fleet.publishInterval().toMillis());
+    doc.put("fleet", about);
+    // the reports again, from one list of tests, so each fleet report sits beside its own
+    List<Map<String, Object>> tests = new ArrayList<>();
+    for (ShadowTest t : router.tests()) {
+      Map<String, Object> report = t.report().toDocument();
+      report.put("fleet", t.fleetReport().toDocument());
+      tests.add(report);
+    }
+    doc.put("tests", tests);
+    return doc;
   }
 
   /**
@@ -293,7 +328,9 @@ public class ShadowEndpoint {
    * ({@code candidate} and {@code predictor}), or a shadow variant of the endpoint
    * ({@code shadow}), which the test takes over: the plain shadow is removed and the test's
    * candidate, under the same name and with its predictor, timeout, concurrency and comparator,
-   * takes its place (its sampling rate unless the body sets one).
+   * takes its place (its sampling rate unless the body sets one). In a fleet that carries
+   * commands, a shadow's test is a fleet command every instance applies (a new predictor is
+   * refused there: the other instances do not have it).
    */
   private OperationResult startTest(ShadowRouter<Object, Object> router, String endpoint,
       Map<String, String> given) {
@@ -314,6 +351,14 @@ public class ShadowEndpoint {
           .orElseThrow(() -> new ShadowEndpointException(BAD_REQUEST, "shadow must be a shadow"
               + " variant of endpoint '" + endpoint + "' that no running test holds ("
               + plainShadows(router) + ") but was \"" + shadow + "\""));
+      Fleet fleet = router.config().fleet();
+      if (fleet != null && fleet.carriesCommands()) {
+        // a fleet command: every instance's shadow of that name is taken over, by the core
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("samplingRate", v.samplingRate());
+        settings.putAll(TestSettings.values(given));
+        return router.operations().startTest(shadow, settings);
+      }
       test.setCandidate(shadow);
       test.setSamplingRate(v.samplingRate());
       test.setTimeout(v.timeout());

@@ -1,5 +1,6 @@
 package dev.shadowrouting.spring;
 
+import dev.shadowrouting.OperationResult;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -59,13 +60,23 @@ public class ShadowEndpointWebExtension {
       @Nullable String minAgreement, @Nullable String minSamples, @Nullable String alpha,
       @Nullable String warmup, @Nullable String force) {
     try {
-      return new WebEndpointResponse<>(this.endpoint.write(securityContext, endpoint, action,
+      Map<String, Object> doc = this.endpoint.write(securityContext, endpoint, action,
           variant, candidate, predictor, shadow, samplingRate, duration, maxRequests,
           maxLatencyIncrease, tailQuantile, maxTailLatencyIncrease, maxErrorRateIncrease,
-          minAgreement, minSamples, alpha, warmup, force));
+          minAgreement, minSamples, alpha, warmup, force);
+      return new WebEndpointResponse<>(doc, status(doc));
     } catch (ShadowEndpointException e) {
       return refused(e);
     }
+  }
+
+  /**
+   * 202 for a fleet command (published: every instance applies it when it receives it, so the
+   * state in the answer may not show it yet), 200 for an action applied here.
+   */
+  static int status(Map<String, Object> written) {
+    return OperationResult.Status.PUBLISHED.name().equals(written.get("outcome"))
+        ? ShadowEndpoint.ACCEPTED : WebEndpointResponse.STATUS_OK;
   }
 
   static WebEndpointResponse<Map<String, Object>> refused(ShadowEndpointException e) {

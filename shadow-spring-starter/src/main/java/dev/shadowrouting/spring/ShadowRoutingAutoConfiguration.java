@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * Auto-configuration of shadow-routing: one {@code ShadowRouter} bean per
@@ -23,6 +24,9 @@ import org.springframework.context.annotation.Configuration;
  *   <li>{@link MicrometerSink} when there is a {@code MeterRegistry} bean,
  *   <li>{@link OpenTelemetrySink} when there is an {@code OpenTelemetry} bean,
  *   <li>{@link JsonLinesSink} when {@code shadow-routing.jsonl.directory} is set,
+ *   <li>a {@code KafkaSink} when {@code shadow-routing.kafka-sink.topic} is set, and a {@code
+ *       KafkaFleet} every endpoint joins when {@code shadow-routing.fleet.kafka} is configured
+ *       (both need shadow-routing-kafka: {@link KafkaConfiguration}),
  *   <li>plus every {@code ShadowSink} bean the application declares.
  * </ul>
  * Routers are closed at shutdown (shadow copies drained within each endpoint's
@@ -33,6 +37,7 @@ import org.springframework.context.annotation.Configuration;
     "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
     "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration"})
 @EnableConfigurationProperties(ShadowRoutingProperties.class)
+@Import(KafkaConfiguration.class)
 public class ShadowRoutingAutoConfiguration {
 
   /** Static: a bean definition registry post-processor must not need this class instantiated. */

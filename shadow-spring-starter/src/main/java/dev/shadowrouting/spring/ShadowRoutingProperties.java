@@ -8,6 +8,7 @@ import dev.shadowrouting.sinks.jsonl.JsonLinesSink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.jspecify.annotations.Nullable;
@@ -48,6 +49,12 @@ public class ShadowRoutingProperties {
   /** JSON Lines sink: every record of every endpoint appended to files, when a directory is set. */
   private final Jsonl jsonl = new Jsonl();
 
+  /** Kafka sink: every record of every endpoint sent to a topic, when a topic is set. */
+  private final KafkaSinkProperties kafkaSink = new KafkaSinkProperties();
+
+  /** The fleet the endpoints' shadow tests are shared with (several instances of a service). */
+  private final FleetProperties fleet = new FleetProperties();
+
   /** The live dashboard page (served where the Actuator endpoint is exposed over HTTP). */
   private final Dashboard dashboard = new Dashboard();
 
@@ -61,6 +68,14 @@ public class ShadowRoutingProperties {
 
   public Jsonl getJsonl() {
     return jsonl;
+  }
+
+  public KafkaSinkProperties getKafkaSink() {
+    return kafkaSink;
+  }
+
+  public FleetProperties getFleet() {
+    return fleet;
   }
 
   public Dashboard getDashboard() {
@@ -590,6 +605,198 @@ public class ShadowRoutingProperties {
 
     public void setPath(String path) {
       this.path = path;
+    }
+  }
+
+  /** The fleet: {@code shadow-routing.fleet.kafka} (needs shadow-routing-kafka). */
+  public static class FleetProperties {
+
+    /** A fleet on Kafka (KafkaFleet). */
+    private final FleetKafka kafka = new FleetKafka();
+
+    public FleetKafka getKafka() {
+      return kafka;
+    }
+  }
+
+  /**
+   * A {@code KafkaFleet} shared by every endpoint. Unset values take the fleet builder's defaults
+   * (shadow-routing-kafka's {@code KafkaFleet.Builder}), which also checks every value.
+   */
+  public static class FleetKafka {
+
+    /**
+     * Whether the endpoints join a Kafka fleet. Unset: they do when
+     * shadow-routing.fleet.kafka.bootstrap-servers is set; true: with Boot's
+     * spring.kafka.bootstrap-servers when that one is unset.
+     */
+    private @Nullable Boolean enabled;
+
+    /** The brokers, host:port; default spring.kafka.bootstrap-servers. */
+    private @Nullable List<String> bootstrapServers;
+
+    /**
+     * This instance's id, unique in the fleet and the same after a restart (default: the host
+     * name and server.port, or the host name and process id when the port is unset or random).
+     */
+    private @Nullable String instanceId;
+
+    /** The compacted statistics topic (default shadow-routing-statistics). */
+    private @Nullable String statisticsTopic;
+
+    /** The command topic (default shadow-routing-commands). */
+    private @Nullable String commandTopic;
+
+    /** How often this instance publishes its statistics, in [100ms, 1h] (default 5s). */
+    private @Nullable Duration publishInterval;
+
+    /**
+     * Whether operations (Actuator writes: start-test, stop, promote, discard) go to the whole
+     * fleet as commands (default true); false: each instance is operated alone.
+     */
+    private @Nullable Boolean commands;
+
+    /** How long publishing a command waits for the brokers, in [1s, 5m] (default 10s). */
+    private @Nullable Duration commandTimeout;
+
+    /** Whether the fleet creates missing topics (needs the CREATE permission; default true). */
+    private @Nullable Boolean createTopics;
+
+    /** Extra Kafka client settings (security.protocol, sasl.jaas.config...). */
+    private Map<String, String> properties = new LinkedHashMap<>();
+
+    public @Nullable Boolean getEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(@Nullable Boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public @Nullable List<String> getBootstrapServers() {
+      return bootstrapServers;
+    }
+
+    public void setBootstrapServers(@Nullable List<String> bootstrapServers) {
+      this.bootstrapServers = bootstrapServers;
+    }
+
+    public @Nullable String getInstanceId() {
+      return instanceId;
+    }
+
+    public void setInstanceId(@Nullable String instanceId) {
+      this.instanceId = instanceId;
+    }
+
+    public @Nullable String getStatisticsTopic() {
+      return statisticsTopic;
+    }
+
+    public void setStatisticsTopic(@Nullable String statisticsTopic) {
+      this.statisticsTopic = statisticsTopic;
+    }
+
+    public @Nullable String getCommandTopic() {
+      return commandTopic;
+    }
+
+    public void setCommandTopic(@Nullable String commandTopic) {
+      this.commandTopic = commandTopic;
+    }
+
+    public @Nullable Duration getPublishInterval() {
+      return publishInterval;
+    }
+
+    public void setPublishInterval(@Nullable Duration publishInterval) {
+      this.publishInterval = publishInterval;
+    }
+
+    public @Nullable Boolean getCommands() {
+      return commands;
+    }
+
+    public void setCommands(@Nullable Boolean commands) {
+      this.commands = commands;
+    }
+
+    public @Nullable Duration getCommandTimeout() {
+      return commandTimeout;
+    }
+
+    public void setCommandTimeout(@Nullable Duration commandTimeout) {
+      this.commandTimeout = commandTimeout;
+    }
+
+    public @Nullable Boolean getCreateTopics() {
+      return createTopics;
+    }
+
+    public void setCreateTopics(@Nullable Boolean createTopics) {
+      this.createTopics = createTopics;
+    }
+
+    public Map<String, String> getProperties() {
+      return properties;
+    }
+
+    public void setProperties(Map<String, String> properties) {
+      this.properties = properties;
+    }
+  }
+
+  /**
+   * The Kafka sink (needs shadow-routing-kafka): every record of every endpoint, the JSON Lines
+   * sink's line, to a topic. Unset values take {@code KafkaSink.Builder}'s defaults.
+   */
+  public static class KafkaSinkProperties {
+
+    /** The topic (it must exist or be auto-created). The sink is active when this is set. */
+    private @Nullable String topic;
+
+    /**
+     * The brokers, host:port; default shadow-routing.fleet.kafka.bootstrap-servers, then
+     * spring.kafka.bootstrap-servers.
+     */
+    private @Nullable List<String> bootstrapServers;
+
+    /** How long closing the sink waits for unsent records, in (0, 5m] (default 5s). */
+    private @Nullable Duration closeTimeout;
+
+    /** Extra Kafka producer settings (security.protocol, compression.type, linger.ms...). */
+    private Map<String, String> properties = new LinkedHashMap<>();
+
+    public @Nullable String getTopic() {
+      return topic;
+    }
+
+    public void setTopic(@Nullable String topic) {
+      this.topic = topic;
+    }
+
+    public @Nullable List<String> getBootstrapServers() {
+      return bootstrapServers;
+    }
+
+    public void setBootstrapServers(@Nullable List<String> bootstrapServers) {
+      this.bootstrapServers = bootstrapServers;
+    }
+
+    public @Nullable Duration getCloseTimeout() {
+      return closeTimeout;
+    }
+
+    public void setCloseTimeout(@Nullable Duration closeTimeout) {
+      this.closeTimeout = closeTimeout;
+    }
+
+    public Map<String, String> getProperties() {
+      return properties;
+    }
+
+    public void setProperties(Map<String, String> properties) {
+      this.properties = properties;
     }
   }
 }

@@ -93,6 +93,24 @@ final class TestSettings {
   }
 
   /**
+   * The settings {@code given} names, parsed, by name: what a fleet command carries (core's
+   * {@code ShadowOperations.startTest(candidate, settings)} takes these names).
+   *
+   * @throws ShadowEndpointException (400) as {@link #apply}
+   */
+  static Map<String, Object> values(Map<String, String> given) {
+    Test test = new Test();
+    apply(test, given);
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (Setting s : SETTINGS) {
+      if (given.containsKey(s.name())) {
+        values.put(s.name(), s.defaultValue().apply(test)); // the value apply set
+      }
+    }
+    return values;
+  }
+
+  /**
    * For the form: each setting's {@code name}, {@code kind}, {@code default}, the core's
    * {@code requirement} (e.g. {@code in [0.0, 1.0]}) and, for numbers, {@code min} and
    * {@code max} when the range has them (null for an open end).

@@ -96,6 +96,11 @@ class PropertyProblemsTest {
   }
 
   private List<Problem> problems(String... properties) {
+    return problems(runner, properties);
+  }
+
+  /** The problems that fail {@code runner}'s start-up with {@code properties} added. */
+  static List<Problem> problems(ApplicationContextRunner runner, String... properties) {
     Object[] failure = new Object[1];
     runner.withPropertyValues(properties).run(context -> failure[0] = context.getStartupFailure());
     Throwable t = (Throwable) failure[0];

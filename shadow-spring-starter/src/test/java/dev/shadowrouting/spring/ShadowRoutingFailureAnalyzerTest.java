@@ -168,8 +168,8 @@ class ShadowRoutingFailureAnalyzerTest {
             .contains("Property: shadow-routing.jsonl.max-filez\n")
             .contains("did you mean 'max-files'?")
             .contains("Property: shadow-routing.colour\n")
-            .contains("the keys allowed under shadow-routing are [dashboard, endpoints, jsonl]"
-                + " (set in")
+            .contains("the keys allowed under shadow-routing are [dashboard, endpoints, fleet,"
+                + " jsonl, kafka-sink] (set in")
             .contains("Property: shadow-routing.endpoints.fraud.comparator.name\n")
             .contains("shadow-routing.endpoints.fraud.comparator takes a value, not keys below"),
         "shadow-routing.jsonl.max-filez=3", "shadow-routing.colour=blue",

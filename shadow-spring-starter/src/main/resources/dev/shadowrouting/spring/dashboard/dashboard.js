@@ -140,7 +140,9 @@
     section.querySelector('.meta').innerHTML = 'queue <b data-field="queueDepth">' + int(pool.queueDepth) + '</b> / ' +
       int(pool.queueCapacity) + ' · pool threads ' + int(pool.liveThreads) +
       (pool.abandonedThreads ? ' · <span class="bad-num">' + int(pool.abandonedThreads) + ' abandoned</span>' : '') +
-      ' · sinks ' + (Object.keys(ep.sinks || {}).map(esc).join(', ') || 'none');
+      ' · sinks ' + (Object.keys(ep.sinks || {}).map(esc).join(', ') || 'none') +
+      (ep.fleet ? ' · fleet: instance <b data-field="instanceId">' + esc(ep.fleet.instanceId) + '</b>' +
+        (ep.fleet.commands ? ', operations go to every instance' : ', operations act on this instance alone') : '');
     var tiles = [];
     Object.keys(ep.variants).forEach(function (vn) {
       var v = ep.variants[vn];
@@ -260,7 +262,7 @@
       if (shown[t.candidate]) return; // the latest test of each candidate
       shown[t.candidate] = true;
       keys.push(testKey(endpoint, t));
-      html += testCard(endpoint, t);
+      html += testCard(endpoint, t, ep.fleet);
     });
     box.innerHTML = html;
     tests.forEach(function (t) {
@@ -279,7 +281,7 @@
 
   function testKey(endpoint, t) { return endpoint + '|' + t.candidate + '|' + t.startedAt; }
 
-  function testCard(endpoint, t) {
+  function testCard(endpoint, t, fleet) {
     var running = t.status === 'RUNNING';
     var timeShare = t.durationMillis ? Math.min(1, t.elapsedMillis / t.durationMillis) : 0;
     var cand = null, prod = null;
@@ -310,9 +312,35 @@
     html += '<ul class="reasons" data-field="reasons">' + (t.checks || []).map(function (c) {
       return '<li class="' + esc(c.verdict) + '">' + esc(c.reason) + '</li>';
     }).join('') + '</ul>';
+    if (t.fleet) html += fleetView(t, fleet);
     html += '<div class="history" data-history="' + esc(testKey(endpoint, t)) + '"></div>';
     if (state.access === 'UNRESTRICTED' && t.decision === 'NONE') html += actions(endpoint, t, running);
     return html + '</div>';
+  }
+
+  /**
+   * The test's verdict on every instance's pairs (the fleet's), beside this instance's own above,
+   * and the instances it merged: id, pairs, last update, and whether it is stale (no news for
+   * three publish intervals: its last pairs still count, but it may be down).
+   */
+  function fleetView(t, fleet) {
+    var f = t.fleet;
+    var me = fleet ? fleet.instanceId : null;
+    var rows = (f.instances || []).map(function (i) {
+      var updated = Date.parse(i.updatedAt);
+      return '<tr data-instance="' + esc(i.id) + '"><td>' + esc(i.id) + (i.id === me ? ' <span class="muted">this instance</span>' : '') +
+        '</td><td data-field="pairs">' + int(i.pairs) + '</td><td>' + (isNaN(updated) ? '–' : clock(updated / 1000)) + '</td><td>' +
+        (i.stale ? '<span class="badge stale" data-field="stale">stale</span>' : '') + '</td></tr>';
+    }).join('');
+    return '<div class="fleet" data-testid="fleet"><div class="test-head"><strong>Fleet</strong>' +
+      '<span class="badge v-' + esc(f.verdict) + '" data-field="fleetVerdict">' + esc(f.verdict) + '</span>' +
+      '<span class="muted">on ' + int(f.calls) + ' calls from ' + (f.instances || []).length + ' instances · this instance alone: ' +
+      esc(t.verdict) + ' on ' + int(t.calls) + '</span></div>' +
+      '<div class="table-wrap"><table class="compare instances"><thead><tr><th>instance</th><th>pairs</th><th>last update</th><th></th></tr></thead><tbody>' +
+      rows + '</tbody></table></div>' +
+      '<ul class="reasons" data-field="fleetReasons">' + (f.checks || []).map(function (c) {
+        return '<li class="' + esc(c.verdict) + '">' + esc(c.reason) + '</li>';
+      }).join('') + '</ul></div>';
   }
 
   /**
