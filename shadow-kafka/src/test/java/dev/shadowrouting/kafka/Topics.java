@@ -23,9 +23,13 @@ final class Topics {
   private Topics() {}
 
   static void create(String bootstrap, String topic) throws Exception {
+    create(bootstrap, topic, 1);
+  }
+
+  static void create(String bootstrap, String topic, int partitions) throws Exception {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
         bootstrap))) {
-      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all()
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all()
           .get(30, TimeUnit.SECONDS);
     }
   }

@@ -13,21 +13,24 @@ import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
 import javax.tools.ToolProvider;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The {@code ```java kafka} blocks of docs/fleets.md (complete compilation units) compile against
- * this module's classpath: the page cannot drift from the API it shows. (shadow-tck compiles the
- * pages' plain {@code ```java} blocks, without Kafka on its classpath.)
+ * The {@code ```java kafka} blocks of the pages that show this module (docs/fleets.md,
+ * docs/replay.md; complete compilation units) compile against this module's classpath: a page
+ * cannot drift from the API it shows. (shadow-tck compiles the pages' plain {@code ```java}
+ * blocks, without Kafka on its classpath.)
  */
-class FleetsDocSnippetsTest {
+class KafkaDocSnippetsTest {
   @TempDir
   Path out;
 
-  @Test
-  void theKafkaBlocksOfTheFleetsPageCompile() throws IOException {
-    List<String> lines = Files.readAllLines(Path.of("..", "docs", "fleets.md"));
+  @ParameterizedTest
+  @ValueSource(strings = {"fleets.md", "replay.md"})
+  void theKafkaBlocksOfThePageCompile(String page) throws IOException {
+    List<String> lines = Files.readAllLines(Path.of("..", "docs", page));
     List<JavaFileObject> units = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       if (lines.get(i).strip().equals("```java kafka")) {
@@ -36,8 +39,8 @@ class FleetsDocSnippetsTest {
         for (i++; !lines.get(i).strip().equals("```"); i++) {
           code.append(lines.get(i)).append('\n');
         }
-        units.add(new SimpleJavaFileObject(URI.create("string:///fleets_md_line_" + first
-            + ".java"), JavaFileObject.Kind.SOURCE) {
+        units.add(new SimpleJavaFileObject(URI.create("string:///" + page.replace('.', '_')
+            + "_line_" + first + ".java"), JavaFileObject.Kind.SOURCE) {
           @Override
           public CharSequence getCharContent(boolean ignoreEncodingErrors) {
             return code;
@@ -45,7 +48,7 @@ class FleetsDocSnippetsTest {
         });
       }
     }
-    assertThat(units).as("```java kafka blocks in docs/fleets.md").isNotEmpty();
+    assertThat(units).as("```java kafka blocks in docs/" + page).isNotEmpty();
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     StringWriter diagnostics = new StringWriter();
     String classPath = System.getProperty("surefire.test.class.path",
