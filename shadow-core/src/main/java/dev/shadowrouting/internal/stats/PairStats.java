@@ -393,6 +393,21 @@ public final class PairStats {
     return latencyPairs == 0 ? Double.NaN : sumOfBuckets() / latencyPairs;
   }
 
+  /**
+   * The latency log-ratio's mean, sample variance and long-run variance, as {@link
+   * #latencyMean}, {@link #latencyVariance} and {@link #latencyLongRunVariance} give them, with
+   * the grid summed once instead of three times.
+   */
+  LatencyMoments latencyMoments() {
+    double sum = sumOfBuckets();
+    double mean = latencyPairs == 0 ? Double.NaN : sum / latencyPairs;
+    return new LatencyMoments(mean, variance(latencyPairs, sum, latencySumSq),
+        latencyLongRunVariance(mean));
+  }
+
+  /** See {@link #latencyMoments}. */
+  record LatencyMoments(double mean, double variance, double longRunVariance) {}
+
   private double sumOfBuckets() {
     double s = 0;
     for (long b = lo; b <= hi; b++) {
@@ -455,10 +470,13 @@ public final class PairStats {
    * value of one instance fed the union.
    */
   public double latencyLongRunVariance() {
+    return latencyLongRunVariance(latencyMean());
+  }
+
+  private double latencyLongRunVariance(double mean) {
     if (latencyPairs < 2 || lo > hi) {
       return Double.NaN;
     }
-    double mean = latencyMean();
     double target = Math.sqrt(latencyPairs);
     // level j: group k holds the buckets whose absolute index >> j is (lo >> j) + k; each level
     // is made from the one below by adding neighbours in place (a group's index only shrinks)
