@@ -137,10 +137,17 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * Everything is in log space ({@code c_j ln(1 + lambda (v_j - m))} with {@code log1p}, then a
  * log-sum-exp over the bets), so {@code n} up to {@code 1e9} and beyond neither overflows nor
- * underflows. One evaluation of {@code ln M_n(m)} costs 40 times (one {@code log1p} per nonzero
- * count + one {@code exp}), about 2 microseconds for three values. At the sample mean every
- * constant-bet capital is at most 1 ({@code ln(1 + y) <= y} gives {@code ln K_n <= lambda n (mean
- * - m) <= 0}), so the crossing of {@code ln M_n(m) = ln(1/alpha)} lies in {@code (a, mean]}.
+ * underflows. One evaluation of {@code ln M_n(m)} costs up to 40 times (one {@code log1p} per
+ * nonzero count + one {@code exp}). Bets far above the best one are left out: {@code ln K_n(m,
+ * lambda)} is concave in lambda (a sum of {@code c_j ln(1 + lambda x_j)}), so its tangent at a bet
+ * bounds it at every larger one, and a bet whose bound lies 50 nats below the largest term so far
+ * would change the sum by less than its rounding. Leaving out terms only lowers {@code M_n}, so
+ * this can never make a bound tighter; past N*, where the best bets are in the tail, it skips most
+ * of the body's logarithms.
+ *
+ * <p>At the sample mean every constant-bet capital is at most 1 ({@code ln(1 + y) <= y} gives
+ * {@code ln K_n <= lambda n (mean - m) <= 0}), so the crossing of {@code ln M_n(m) = ln(1/alpha)}
+ * lies in {@code (a, mean]}.
  *
  * <p><b>The bound is a point of a fixed grid.</b> {@code lowerBound} is the largest {@code m_k = a
  * + k (b - a) 2^-40} at which {@code ln M_n} reaches {@code ln(1/alpha)} ({@code a} itself when
@@ -194,6 +201,13 @@ public final class BoundedMeanSequence {
 
   /** The bounds are points of a grid of this step relative to {@code b - a}: 2^-40, ~9.1e-13. */
   static final double GRID = 0x1p-40;
+
+  /**
+   * A bet whose capital is provably below {@code e^-NEGLIGIBLE} times the largest term of the
+   * mixture is left out: the 40 terms could add at most {@code 8e-21} of it, far below the
+   * rounding of the sum.
+   */
+  private static final double NEGLIGIBLE = 50;
 
   /** Bounds remembered per side, by their counts (a power of two). */
   private static final int MEMO_SLOTS = 16;
@@ -593,8 +607,32 @@ public final class BoundedMeanSequence {
       double[] bets = bets(point);
       double[] logs = new double[bets.length];
       double max = Double.NEGATIVE_INFINITY;
-      for (int k = 0; k < bets.length; k++) {
-        logs[k] = logWeights[k] + logWealth(values, counts, point, bets[k]);
+      // the bets in increasing order (the tail's smallest first, then the body); ln K(lambda) is
+      // concave, so its tangent at the last bet computed bounds it at every later one, and a bet
+      // whose bound is NEGLIGIBLE below the largest term so far is left out, logarithms unread
+      double at = 0;
+      double wealth = 0;
+      double slope = Double.NaN;
+      for (int i = 0; i < bets.length; i++) {
+        int k = i < TAIL_BETS ? bets.length - 1 - i : i - TAIL_BETS;
+        double lambda = bets[k];
+        if (slope < 0 && logWeights[k] + wealth + slope * (lambda - at) < max - NEGLIGIBLE) {
+          logs[k] = Double.NEGATIVE_INFINITY;
+          continue;
+        }
+        // logWealth, and its derivative in lambda: sum_j c_j x_j / (1 + lambda x_j)
+        wealth = 0;
+        slope = 0;
+        for (int j = 0; j < values.length; j++) {
+          if (counts[j] != 0) {
+            double x = values[j] - point;
+            double y = lambda * x;
+            wealth += counts[j] * Math.log1p(y);
+            slope += counts[j] * x / (1 + y);
+          }
+        }
+        at = lambda;
+        logs[k] = logWeights[k] + wealth;
         max = Math.max(max, logs[k]);
       }
       double sum = 0;
