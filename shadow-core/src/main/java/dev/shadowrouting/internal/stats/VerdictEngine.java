@@ -457,12 +457,15 @@ public final class VerdictEngine {
    * with {@code plus}), without a {@link java.util.Formatter}: it parses its pattern and looks up
    * the locale's symbols at every call, and an evaluation writes a dozen numbers. The Formatter
    * rounds half up the decimal digits {@link Double#toString} gives, and so does this; the sign is
-   * "-" for everything below +0.0, as there (-0.0, and negatives that round to zero). NaN and
-   * infinities, never written by the checks, go to the Formatter.
+   * "-" for everything below +0.0, as there (-0.0, and negatives that round to zero); NaN and
+   * infinities are written as there too.
    */
   static String fixed(double x, int decimals, boolean plus) {
-    if (!Double.isFinite(x)) {
-      return String.format(Locale.ROOT, (plus ? "%+." : "%.") + decimals + "f", x);
+    if (Double.isNaN(x)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(x)) {
+      return x < 0 ? "-Infinity" : plus ? "+Infinity" : "Infinity";
     }
     String digits = BigDecimal.valueOf(Math.abs(x)).setScale(decimals, RoundingMode.HALF_UP)
         .toPlainString();

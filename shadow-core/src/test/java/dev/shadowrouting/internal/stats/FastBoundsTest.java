@@ -7,6 +7,7 @@ import dev.shadowrouting.Evaluation;
 import dev.shadowrouting.Outcome;
 import dev.shadowrouting.ShadowTestReport.CheckResult;
 import dev.shadowrouting.VerdictRule;
+import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -45,6 +46,101 @@ class FastBoundsTest {
         assertThat(m.boundOnSum(Double.POSITIVE_INFINITY)).isInfinite();
       }
     }
+  }
+
+  /**
+   * {@link PairStats#latencyLongRunVariance} (batches of every size counted in one pass, squares
+   * summed at the chosen size only) is the level-by-level computation it replaced, which built each
+   * batch size from the one below by adding neighbours, on grids of every density and span, merged
+   * or not: NaN for the same states, else equal to rounding (the sums are added in another order).
+   */
+  @Test
+  void longRunVarianceIsTheLevelByLevelComputation() throws ReflectiveOperationException {
+    SplittableRandom random = new SplittableRandom(11);
+    int finite = 0;
+    for (int trial = 0; trial < 400; trial++) {
+      PairStats s = new PairStats();
+      long pairs = (long) Math.exp(random.nextDouble() * 11);
+      long spanMillis = (long) Math.exp(random.nextDouble() * 20) + 1;
+      long t0 = 1_796_292_000_000L + random.nextLong(1_000_000);
+      for (long i = 0; i < pairs; i++) {
+        long t = t0 + (random.nextDouble() < 0.3 ? i * spanMillis / Math.max(1, pairs)
+            : random.nextLong(spanMillis));
+        long p = 1_000_000 + random.nextLong(500_000);
+        long c = (long) (p * Math.exp(0.1 + 0.3 * random.nextGaussian()));
+        s.add(t, false, Outcome.SUCCESS, p, Outcome.SUCCESS, c, -1, Double.NaN, Double.NaN);
+      }
+      if (trial % 3 == 0) {
+        s.merge(s.copy());
+      }
+      double expected = levelByLevel(s);
+      double actual = s.latencyLongRunVariance();
+      if (Double.isNaN(expected)) {
+        assertThat(actual).as("trial %d: %s", trial, s).isNaN();
+      } else {
+        assertThat(actual).as("trial %d: %s", trial, s)
+            .isCloseTo(expected, within(1e-12 * expected));
+        finite++;
+      }
+    }
+    assertThat(finite).isGreaterThan(200);
+  }
+
+  /** The long-run variance as first written: each level built from the one below, in place. */
+  private static double levelByLevel(PairStats s) throws ReflectiveOperationException {
+    long latencyPairs = s.latencyPairs();
+    long lo = (long) field(s, "lo");
+    long hi = (long) field(s, "hi");
+    if (latencyPairs < 2 || lo > hi) {
+      return Double.NaN;
+    }
+    double mean = s.latencyMean();
+    double target = Math.sqrt(latencyPairs);
+    int from = (int) (lo - (long) field(s, "base"));
+    int size = (int) (hi - lo + 1);
+    long[] pairs = Arrays.copyOfRange((long[]) field(s, "bucketPairs"), from, from + size);
+    double[] sums = Arrays.copyOfRange((double[]) field(s, "bucketSums"), from, from + size);
+    long first = lo;
+    double previous = Double.NaN;
+    for (int j = 0; j <= 62; j++) {
+      long groups = 0;
+      double sq = 0;
+      for (int k = 0; k < size; k++) {
+        if (pairs[k] != 0) {
+          groups++;
+          double deviation = sums[k] - pairs[k] * mean;
+          sq += deviation * deviation;
+        }
+      }
+      if (groups < PairStats.MIN_BATCHES) {
+        return previous;
+      }
+      double variance =
+          sq / latencyPairs * groups / (groups - 1.0) * PairStats.upperLimitFactor(groups);
+      if ((double) latencyPairs / groups >= target) {
+        return variance;
+      }
+      previous = variance;
+      long half = first >> 1;
+      for (int k = 0; k < size; k++) {
+        long p = pairs[k];
+        double sum = sums[k];
+        pairs[k] = 0;
+        sums[k] = 0;
+        int to = (int) (((first + k) >> 1) - half);
+        pairs[to] += p;
+        sums[to] += sum;
+      }
+      size = (int) (((first + size - 1) >> 1) - half + 1);
+      first = half;
+    }
+    return previous;
+  }
+
+  private static Object field(PairStats s, String name) throws ReflectiveOperationException {
+    Field f = PairStats.class.getDeclaredField(name);
+    f.setAccessible(true);
+    return f.get(s);
   }
 
   /**
