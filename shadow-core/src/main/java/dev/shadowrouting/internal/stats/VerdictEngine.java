@@ -66,15 +66,15 @@ import java.util.Locale;
  *
  * <h2>Cost</h2>
  *
- * Statistics that moved since the last evaluation cost a few tens of microseconds, the same
- * statistics read again about 10 ({@code VerdictEngineBenchmark}, BENCHMARKS.md section 10, at
- * 1,000 to 10 million pairs on two shared cores; the first version took 0.2 to 0.6 ms either
- * way). What depends only on counts is remembered by the sequences: the bounded
- * sequences' bounds by their counts (and a new search starts from the side's last bound), the
- * normal mixtures' boundary by n, the quantile sequences' ranks by n. Only these raw bounds are
- * remembered: a live test's running intersection narrows them afterwards, at every look, so an
- * engine that remembers evaluates exactly as a new one ({@code FastBoundsTest}). The text that
- * depends only on the rule is written once, and numbers without {@link java.util.Formatter}.
+ * Statistics that moved since the last evaluation cost 27 to 65 microseconds, the same statistics
+ * read again 6 to 15 ({@code VerdictEngineBenchmark}, BENCHMARKS.md section 10: 1,000 to 10
+ * million pairs, two shared cores; the first version took 0.2 to 0.3 ms either way). What depends
+ * only on counts is remembered by the sequences: the bounded sequences' bounds by their counts
+ * (and a new search starts from the side's last bound), the normal mixtures' boundary by n, the
+ * quantile sequences' ranks by n. Only these raw bounds are remembered: a live test's running
+ * intersection narrows them afterwards, at every look, so an engine that remembers evaluates
+ * exactly as a new one ({@code FastBoundsTest}). The text that depends only on the rule is
+ * written once, and numbers without {@link java.util.Formatter}.
  *
  * <p>Immutable and thread-safe (the sequences' caches hold immutable entries and change no
  * result).
