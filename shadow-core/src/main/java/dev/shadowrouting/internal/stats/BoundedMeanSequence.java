@@ -1,8 +1,8 @@
 package dev.shadowrouting.internal.stats;
 
 import java.util.Arrays;
-import org.hipparchus.analysis.solvers.BracketedUnivariateSolver;
-import org.hipparchus.analysis.solvers.BracketingNthOrderBrentSolver;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One-sided, time-uniform, nonasymptotic confidence sequences for the mean of a variable with a
@@ -137,23 +137,54 @@ import org.hipparchus.analysis.solvers.BracketingNthOrderBrentSolver;
  *
  * Everything is in log space ({@code c_j ln(1 + lambda (v_j - m))} with {@code log1p}, then a
  * log-sum-exp over the bets), so {@code n} up to {@code 1e9} and beyond neither overflows nor
- * underflows. One evaluation of {@code ln M_n(m)} costs 40 times (one {@code log1p} per nonzero
- * count + one {@code exp}), about 2 microseconds for three values. The bound is the crossing of
- * {@code ln M_n(m) = ln(1/alpha)} on {@code (a, mean]} (at the sample mean every constant-bet
- * capital is at most 1, because {@code ln(1 + y) <= y} gives {@code ln K_n <= lambda n (mean - m)
- * <= 0}), found by a bracketing root finder (Hipparchus {@link BracketingNthOrderBrentSolver}:
- * inverse polynomial interpolation with a bisection fallback, so the crossing stays bracketed as in
- * bisection, in about 15 evaluations instead of 45: about 35 microseconds a bound); the
- * <em>excluded</em> end of the final bracket is returned, so the bound is never tighter than the
- * exact one (conservative by at most {@code 1e-12 (b - a)}).
+ * underflows. One evaluation of {@code ln M_n(m)} costs up to 40 times (one {@code log1p} per
+ * nonzero count + one {@code exp}). Bets far above the best one are left out: {@code ln K_n(m,
+ * lambda)} is concave in lambda (a sum of {@code c_j ln(1 + lambda x_j)}), so its tangent at a bet
+ * bounds it at every larger one, and a bet whose bound lies 50 nats below the largest term so far
+ * would change the sum by less than its rounding. Leaving out terms only lowers {@code M_n}, so
+ * this can never make a bound tighter; past N*, where the best bets are in the tail, it skips most
+ * of the body's logarithms.
+ *
+ * <p>At the sample mean every constant-bet capital is at most 1 ({@code ln(1 + y) <= y} gives
+ * {@code ln K_n <= lambda n (mean - m) <= 0}), so the crossing of {@code ln M_n(m) = ln(1/alpha)}
+ * lies in {@code (a, mean]}.
+ *
+ * <p><b>The bound is a point of a fixed grid.</b> {@code lowerBound} is the largest {@code m_k = a
+ * + k (b - a) 2^-40} at which {@code ln M_n} reaches {@code ln(1/alpha)} ({@code a} itself when
+ * {@code m_1} does not): never tighter than the exact crossing, at most {@code 2^-40 (b - a)}
+ * (about {@code 9.1e-13 (b - a)}) below it. Neighbouring grid points differ in {@code ln M_n} by
+ * about {@code n lambda 2^-40 (b - a)} (its slope in m times the step), while its rounding error
+ * is a few units of {@code 2^-52} times the size of the terms summed, at most {@code n lambda (b -
+ * a)}: hundreds of times smaller. So the computed {@code ln M_n} decreases along the grid, and the
+ * bound is one and the same grid point however it is searched for, a function of the counts alone:
+ * which is what lets the search start from the last bound, and lets bounds be remembered by their
+ * counts, without changing any result ({@code FastBoundsTest} compares with searches from
+ * nothing).
+ *
+ * <p><b>The search</b> evaluates grid points only. It starts from a guess of the distance below the
+ * mean: an empirical-Bernstein-like width {@code sqrt(2 s^2 ln(1/alpha) / n) + (b - a) ln(1/alpha)
+ * / n}, scaled by the ratio the side's last bound had to its own guess (so a growing stream, or
+ * counts of another stream, start close); then a Newton step with the last search's slope of {@code
+ * ln M} (scaled the same way), 1/8 longer so that it usually just crosses, steps 8 times longer
+ * until the crossing is bracketed, and secant steps rounded to the grid and kept strictly inside
+ * the bracket (bisection when a secant step leaves it, or four fail to halve it) until the bracket
+ * is two neighbouring grid points. On a growing stream that is about 4 evaluations a bound, for
+ * counts unrelated to the last ones about 8. The first version found the crossing with Hipparchus'
+ * {@code BracketingNthOrderBrentSolver} from {@code (a, mean]} every time (15 to 17 evaluations)
+ * and returned its final bracket's excluded end, within {@code 1e-12 (b - a)} of the exact
+ * crossing; {@code FastBoundsTest} keeps it as the reference, and the two bounds differ by at most
+ * that. The last 16 bounds of each side are remembered by their counts: the verdict asks for the
+ * same counts again whenever nothing new was observed, and a live test evaluates several streams
+ * with the same sequences.
  *
  * <p>These are bounds at each n, valid uniformly over n; whether to intersect them over time is the
  * caller's choice, not done here.
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe: the last bound and the remembered ones are caches of immutable
+ * entries, racing threads store correct values, and no result depends on them.
  *
- * <p>Why ~470 lines: most of them are the derivation above (the validity, monotonicity and tuning
- * arguments a reader needs to trust the bound); the code is under 200.
+ * <p>Why ~600 lines: most of them are the derivation above (the validity, monotonicity and tuning
+ * arguments a reader needs to trust the bound, and the search); the code is about 300.
  */
 public final class BoundedMeanSequence {
   /** Number of bets in the body of the grid (from the N*-tuned bet to the largest bet). */
@@ -168,11 +199,18 @@ public final class BoundedMeanSequence {
   /** The largest bet as a fraction of the all-in bet {@code 1/(m - a)}. */
   static final double MAX_BET_FRACTION = 0.9;
 
-  /** Bracket width, relative to {@code b - a}, at which the root finder stops. */
-  static final double RELATIVE_TOLERANCE = 1e-12;
+  /** The bounds are points of a grid of this step relative to {@code b - a}: 2^-40, ~9.1e-13. */
+  static final double GRID = 0x1p-40;
 
-  /** The root finder's budget; it needs ~15 evaluations, bisection alone would need ~45. */
-  private static final int MAX_EVALUATIONS = 200;
+  /**
+   * A bet whose capital is provably below {@code e^-NEGLIGIBLE} times the largest term of the
+   * mixture is left out: the 40 terms could add at most {@code 8e-21} of it, far below the
+   * rounding of the sum.
+   */
+  private static final double NEGLIGIBLE = 50;
+
+  /** Bounds remembered per side, by their counts (a power of two). */
+  private static final int MEMO_SLOTS = 16;
 
   private final double[] support;
   private final Side lowerSide;
@@ -374,6 +412,31 @@ public final class BoundedMeanSequence {
   }
 
   /**
+   * A side's last bound: its distance below the mean as a multiple of the search's first guess,
+   * and the slope of {@code ln M} between the search's first two points times that distance (both
+   * free of the scale of the data, so they carry over between streams; NaN slope if unknown).
+   */
+  private record Hint(double ratio, double slope) {}
+
+  /** A bound and the counts it is for. */
+  private record Known(long[] counts, double bound) {}
+
+  /** At least one grid step, {@code step} rounded. */
+  private static long stride(double step) {
+    return step >= 1 ? (long) Math.min(step + 0.5, 0x1p62) : 1;
+  }
+
+  /** A slot of a side's memo for these counts (mixed: successive counts differ by one). */
+  private static int slot(long[] counts) {
+    long h = 0;
+    for (long c : counts) {
+      h = (h + c) * 0x9E3779B97F4A7C15L;
+    }
+    h = (h ^ (h >>> 29)) * 0xBF58476D1CE4E5B9L;
+    return (int) (h >>> 60) & (MEMO_SLOTS - 1);
+  }
+
+  /**
    * One side: the lower sequence of a variable on {@code [lo, hi]} taking {@code values}. The upper
    * sequence of X is this applied to {@code -X}.
    */
@@ -381,39 +444,151 @@ public final class BoundedMeanSequence {
     private final double[] values;
     private final double lo;
     private final double hi;
+    /** The grid step, {@code (hi - lo) 2^-40}. */
+    private final double unit;
+
+    /** Where the last bound of this side was: the start of the next search. */
+    private final AtomicReference<Hint> hint = new AtomicReference<>();
+
+    /** The last bounds, by their counts (direct-mapped). */
+    private final AtomicReferenceArray<Known> memo = new AtomicReferenceArray<>(MEMO_SLOTS);
 
     Side(double[] values, double lo, double hi) {
       this.values = values;
       this.lo = lo;
       this.hi = hi;
+      this.unit = (hi - lo) * GRID;
     }
 
+    /**
+     * The largest grid point {@code lo + k (hi - lo) 2^-40} where {@code ln M >= ln(1/alpha)}, or
+     * {@code lo} (see "Numerics and cost" in the class comment).
+     */
     double bound(long[] counts) {
       checkCounts(counts);
+      int slot = slot(counts);
+      Known known = memo.get(slot);
+      if (known != null && Arrays.equals(known.counts(), counts)) {
+        return known.bound();
+      }
+      double bound = search(counts);
+      memo.set(slot, new Known(counts.clone(), bound));
+      return bound;
+    }
+
+    private double search(long[] counts) {
       long n = 0;
       double sum = 0;
+      double sumSq = 0;
       for (int j = 0; j < values.length; j++) {
+        double y = values[j] - lo; // relative to lo: no cancellation near lo
         n += counts[j];
-        sum += counts[j] * (values[j] - lo); // relative to lo: no cancellation near lo
+        sum += counts[j] * y;
+        sumSq += counts[j] * y * y;
       }
-      double tolerance = RELATIVE_TOLERANCE * (hi - lo);
-      double mean = lo + sum / Math.max(n, 1);
-      double left = lo + tolerance;
-      // nothing observed above lo (or nothing at all): no evidence that the mean exceeds lo
-      if (n == 0 || !(mean > left) || logMixture(counts, left) < logThreshold) {
-        return lo;
+      double mean = sum / Math.max(n, 1);
+      // top: the first grid point at or above the mean, never excluded (ln M <= 0 there)
+      long top = (long) Math.ceil(mean / unit);
+      if (n == 0 || top <= 1) {
+        return lo; // nothing observed above lo: no evidence that the mean exceeds lo
       }
-      // ln M(left) >= threshold (excluded) and ln M(mean) <= 0 < threshold (included)
-      BracketedUnivariateSolver.Interval bracket =
-          new BracketingNthOrderBrentSolver(0, tolerance, 0, 5)
-              .solveInterval(
-                  MAX_EVALUATIONS,
-                  m -> logMixture(counts, m) - logThreshold,
-                  left,
-                  mean,
-                  0.5 * (left + mean));
-      // the excluded end: a point where ln M >= ln(1/alpha), at or below the exact bound
-      return bracket.getLeftValue() >= 0 ? bracket.getLeftAbscissa() : bracket.getRightAbscissa();
+      double variance = Math.max(0, sumSq / n - mean * mean);
+      double guess = Math.sqrt(2 * variance * logThreshold / n) + (hi - lo) * logThreshold / n;
+      Hint last = hint.get();
+      double gap = last == null ? guess : guess * last.ratio();
+      // a: the largest index known excluded (f = ln M - ln(1/alpha) >= 0), b: the smallest known
+      // not; f(top) is at most -ln(1/alpha). x0, x1: the last two indices evaluated (x1 latest)
+      long x1 = Math.max(1, Math.min(top - 1, Math.round((mean - gap) / unit)));
+      double f1 = excess(counts, x1);
+      // a Newton step with the last search's slope, 1/8 longer to just cross; else 1/2 the gap
+      double step = last == null || !(last.slope() < 0) ? 0.5 * gap / unit
+          : 1.125 * Math.abs(f1 * gap / last.slope()) / unit;
+      long x0 = -1;
+      double f0 = Double.NaN;
+      long a;
+      double fa;
+      long b;
+      double fb;
+      double slope = Double.NaN;
+      if (f1 >= 0) {
+        a = x1;
+        fa = f1;
+        b = top;
+        fb = -logThreshold;
+        for (long t = a + stride(step); t < top; step *= 8, t = a + stride(step)) {
+          x0 = x1;
+          f0 = f1;
+          x1 = t;
+          f1 = excess(counts, t);
+          slope = Double.isNaN(slope) ? (f1 - f0) / ((x1 - x0) * unit) : slope;
+          if (f1 < 0) {
+            b = x1;
+            fb = f1;
+            break;
+          }
+          a = x1;
+          fa = f1;
+        }
+      } else {
+        b = x1;
+        fb = f1;
+        while (true) {
+          if (b == 1) {
+            return lo; // not even the first grid point above lo is excluded
+          }
+          x0 = x1;
+          f0 = f1;
+          x1 = Math.max(1, b - stride(step));
+          f1 = excess(counts, x1);
+          slope = Double.isNaN(slope) ? (f1 - f0) / ((x1 - x0) * unit) : slope;
+          if (f1 >= 0) {
+            a = x1;
+            fa = f1;
+            break;
+          }
+          b = x1;
+          fb = f1;
+          step *= 8;
+        }
+      }
+      // secant steps through the two latest points (regula falsi on the bracket until there are
+      // two), rounded to the grid and kept strictly inside the bracket, so that near the crossing
+      // the grid points on both sides of it are evaluated; bisection when a secant step leaves
+      // the bracket or four steps failed to halve it
+      int slow = 0;
+      long previousSpan = Long.MAX_VALUE;
+      while (b - a > 1) {
+        long span = b - a;
+        slow = span > previousSpan / 2 ? slow + 1 : 0;
+        previousSpan = span;
+        double r = x0 < 0 ? b - fb * (b - a) / (fb - fa) : x1 - f1 * (x1 - x0) / (f1 - f0);
+        long k;
+        if (slow >= 4 || !(r > a && r < b)) {
+          k = a + span / 2;
+          slow = 0;
+        } else {
+          k = Math.min(b - 1, Math.max(a + 1, Math.round(r)));
+        }
+        x0 = x1;
+        f0 = f1;
+        x1 = k;
+        f1 = excess(counts, k);
+        if (f1 >= 0) {
+          a = k;
+          fa = f1;
+        } else {
+          b = k;
+          fb = f1;
+        }
+      }
+      double distance = mean - a * unit;
+      hint.set(new Hint(distance / guess, slope * distance));
+      return lo + a * unit;
+    }
+
+    /** {@code ln M - ln(1/alpha)} at grid point k. */
+    private double excess(long[] counts, long k) {
+      return logMixture(counts, lo + k * unit) - logThreshold;
     }
 
     double logMixture(long[] counts, double m) {
@@ -432,8 +607,32 @@ public final class BoundedMeanSequence {
       double[] bets = bets(point);
       double[] logs = new double[bets.length];
       double max = Double.NEGATIVE_INFINITY;
-      for (int k = 0; k < bets.length; k++) {
-        logs[k] = logWeights[k] + logWealth(values, counts, point, bets[k]);
+      // the bets in increasing order (the tail's smallest first, then the body); ln K(lambda) is
+      // concave, so its tangent at the last bet computed bounds it at every later one, and a bet
+      // whose bound is NEGLIGIBLE below the largest term so far is left out, logarithms unread
+      double at = 0;
+      double wealth = 0;
+      double slope = Double.NaN;
+      for (int i = 0; i < bets.length; i++) {
+        int k = i < TAIL_BETS ? bets.length - 1 - i : i - TAIL_BETS;
+        double lambda = bets[k];
+        if (slope < 0 && logWeights[k] + wealth + slope * (lambda - at) < max - NEGLIGIBLE) {
+          logs[k] = Double.NEGATIVE_INFINITY;
+          continue;
+        }
+        // logWealth, and its derivative in lambda: sum_j c_j x_j / (1 + lambda x_j)
+        wealth = 0;
+        slope = 0;
+        for (int j = 0; j < values.length; j++) {
+          if (counts[j] != 0) {
+            double x = values[j] - point;
+            double y = lambda * x;
+            wealth += counts[j] * Math.log1p(y);
+            slope += counts[j] * x / (1 + y);
+          }
+        }
+        at = lambda;
+        logs[k] = logWeights[k] + wealth;
         max = Math.max(max, logs[k]);
       }
       double sum = 0;

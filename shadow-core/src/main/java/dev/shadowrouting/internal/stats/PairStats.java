@@ -390,20 +390,28 @@ public final class PairStats {
 
   /** Mean of {@code ln(candidate / production)} outside the warm-up; NaN without any pair. */
   public double latencyMean() {
-    return latencyPairs == 0 ? Double.NaN : sumOfBuckets() / latencyPairs;
+    return latencyPairs == 0 ? Double.NaN : scan(new long[64]) / latencyPairs;
   }
 
-  private double sumOfBuckets() {
-    double s = 0;
-    for (long b = lo; b <= hi; b++) {
-      s += bucketSums[(int) (b - base)];
-    }
-    return s;
+  /**
+   * The latency log-ratio's mean, sample variance and long-run variance, as {@link
+   * #latencyMean}, {@link #latencyVariance} and {@link #latencyLongRunVariance} give them, with
+   * the grid summed once instead of three times.
+   */
+  LatencyMoments latencyMoments() {
+    long[] batches = new long[64];
+    double sum = scan(batches);
+    double mean = latencyPairs == 0 ? Double.NaN : sum / latencyPairs;
+    return new LatencyMoments(mean, variance(latencyPairs, sum, latencySumSq),
+        latencyLongRunVariance(mean, batches));
   }
+
+  /** See {@link #latencyMoments}. */
+  record LatencyMoments(double mean, double variance, double longRunVariance) {}
 
   /** Sample variance of the latency log-ratio outside the warm-up; 0 below two pairs. */
   public double latencyVariance() {
-    return variance(latencyPairs, sumOfBuckets(), latencySumSq);
+    return variance(latencyPairs, scan(new long[64]), latencySumSq);
   }
 
   private static double variance(long n, double sum, double sumSq) {
@@ -452,55 +460,80 @@ public final class PairStats {
    * median of 317 pairs instead of about 200.
    *
    * <p>A function of the per-bucket (count, sum) pairs only, so merged shards give exactly the
-   * value of one instance fed the union.
+   * value of one instance fed the union. Two passes over the at most {@value #MAX_BUCKETS}
+   * buckets: one counts the batches of every size, the next sums those of the size chosen.
    */
   public double latencyLongRunVariance() {
+    return latencyMoments().longRunVariance();
+  }
+
+  /** The long-run variance given the mean and the batches of every level ({@link #scan}). */
+  private double latencyLongRunVariance(double mean, long[] batches) {
     if (latencyPairs < 2 || lo > hi) {
       return Double.NaN;
     }
-    double mean = latencyMean();
+    // the level: the first j whose batches average sqrt(n) pairs, or the one below the first that
+    // leaves fewer than MIN_BATCHES (none below level 0)
     double target = Math.sqrt(latencyPairs);
-    // level j: group k holds the buckets whose absolute index >> j is (lo >> j) + k; each level
-    // is made from the one below by adding neighbours in place (a group's index only shrinks)
-    int size = (int) (hi - lo + 1);
-    long[] pairs = new long[size];
-    double[] sums = new double[size];
-    System.arraycopy(bucketPairs, (int) (lo - base), pairs, 0, size);
-    System.arraycopy(bucketSums, (int) (lo - base), sums, 0, size);
-    long first = lo;
-    double previous = Double.NaN;
-    for (int j = 0; j <= 62; j++) {
-      long groups = 0;
-      double sq = 0;
-      for (int k = 0; k < size; k++) {
-        if (pairs[k] != 0) {
-          groups++;
-          double deviation = sums[k] - pairs[k] * mean;
+    int level = 0;
+    while (batches[level] >= MIN_BATCHES && (double) latencyPairs / batches[level] < target) {
+      level++;
+    }
+    if (batches[level] < MIN_BATCHES) {
+      level--;
+    }
+    if (level < 0) {
+      return Double.NaN;
+    }
+    // the batches of that level: sum_g (S_g - n_g mean)^2 over groups of 2^level buckets
+    double sq = 0;
+    long group = lo >> level;
+    long n = 0;
+    double sum = 0;
+    for (long b = lo; b <= hi + 1; b++) {
+      if (b > hi || b >> level != group) {
+        if (n > 0) {
+          double deviation = sum - n * mean;
           sq += deviation * deviation;
         }
+        group = b >> level;
+        n = 0;
+        sum = 0;
       }
-      if (groups < MIN_BATCHES) {
-        return previous; // the largest batches that leave MIN_BATCHES (NaN if none do)
+      if (b <= hi) {
+        n += bucketPairs[(int) (b - base)];
+        sum += bucketSums[(int) (b - base)];
       }
-      double variance = sq / latencyPairs * groups / (groups - 1.0) * upperLimitFactor(groups);
-      if ((double) latencyPairs / groups >= target) {
-        return variance;
-      }
-      previous = variance;
-      long half = first >> 1;
-      for (int k = 0; k < size; k++) {
-        long p = pairs[k];
-        double s = sums[k];
-        pairs[k] = 0;
-        sums[k] = 0;
-        int to = (int) (((first + k) >> 1) - half);
-        pairs[to] += p;
-        sums[to] += s;
-      }
-      size = (int) (((first + size - 1) >> 1) - half + 1);
-      first = half;
     }
-    return previous;
+    long groups = batches[level];
+    return sq / latencyPairs * groups / (groups - 1.0) * upperLimitFactor(groups);
+  }
+
+  /**
+   * One pass over the grid: the sum of the latency log-ratios (bucket by bucket, in order), and
+   * in {@code batches[j]} the number of batches (non-empty groups of {@code 2^j} consecutive
+   * buckets) at every level j: two consecutive non-empty buckets b &lt; c are in different groups
+   * at level j exactly when j is at most the highest bit in which b and c differ.
+   */
+  private double scan(long[] batches) {
+    double sum = 0;
+    long previous = Long.MIN_VALUE;
+    for (long b = lo; b <= hi; b++) {
+      int slot = (int) (b - base);
+      sum += bucketSums[slot];
+      if (bucketPairs[slot] != 0) {
+        if (previous != Long.MIN_VALUE) {
+          batches[63 - Long.numberOfLeadingZeros(previous ^ b)]++; // a split at that level
+        }
+        previous = b;
+      }
+    }
+    long splits = 0;
+    for (int j = 63; j >= 0; j--) {
+      splits += batches[j];
+      batches[j] = 1 + splits;
+    }
+    return sum;
   }
 
   /** Fewer batches than this give no long-run variance (the estimate would be noise). */
