@@ -4,6 +4,7 @@ import static dev.shadowrouting.samples.boot.DashboardBrowserTest.endpointJson;
 import static dev.shadowrouting.samples.boot.DashboardBrowserTest.post;
 import static dev.shadowrouting.samples.boot.DashboardBrowserTest.shown;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.shadowrouting.ShadowRouter;
 import dev.shadowrouting.spring.ShadowRouters;
@@ -121,6 +122,12 @@ class DashboardFleetBrowserTest extends BrowserTestBase {
         .isEqualTo(test.get("verdict").asString());
     assertThat(driver.findElement(By.cssSelector("[data-field='instanceId']")).getText())
         .isEqualTo("fraud-a");
+    // after this instance's checks over time, so that those charts never read as the fleet's
+    assertThat(driver.executeScript("return document.querySelector(arguments[0])"
+        + ".compareDocumentPosition(document.querySelector(arguments[1]))"
+        + " & Node.DOCUMENT_POSITION_FOLLOWING;", CARD + ".history", FLEET.trim()))
+        .isEqualTo(4L);
+    int pairsColumn = pairsColumnX();
     Browser.fullPage(driver, "dashboard-fleet");
 
     // the peer goes quiet: three publish intervals later it is stale, its last pairs still count
@@ -131,6 +138,8 @@ class DashboardFleetBrowserTest extends BrowserTestBase {
     assertThat(driver.findElements(By.cssSelector(row("fraud-a") + "[data-field='stale']")))
         .isEmpty();
     assertThat(shown(row("fraud-b") + "[data-field='pairs']").text()).isEqualTo(fmt(pairsB));
+    // the badge has its room: the columns stay (within rounding; without it, ~80 px move)
+    assertThat(pairsColumnX()).isCloseTo(pairsColumn, within(2));
     assertThat(shown(FLEET + "[data-field='fleetVerdict']").text()).isEqualTo(fleetVerdict);
     JsonNode instances = endpointJson(base()).at("/endpoints/fraud/tests/0/fleet/instances");
     assertThat(instances.get(1).get("id").asString()).isEqualTo("fraud-b");
@@ -147,6 +156,11 @@ class DashboardFleetBrowserTest extends BrowserTestBase {
   /** This instance's own pairs, as its document lists them (first in the fleet's instances). */
   static long ownPairs(JsonNode doc) {
     return doc.at("/endpoints/fraud/tests/0/fleet/instances/0/pairs").asLong();
+  }
+
+  /** Where the instances' pairs column starts, in CSS pixels. */
+  static int pairsColumnX() {
+    return driver.findElement(By.cssSelector(FLEET + "thead th:nth-child(2)")).getRect().getX();
   }
 
   static String row(String instance) {
