@@ -32,7 +32,8 @@ import tools.jackson.databind.JsonNode;
  * test's fleet verdict on both instances' pairs beside its own, lists both instances with their
  * pairs, and marks "fraud-b" stale once it stops publishing; screenshots in target/screenshots.
  */
-@SpringBootTest(classes = FraudServiceApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+@SpringBootTest(classes = FraudServiceApplication.class,
+    webEnvironment = WebEnvironment.RANDOM_PORT,
     properties = {"server.address=127.0.0.1", "demo.traffic.requests-per-second=0"})
 @ContextConfiguration(initializers = DashboardFleetBrowserTest.JoinAsA.class)
 class DashboardFleetBrowserTest extends BrowserTestBase {
