@@ -312,8 +312,10 @@
     html += '<ul class="reasons" data-field="reasons">' + (t.checks || []).map(function (c) {
       return '<li class="' + esc(c.verdict) + '">' + esc(c.reason) + '</li>';
     }).join('') + '</ul>';
-    if (t.fleet) html += fleetView(t, fleet);
+    // this instance's checks over time right under its reasons; the fleet's view after them,
+    // so that the charts never read as the fleet's
     html += '<div class="history" data-history="' + esc(testKey(endpoint, t)) + '"></div>';
+    if (t.fleet) html += fleetView(t, fleet);
     if (state.access === 'UNRESTRICTED' && t.decision === 'NONE') html += actions(endpoint, t, running);
     return html + '</div>';
   }

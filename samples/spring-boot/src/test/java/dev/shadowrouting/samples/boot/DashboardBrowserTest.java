@@ -245,18 +245,28 @@ class DashboardBrowserTest extends BrowserTestBase {
   }
 
   JsonNode endpointJson() throws Exception {
+    return endpointJson(base());
+  }
+
+  /** The shadow endpoint's document of the app at {@code base}. */
+  static JsonNode endpointJson(String base) throws Exception {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-        URI.create(base() + "/actuator/shadow")).build(), HttpResponse.BodyHandlers.ofString());
+        URI.create(base + "/actuator/shadow")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return JSON.readTree(r.body());
   }
 
   void post(int i) {
+    post(base(), i);
+  }
+
+  /** One transaction to {@code POST /predict} of the app at {@code base}; fails unless 200. */
+  static void post(String base, int i) {
     String body = String.format(java.util.Locale.ROOT,
         "{\"userId\":\"user-%d\",\"amount\":%d,\"merchantRisk\":%d,\"foreign\":%b}",
         i % 700, (i * 37) % 2000, i % 10, i % 9 == 0);
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/predict"))
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/predict"))
               .header("Content-Type", "application/json")
               .header("X-Request-Id", "t-" + i)
               .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
