@@ -406,10 +406,13 @@ class SinkDeliveryTest {
       closed.set(true);
       caller.join();
       FaultSupport.awaitNoRouterThreads(name);
-      assertThat(stats.failed()).as("round %d: %s", round, stats)
-          .isEqualTo(acceptsBeforeCloseReturned);
-      assertThat(calls.get()).as("accepts after close returned").isEqualTo(
-          acceptsBeforeCloseReturned);
+      // The record close claimed at its deadline was handed to accept before close returned, but
+      // the sink's own counter may not have moved yet (the thread was between the hand-off and
+      // the counter's increment): it is counted failed by close, and its accept ends later.
+      // Beyond that one, no accept may start after close returned.
+      assertThat(stats.failed()).as("round %d: %s", round, stats).isEqualTo(calls.get());
+      assertThat(calls.get()).as("accepts after close returned")
+          .isBetween(acceptsBeforeCloseReturned, acceptsBeforeCloseReturned + 1);
       // Records emitted after close returned (the rejections of the calls that kept coming) are
       // dropped at the sink's door: counted, never accepted, never failed.
       RouterSnapshot.SinkStats after = router.snapshot().sinks().get(0);
