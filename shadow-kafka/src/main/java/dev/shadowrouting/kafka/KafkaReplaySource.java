@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -228,7 +229,7 @@ public final class KafkaReplaySource implements ReplaySource {
     }
     closed = true;
     if (consumer != null) {
-      consumer.close(timeout);
+      consumer.close(CloseOptions.timeout(timeout));
     }
   }
 

@@ -22,6 +22,7 @@ public final class ShadowTask<I, O> implements PoolTask, java.util.concurrent.Ca
   public static final int RUNNING = 1;
   public static final int DONE = 2;
 
+  @SuppressWarnings("rawtypes") // a field updater names the raw class: Foo<I, O>.class does not exist
   private static final AtomicIntegerFieldUpdater<ShadowTask> STATE =
       AtomicIntegerFieldUpdater.newUpdater(ShadowTask.class, "state");
 

@@ -15,6 +15,7 @@ import java.util.function.BiConsumer;
  * the caller gave none, is generated lazily by whichever thread first needs it.
  */
 public final class Exchange<I, O> {
+  @SuppressWarnings("rawtypes") // a field updater names the raw class: Foo<I, O>.class does not exist
   private static final AtomicIntegerFieldUpdater<Exchange> PRODUCTION_RECORDED =
       AtomicIntegerFieldUpdater.newUpdater(Exchange.class, "productionRecorded");
 

@@ -38,7 +38,7 @@ public final class Routing<I, O> {
   /** Copies wait for room instead of being rejected (unit tests only). */
   public final boolean testMode;
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // arrays of a generic type are created raw
   public Routing(EndpointConfig<I, O> config, Function<String, VariantLedger> ledgers,
       Function<String, TestLane<I, O>> tests) {
     this.config = config;
