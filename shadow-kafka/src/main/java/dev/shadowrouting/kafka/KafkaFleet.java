@@ -96,6 +96,16 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
       ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
       ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
       ConsumerConfig.AUTO_OFFSET_RESET_CONFIG);
+  /** The fleet's three clients and the settings each knows, in the order errors name them. */
+  private static final Map<String, Set<String>> CLIENTS = clients();
+
+  private static Map<String, Set<String>> clients() {
+    Map<String, Set<String>> clients = new LinkedHashMap<>();
+    clients.put("producer", ProducerConfig.configNames());
+    clients.put("consumer", ConsumerConfig.configNames());
+    clients.put("admin", AdminClientConfig.configNames());
+    return clients;
+  }
 
   private static final System.Logger LOG = System.getLogger("dev.shadowrouting.kafka");
   /** How long the thread waits between attempts while the brokers cannot be reached. */
@@ -565,8 +575,7 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
    * Builder for {@link KafkaFleet}; not thread-safe. {@link #build()} validates every setting and
    * reports all errors at once.
    */
-  public static final class Builder {
-    private final String bootstrapServers;
+  public static final class Builder extends ClientBuilder<Builder> {
     private String instanceId;
     private Duration publishInterval = DEFAULT_PUBLISH_INTERVAL;
     private String statisticsTopic = DEFAULT_STATISTICS_TOPIC;
@@ -576,10 +585,9 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
     private boolean createTopics = true;
     private Duration statisticsRetention = DEFAULT_STATISTICS_RETENTION;
     private Duration commandRetention = DEFAULT_COMMAND_RETENTION;
-    private final Map<String, Object> properties = new LinkedHashMap<>();
 
     private Builder(String bootstrapServers) {
-      this.bootstrapServers = bootstrapServers;
+      super(bootstrapServers, CLIENTS, OWNED);
     }
 
     /**
@@ -648,29 +656,12 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
       return this;
     }
 
-    /**
-     * A Kafka client setting, given to each of the fleet's clients (producer, consumer, admin)
-     * that has it: {@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config},
-     * {@code ssl.truststore.location}...; not one the fleet sets itself (bootstrap servers,
-     * serialisers, idempotence, acks, group, offsets).
-     */
-    public Builder property(String key, Object value) {
-      properties.put(Objects.requireNonNull(key, "key"), value);
-      return this;
-    }
-
-    /** Several client settings, as {@link #property}. */
-    public Builder properties(Map<String, ?> properties) {
-      properties.forEach(this::property);
-      return this;
-    }
 
     /**
      * @throws dev.shadowrouting.InvalidConfigurationException naming every invalid setting
      */
     public KafkaFleet build() {
-      ConfigErrors errors = new ConfigErrors("Kafka fleet is invalid");
-      KafkaSettings.requireBootstrap(errors, bootstrapServers);
+      ConfigErrors errors = checks("Kafka fleet is invalid");
       if (instanceId != null) {
         errors.requireName("instanceId", instanceId);
       }
@@ -686,12 +677,7 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
           KafkaSettings.MAX_TIMEOUT);
       errors.requirePositive("retention.statistics", statisticsRetention, MAX_RETENTION);
       errors.requirePositive("retention.commands", commandRetention, MAX_RETENTION);
-      Map<String, Set<String>> known = new LinkedHashMap<>();
-      known.put("producer", ProducerConfig.configNames());
-      known.put("consumer", ConsumerConfig.configNames());
-      known.put("admin", AdminClientConfig.configNames());
-      KafkaSettings.requireProperties(errors, properties, known, OWNED);
-      errors.throwIfAny();
+      throwIfInvalid(errors);
       return new KafkaFleet(this);
     }
   }

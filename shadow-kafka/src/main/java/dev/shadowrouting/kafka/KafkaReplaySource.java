@@ -10,10 +10,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -242,14 +240,12 @@ public final class KafkaReplaySource implements ReplaySource {
    * Builder for {@link KafkaReplaySource}; not thread-safe. {@link #build()} validates every
    * setting and reports all errors at once; it does not connect (the first {@code next()} does).
    */
-  public static final class Builder {
-    private final String bootstrapServers;
+  public static final class Builder extends ClientBuilder<Builder> {
     private String topic = KafkaSink.DEFAULT_TOPIC;
     private Duration timeout = DEFAULT_TIMEOUT;
-    private final Map<String, Object> properties = new LinkedHashMap<>();
 
     private Builder(String bootstrapServers) {
-      this.bootstrapServers = bootstrapServers;
+      super(bootstrapServers, Map.of("consumer", ConsumerConfig.configNames()), OWNED);
     }
 
     /** The topic a {@link KafkaSink} wrote, default {@value KafkaSink#DEFAULT_TOPIC}. */
@@ -268,33 +264,15 @@ public final class KafkaReplaySource implements ReplaySource {
       return this;
     }
 
-    /**
-     * A Kafka consumer setting ({@code security.protocol}, {@code sasl.jaas.config}, {@code
-     * max.poll.records}, {@code isolation.level}...); not one the source sets itself (bootstrap
-     * servers, deserialisers, group id, auto commit, offset reset).
-     */
-    public Builder property(String key, Object value) {
-      properties.put(Objects.requireNonNull(key, "key"), value);
-      return this;
-    }
-
-    /** Several consumer settings, as {@link #property}. */
-    public Builder properties(Map<String, ?> properties) {
-      properties.forEach(this::property);
-      return this;
-    }
 
     /**
      * @throws dev.shadowrouting.InvalidConfigurationException naming every invalid setting
      */
     public KafkaReplaySource build() {
-      ConfigErrors errors = new ConfigErrors("Kafka replay source is invalid");
-      KafkaSettings.requireBootstrap(errors, bootstrapServers);
+      ConfigErrors errors = checks("Kafka replay source is invalid");
       KafkaSettings.requireTopic(errors, "topic", topic);
       errors.requirePositive("timeout", timeout, KafkaSettings.MAX_TIMEOUT);
-      KafkaSettings.requireProperties(errors, properties,
-          Map.of("consumer", ConsumerConfig.configNames()), OWNED);
-      errors.throwIfAny();
+      throwIfInvalid(errors);
       return new KafkaReplaySource(this);
     }
   }

@@ -7,9 +7,7 @@ import dev.shadowrouting.internal.util.WarnThenDebugLogger;
 import dev.shadowrouting.sinks.jsonl.PayloadWriter;
 import dev.shadowrouting.sinks.jsonl.RecordLineWriter;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -253,15 +251,13 @@ public final class KafkaSink implements ShadowSink, AutoCloseable {
    * Builder for {@link KafkaSink}; not thread-safe. {@link #build()} validates every setting and
    * reports all errors at once.
    */
-  public static final class Builder {
-    private final String bootstrapServers;
+  public static final class Builder extends ClientBuilder<Builder> {
     private String topic = DEFAULT_TOPIC;
     private PayloadWriter payloadWriter = PayloadWriter.defaults();
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
-    private final Map<String, Object> properties = new LinkedHashMap<>();
 
     private Builder(String bootstrapServers) {
-      this.bootstrapServers = bootstrapServers;
+      super(bootstrapServers, Map.of("producer", ProducerConfig.configNames()), OWNED);
     }
 
     /** The topic, default {@value #DEFAULT_TOPIC}; it must exist or be auto-created. */
@@ -282,35 +278,16 @@ public final class KafkaSink implements ShadowSink, AutoCloseable {
       return this;
     }
 
-    /**
-     * A Kafka producer setting ({@code security.protocol}, {@code sasl.jaas.config}, {@code
-     * ssl.truststore.location}, {@code compression.type}, {@code linger.ms}, {@code
-     * buffer.memory}, {@code max.block.ms}, {@code delivery.timeout.ms}...); not one the sink
-     * sets itself (bootstrap servers, serialisers, idempotence, acks).
-     */
-    public Builder property(String key, Object value) {
-      properties.put(Objects.requireNonNull(key, "key"), value);
-      return this;
-    }
-
-    /** Several producer settings, as {@link #property}. */
-    public Builder properties(Map<String, ?> properties) {
-      properties.forEach(this::property);
-      return this;
-    }
 
     /**
      * @throws dev.shadowrouting.InvalidConfigurationException naming every invalid setting
      */
     public KafkaSink build() {
-      ConfigErrors errors = new ConfigErrors("Kafka sink is invalid");
-      KafkaSettings.requireBootstrap(errors, bootstrapServers);
+      ConfigErrors errors = checks("Kafka sink is invalid");
       KafkaSettings.requireTopic(errors, "topic", topic);
       errors.requireNonNull("payloadWriter", payloadWriter);
       errors.requirePositive("closeTimeout", closeTimeout, KafkaSettings.MAX_TIMEOUT);
-      KafkaSettings.requireProperties(errors, properties,
-          Map.of("producer", ProducerConfig.configNames()), OWNED);
-      errors.throwIfAny();
+      throwIfInvalid(errors);
       return new KafkaSink(this);
     }
   }
