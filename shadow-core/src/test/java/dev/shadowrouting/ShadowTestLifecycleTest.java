@@ -139,10 +139,12 @@ class ShadowTestLifecycleTest {
   void endsWhenItsRequestBudgetIsSpent() throws Exception {
     ShadowTest test = router.startTest(spec("v2", in -> in).maxRequests(50).build());
     int sent = 0;
-    while (!test.awaitCompletion(Duration.ZERO) && sent < 100_000) {
+    while (test.status() == ShadowTest.Status.RUNNING && sent < 100_000) {
       traffic(1);
       sent++;
     }
+    // a pool worker ended it; its lanes go at the next housekeeping, which awaitCompletion awaits
+    assertThat(test.awaitCompletion(Fixtures.WAIT)).isTrue();
 
     assertThat(test.status()).isEqualTo(ShadowTest.Status.COMPLETED);
     assertThat(test.report().calls()).isEqualTo(50);
@@ -170,10 +172,12 @@ class ShadowTestLifecycleTest {
       throw new IllegalStateException("broken");
     }).stopIfErrorRateAbove(0.5).guardMinCalls(10).build());
     int sent = 0;
-    while (!test.awaitCompletion(Duration.ZERO) && sent < 100_000) {
+    while (test.status() == ShadowTest.Status.RUNNING && sent < 100_000) {
       traffic(1);
       sent++;
     }
+    // a pool worker ended it; its lanes go at the next housekeeping, which awaitCompletion awaits
+    assertThat(test.awaitCompletion(Fixtures.WAIT)).isTrue();
 
     assertThat(test.status()).isEqualTo(ShadowTest.Status.FAILED);
     assertThat(test.report().endReason()).contains("error rate 100.0% (10 of 10 calls)");

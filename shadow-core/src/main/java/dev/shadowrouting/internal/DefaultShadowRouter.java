@@ -68,7 +68,7 @@ public final class DefaultShadowRouter<I, O> implements ShadowRouter<I, O> {
     this.lanes = new LaneRegistry<>(config);
     this.records = new Records(name, config.sinks(), config.sinkBufferCapacity(), ids);
     ShadowExecutor[] pool = new ShadowExecutor[1]; // the tests wake the pool built below
-    this.tests = new ShadowTests<>(name, lanes, ids, () -> pool[0].wakeWatchdog(),
+    this.tests = new ShadowTests<>(name, lanes, ids, () -> pool[0].wakeWatchdogNow(),
         config.fleet());
     this.pipeline = new CopyPipeline<>(name, lanes, records, new CopyPipeline.Housekeeping() {
       @Override

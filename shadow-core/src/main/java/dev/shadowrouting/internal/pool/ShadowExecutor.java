@@ -156,6 +156,16 @@ public final class ShadowExecutor {
     idleWatchdog.wakeOne();
   }
 
+  /**
+   * Wakes the watchdog whatever it waits for, its idle sleep or its next tick (up to {@link
+   * #HOUSEKEEPING_TICK_NANOS}): for rare events that housekeeping should act on at once, such as a
+   * shadow test that a pool worker ended (its candidate's lanes go at the next housekeeping). An
+   * unpark, microseconds; {@link #wakeWatchdog} is the one for the callers' path.
+   */
+  public void wakeWatchdogNow() {
+    LockSupport.unpark(watchdog);
+  }
+
   /** Hands a copy to the pool without blocking; {@code null} if accepted, else why not. */
   public RejectReason submit(PoolTask task) {
     if (closing) {
