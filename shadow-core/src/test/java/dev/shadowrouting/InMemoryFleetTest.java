@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -26,6 +27,7 @@ class InMemoryFleetTest {
     final String published;
     final List<String> received = new CopyOnWriteArrayList<>();
     final List<String> commands = new CopyOnWriteArrayList<>();
+    Fleet.Connection connection;
 
     Recorder(String published) {
       this.published = published;
@@ -49,6 +51,13 @@ class InMemoryFleetTest {
     }
   }
 
+  /** A member on {@code endpoint} of instance {@code id}, publishing its id in capitals. */
+  private static Recorder join(InMemoryFleet.Hub hub, String id, String endpoint) {
+    Recorder member = new Recorder(id.toUpperCase(Locale.ROOT));
+    member.connection = hub.instance(id).connect(endpoint, member);
+    return member;
+  }
+
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
@@ -56,12 +65,9 @@ class InMemoryFleetTest {
   @Test
   void publishAllHandsEachMemberTheOthersOfItsEndpointAndRetainsForLaterOnes() {
     InMemoryFleet.Hub hub = new InMemoryFleet.Hub();
-    Recorder a = new Recorder("A");
-    Recorder b = new Recorder("B");
-    Recorder other = new Recorder("O");
-    hub.instance("a").connect("fraud", a);
-    hub.instance("b").connect("fraud", b);
-    hub.instance("c").connect("other", other);
+    Recorder a = join(hub, "a", "fraud");
+    Recorder b = join(hub, "b", "fraud");
+    Recorder other = join(hub, "c", "other");
 
     hub.publishAll(AT);
 
@@ -69,18 +75,15 @@ class InMemoryFleetTest {
     assertThat(b.received).containsExactly("t1/a/" + AT + "/A");
     assertThat(other.received).isEmpty();
     // a compacted topic: an instance that connects later gets the latest of each
-    Recorder late = new Recorder("L");
-    hub.instance("d").connect("fraud", late);
+    Recorder late = join(hub, "d", "fraud");
     assertThat(late.received).containsExactly("t1/a/" + AT + "/A", "t1/b/" + AT + "/B");
   }
 
   @Test
   void aSilencedInstancePublishesNothingAndStillReceives() {
     InMemoryFleet.Hub hub = new InMemoryFleet.Hub();
-    Recorder a = new Recorder("A");
-    Recorder b = new Recorder("B");
-    hub.instance("a").connect("fraud", a);
-    hub.instance("b").connect("fraud", b);
+    Recorder a = join(hub, "a", "fraud");
+    Recorder b = join(hub, "b", "fraud");
 
     hub.silence("b");
     hub.publishAll(AT);
@@ -92,10 +95,9 @@ class InMemoryFleetTest {
   @Test
   void aClosedConnectionReceivesNothingMore() {
     InMemoryFleet.Hub hub = new InMemoryFleet.Hub();
-    Recorder a = new Recorder("A");
-    Recorder b = new Recorder("B");
-    hub.instance("a").connect("fraud", a);
-    hub.instance("b").connect("fraud", b).close();
+    Recorder a = join(hub, "a", "fraud");
+    Recorder b = join(hub, "b", "fraud");
+    b.connection.close();
 
     hub.publishAll(AT);
 
@@ -155,11 +157,10 @@ class InMemoryFleetTest {
   @Test
   void commandsReachEveryMemberOfTheEndpointInOrderAndLaterOnesCatchUp() {
     InMemoryFleet.Hub hub = new InMemoryFleet.Hub();
-    Recorder a = new Recorder("A");
-    Recorder b = new Recorder("B");
     InMemoryFleet fleetA = hub.instance("a");
+    Recorder a = new Recorder("A");
     fleetA.connect("fraud", a);
-    hub.instance("b").connect("fraud", b);
+    Recorder b = join(hub, "b", "fraud");
     assertThat(fleetA.carriesCommands()).isTrue();
 
     fleetA.publishCommand("fraud", bytes("start"));
@@ -172,8 +173,7 @@ class InMemoryFleetTest {
     assertThat(a.commands).as("the publishing instance's own too")
         .containsExactly("start", "stop");
     assertThat(b.commands).containsExactly("start", "stop");
-    Recorder late = new Recorder("L");
-    hub.instance("c").connect("fraud", late);
+    Recorder late = join(hub, "c", "fraud");
     assertThat(late.commands).containsExactly("start", "stop");
     hub.redeliverCommands();
     assertThat(b.commands).containsExactly("start", "stop", "start", "stop");
