@@ -1,5 +1,6 @@
 package dev.shadowrouting;
 
+import static dev.shadowrouting.ReplayFixture.candidateTest;
 import static dev.shadowrouting.ReplayFixture.productionRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,39 +41,13 @@ class ShadowReplayTest {
   @TempDir
   Path tmp;
 
-  /**
-   * Runs a live shadow test of {@link #candidate} on {@link #REQUESTS} requests through a router
-   * whose production captures payloads into {@code capture}; returns the ended test.
-   */
+  /** A live test through a router whose production captures payloads into {@code capture}. */
   private ShadowTest liveTest(Path capture, ShadowTestSpec.Builder<Integer, Integer> spec)
       throws Exception {
     try (JsonLinesSink sink = JsonLinesSink.builder(capture)
         .flushPolicy(FlushPolicy.everyRecord()).build()) {
-      ShadowRouter<Integer, Integer> router = ShadowRouter.create(
-          EndpointConfig.<Integer, Integer>builder("score")
-              .production(Variant.builder("v1", Predictor.of(ReplayFixture::production))
-                  .capturePayloads(true).build())
-              .queueCapacity(4 * REQUESTS)
-              .sink(sink)
-              .build());
-      ShadowTest test = router.startTest(spec.continueAfterFail(true).build());
-      for (int i = 1; i <= REQUESTS; i++) {
-        try {
-          router.predict(i);
-        } catch (IllegalStateException expected) {
-          // production's own failures reach the caller
-        }
-      }
-      assertThat(router.awaitIdle(Duration.ofSeconds(30))).isTrue();
-      test.stop();
-      router.close(); // delivers and flushes every record
-      return test;
+      return ReplayFixture.liveTest(REQUESTS, spec, sink);
     }
-  }
-
-  private static ShadowTestSpec.Builder<Integer, Integer> liveSpec() {
-    return ShadowTestSpec.builder(Variant.builder("v2", Predictor.of(ReplayFixture::candidate))
-        .maxConcurrency(Variant.MAX_CONCURRENCY_LIMIT).build());
   }
 
   private static ShadowReplay.Builder<Integer, Integer> replay(Path capture) throws IOException {
@@ -119,7 +94,7 @@ class ShadowReplayTest {
     Path capture = tmp.resolve("capture");
     // the replay leaves latency out (production is not re-run): so does this live test, for the
     // same split of alpha, so the intervals must be equal to the last bit
-    ShadowTest live = liveTest(capture, liveSpec().withoutCheck(Check.LATENCY)
+    ShadowTest live = liveTest(capture, candidateTest().withoutCheck(Check.LATENCY)
         .withoutCheck(Check.TAIL_LATENCY));
 
     ReplayReport replayed = replay(capture).build().run();
@@ -150,7 +125,7 @@ class ShadowReplayTest {
   @Test
   void replayWithProductionReRunEqualsTheLiveTestAndChecksLatency() throws Exception {
     Path capture = tmp.resolve("capture");
-    ShadowTest live = liveTest(capture, liveSpec()); // latency, tail, errors, agreement
+    ShadowTest live = liveTest(capture, candidateTest()); // latency, tail, errors, agreement
 
     ReplayReport replayed = replay(capture)
         .production(Variant.builder("v1", Predictor.of(ReplayFixture::production)).build())

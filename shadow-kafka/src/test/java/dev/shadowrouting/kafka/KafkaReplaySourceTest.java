@@ -1,10 +1,11 @@
 package dev.shadowrouting.kafka;
 
+import static dev.shadowrouting.ReplayFixture.candidateTest;
+import static dev.shadowrouting.ReplayFixture.liveTest;
 import static dev.shadowrouting.ReplayFixture.productionRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shadowrouting.EndpointConfig;
 import dev.shadowrouting.InvalidConfigurationException;
 import dev.shadowrouting.PayloadDecoder;
 import dev.shadowrouting.Predictor;
@@ -12,13 +13,10 @@ import dev.shadowrouting.Problem;
 import dev.shadowrouting.ReplayFixture;
 import dev.shadowrouting.ReplayReport;
 import dev.shadowrouting.ReplaySource;
-import dev.shadowrouting.Request;
 import dev.shadowrouting.ShadowRecord;
 import dev.shadowrouting.ShadowReplay;
-import dev.shadowrouting.ShadowRouter;
 import dev.shadowrouting.ShadowTest;
 import dev.shadowrouting.ShadowTestReport.VariantReport;
-import dev.shadowrouting.ShadowTestSpec;
 import dev.shadowrouting.ShadowTestSpec.Check;
 import dev.shadowrouting.Variant;
 import dev.shadowrouting.sinks.jsonl.FlushPolicy;
@@ -69,31 +67,9 @@ class KafkaReplaySourceTest {
     try (KafkaSink kafka = KafkaSink.builder(BROKER.bootstrap()).topic(topic).build();
         JsonLinesSink jsonl = JsonLinesSink.builder(files)
             .flushPolicy(FlushPolicy.everyRecord()).build()) {
-      ShadowRouter<Integer, Integer> router = ShadowRouter.create(
-          EndpointConfig.<Integer, Integer>builder("score")
-              .production(Variant.builder("v1", Predictor.of(ReplayFixture::production))
-                  .capturePayloads(true).build())
-              .queueCapacity(4 * REQUESTS)
-              .sinkBufferCapacity(4 * REQUESTS)
-              .sink(kafka)
-              .sink(jsonl)
-              .build());
       // the replay leaves latency out (production is not re-run), so does the live test
-      live = router.startTest(ShadowTestSpec.builder(Variant.builder("v2",
-              Predictor.of(ReplayFixture::candidate))
-          .maxConcurrency(Variant.MAX_CONCURRENCY_LIMIT).build())
-          .withoutCheck(Check.LATENCY).withoutCheck(Check.TAIL_LATENCY)
-          .continueAfterFail(true).build());
-      for (int i = 1; i <= REQUESTS; i++) {
-        try {
-          router.predict(i, Request.builder().requestId("req-" + i).build());
-        } catch (IllegalStateException expected) {
-          // production's own failures reach the caller
-        }
-      }
-      assertThat(router.awaitIdle(Duration.ofSeconds(30))).isTrue(); // every record acknowledged
-      live.stop();
-      router.close();
+      live = liveTest(REQUESTS, candidateTest().withoutCheck(Check.LATENCY)
+          .withoutCheck(Check.TAIL_LATENCY), kafka, jsonl);
     }
     assertThat(Topics.readAll(BROKER.bootstrap(), topic).stream()
         .map(r -> r.partition()).collect(Collectors.toSet())).as("partitions written")
