@@ -1,5 +1,7 @@
 package dev.shadowrouting;
 
+import static dev.shadowrouting.ReplayFixture.candidateTest;
+import static dev.shadowrouting.ReplayFixture.productionRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -35,65 +36,22 @@ import org.junit.jupiter.api.io.TempDir;
  * its location; pacing, parallelism, timeouts, production re-run and progress.
  */
 class ShadowReplayTest {
-  private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
   private static final int REQUESTS = 1_200;
 
   @TempDir
   Path tmp;
 
-  /** Production: doubles, fails on multiples of 97. */
-  private static Integer production(Integer x) {
-    if (x % 97 == 0) {
-      throw new IllegalStateException("production failure");
-    }
-    return 2 * x;
-  }
-
-  /** The candidate, deterministic: off by one on multiples of 7, fails on multiples of 31. */
-  private static Integer candidate(Integer x) {
-    if (x % 31 == 0) {
-      throw new IllegalStateException("candidate failure");
-    }
-    return x % 7 == 0 ? 2 * x + 1 : 2 * x;
-  }
-
-  /**
-   * Runs a live shadow test of {@link #candidate} on {@link #REQUESTS} requests through a router
-   * whose production captures payloads into {@code capture}; returns the ended test.
-   */
+  /** A live test through a router whose production captures payloads into {@code capture}. */
   private ShadowTest liveTest(Path capture, ShadowTestSpec.Builder<Integer, Integer> spec)
       throws Exception {
     try (JsonLinesSink sink = JsonLinesSink.builder(capture)
         .flushPolicy(FlushPolicy.everyRecord()).build()) {
-      ShadowRouter<Integer, Integer> router = ShadowRouter.create(
-          EndpointConfig.<Integer, Integer>builder("score")
-              .production(Variant.builder("v1", Predictor.of(ShadowReplayTest::production))
-                  .capturePayloads(true).build())
-              .queueCapacity(4 * REQUESTS)
-              .sink(sink)
-              .build());
-      ShadowTest test = router.startTest(spec.continueAfterFail(true).build());
-      for (int i = 1; i <= REQUESTS; i++) {
-        try {
-          router.predict(i);
-        } catch (IllegalStateException expected) {
-          // production's own failures reach the caller
-        }
-      }
-      assertThat(router.awaitIdle(Duration.ofSeconds(30))).isTrue();
-      test.stop();
-      router.close(); // delivers and flushes every record
-      return test;
+      return ReplayFixture.liveTest(REQUESTS, spec, sink);
     }
   }
 
-  private static ShadowTestSpec.Builder<Integer, Integer> liveSpec() {
-    return ShadowTestSpec.builder(Variant.builder("v2", Predictor.of(ShadowReplayTest::candidate))
-        .maxConcurrency(Variant.MAX_CONCURRENCY_LIMIT).build());
-  }
-
   private static ShadowReplay.Builder<Integer, Integer> replay(Path capture) throws IOException {
-    return replay(capture, Variant.builder("v2", Predictor.of(ShadowReplayTest::candidate))
+    return replay(capture, Variant.builder("v2", Predictor.of(ReplayFixture::candidate))
         .build()).parallelism(2);
   }
 
@@ -136,7 +94,7 @@ class ShadowReplayTest {
     Path capture = tmp.resolve("capture");
     // the replay leaves latency out (production is not re-run): so does this live test, for the
     // same split of alpha, so the intervals must be equal to the last bit
-    ShadowTest live = liveTest(capture, liveSpec().withoutCheck(Check.LATENCY)
+    ShadowTest live = liveTest(capture, candidateTest().withoutCheck(Check.LATENCY)
         .withoutCheck(Check.TAIL_LATENCY));
 
     ReplayReport replayed = replay(capture).build().run();
@@ -167,10 +125,10 @@ class ShadowReplayTest {
   @Test
   void replayWithProductionReRunEqualsTheLiveTestAndChecksLatency() throws Exception {
     Path capture = tmp.resolve("capture");
-    ShadowTest live = liveTest(capture, liveSpec()); // latency, tail, errors, agreement
+    ShadowTest live = liveTest(capture, candidateTest()); // latency, tail, errors, agreement
 
     ReplayReport replayed = replay(capture)
-        .production(Variant.builder("v1", Predictor.of(ShadowReplayTest::production)).build())
+        .production(Variant.builder("v1", Predictor.of(ReplayFixture::production)).build())
         .build().run();
 
     Evaluation liveEvaluation = live.statistics().evaluate();
@@ -189,12 +147,6 @@ class ShadowReplayTest {
   }
 
   // ---- what cannot be replayed ----------------------------------------------------------------
-
-  private static ShadowRecord.Builder productionRecord(int i) {
-    return ShadowRecord.builder().endpoint("score").requestId("r" + i).variant("v1")
-        .role(Role.PRODUCTION).outcome(Outcome.SUCCESS).latencyNanos(1_000_000)
-        .timestamp(T0.plusSeconds(i)).input(i).output(2 * i);
-  }
 
   /** Writes {@code records} through the JSON Lines sink into {@code dir}. */
   private static void capture(Path dir, List<ShadowRecord> records) {
@@ -590,7 +542,7 @@ class ShadowReplayTest {
         productionRecord(2).build()));
 
     ReplayReport r = ShadowReplay.builder(source,
-            Variant.builder("v2", Predictor.of(ShadowReplayTest::candidate)).build())
+            Variant.builder("v2", Predictor.of(ReplayFixture::candidate)).build())
         .inputDecoder(PayloadDecoder.asRead())
         .outputDecoder(PayloadDecoder.asRead())
         .build().run();
@@ -607,7 +559,7 @@ class ShadowReplayTest {
     Path dir = tmp.resolve("capture");
     capture(dir, List.of(productionRecord(1).build()));
     ShadowReplay.Builder<Integer, Integer> b = ShadowReplay.builder(JsonLinesSource.open(dir),
-            Variant.builder("v2", Predictor.of(ShadowReplayTest::candidate)).build())
+            Variant.builder("v2", Predictor.of(ReplayFixture::candidate)).build())
         .parallelism(0)
         .maxRecords(-1)
         .progressInterval(Duration.ofMillis(1))

@@ -1,24 +1,22 @@
 package dev.shadowrouting.kafka;
 
+import static dev.shadowrouting.ReplayFixture.candidateTest;
+import static dev.shadowrouting.ReplayFixture.liveTest;
+import static dev.shadowrouting.ReplayFixture.productionRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shadowrouting.EndpointConfig;
 import dev.shadowrouting.InvalidConfigurationException;
-import dev.shadowrouting.Outcome;
 import dev.shadowrouting.PayloadDecoder;
 import dev.shadowrouting.Predictor;
 import dev.shadowrouting.Problem;
+import dev.shadowrouting.ReplayFixture;
 import dev.shadowrouting.ReplayReport;
 import dev.shadowrouting.ReplaySource;
-import dev.shadowrouting.Request;
-import dev.shadowrouting.Role;
 import dev.shadowrouting.ShadowRecord;
 import dev.shadowrouting.ShadowReplay;
-import dev.shadowrouting.ShadowRouter;
 import dev.shadowrouting.ShadowTest;
 import dev.shadowrouting.ShadowTestReport.VariantReport;
-import dev.shadowrouting.ShadowTestSpec;
 import dev.shadowrouting.ShadowTestSpec.Check;
 import dev.shadowrouting.Variant;
 import dev.shadowrouting.sinks.jsonl.FlushPolicy;
@@ -28,7 +26,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,25 +47,9 @@ class KafkaReplaySourceTest {
   @TempDir
   Path tmp;
 
-  /** Production: doubles, fails on multiples of 97. */
-  private static Integer production(Integer x) {
-    if (x % 97 == 0) {
-      throw new IllegalStateException("production failure");
-    }
-    return 2 * x;
-  }
-
-  /** The candidate: off by one on multiples of 7, fails on multiples of 31. */
-  private static Integer candidate(Integer x) {
-    if (x % 31 == 0) {
-      throw new IllegalStateException("candidate failure");
-    }
-    return x % 7 == 0 ? 2 * x + 1 : 2 * x;
-  }
-
   private static ShadowReplay.Builder<Integer, Integer> replay(ReplaySource source) {
     return ShadowReplay.builder(source, Variant.builder("v2", Predictor.of(
-            KafkaReplaySourceTest::candidate)).build())
+            ReplayFixture::candidate)).build())
         .inputDecoder(INTEGER).outputDecoder(INTEGER).parallelism(2);
   }
 
@@ -86,31 +67,9 @@ class KafkaReplaySourceTest {
     try (KafkaSink kafka = KafkaSink.builder(BROKER.bootstrap()).topic(topic).build();
         JsonLinesSink jsonl = JsonLinesSink.builder(files)
             .flushPolicy(FlushPolicy.everyRecord()).build()) {
-      ShadowRouter<Integer, Integer> router = ShadowRouter.create(
-          EndpointConfig.<Integer, Integer>builder("score")
-              .production(Variant.builder("v1", Predictor.of(KafkaReplaySourceTest::production))
-                  .capturePayloads(true).build())
-              .queueCapacity(4 * REQUESTS)
-              .sinkBufferCapacity(4 * REQUESTS)
-              .sink(kafka)
-              .sink(jsonl)
-              .build());
       // the replay leaves latency out (production is not re-run), so does the live test
-      live = router.startTest(ShadowTestSpec.builder(Variant.builder("v2",
-              Predictor.of(KafkaReplaySourceTest::candidate))
-          .maxConcurrency(Variant.MAX_CONCURRENCY_LIMIT).build())
-          .withoutCheck(Check.LATENCY).withoutCheck(Check.TAIL_LATENCY)
-          .continueAfterFail(true).build());
-      for (int i = 1; i <= REQUESTS; i++) {
-        try {
-          router.predict(i, Request.builder().requestId("req-" + i).build());
-        } catch (IllegalStateException expected) {
-          // production's own failures reach the caller
-        }
-      }
-      assertThat(router.awaitIdle(Duration.ofSeconds(30))).isTrue(); // every record acknowledged
-      live.stop();
-      router.close();
+      live = liveTest(REQUESTS, candidateTest().withoutCheck(Check.LATENCY)
+          .withoutCheck(Check.TAIL_LATENCY), kafka, jsonl);
     }
     assertThat(Topics.readAll(BROKER.bootstrap(), topic).stream()
         .map(r -> r.partition()).collect(Collectors.toSet())).as("partitions written")
@@ -143,13 +102,6 @@ class KafkaReplaySourceTest {
         .isEqualTo(live.report().variants().get(0).errors()).isEqualTo(REQUESTS / 97);
   }
 
-  private static ShadowRecord record(int i) {
-    return ShadowRecord.builder().endpoint("score").requestId("r" + i).variant("v1")
-        .role(Role.PRODUCTION).outcome(Outcome.SUCCESS).latencyNanos(1_000_000)
-        .timestamp(Instant.parse("2026-12-01T10:00:00Z").plusSeconds(i)).input(i).output(2 * i)
-        .build();
-  }
-
   private static void send(KafkaSink sink, ShadowRecord record) {
     sink.accept(record);
     sink.flush();
@@ -168,8 +120,8 @@ class KafkaReplaySourceTest {
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrap(),
             ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-      send(sink, record(1));
-      send(sink, record(2));
+      send(sink, productionRecord(1).build());
+      send(sink, productionRecord(2).build());
       for (String bad : new String[] {"secret card 4111 is not json",
           "{\"schema\":2,\"ts\":\"2026-12-01T10:0", null}) {
         raw.send(new ProducerRecord<>(topic, bad == null ? null
@@ -184,7 +136,7 @@ class KafkaReplaySourceTest {
       assertThat(first.record()).extracting(ShadowRecord::requestId, ShadowRecord::input,
           ShadowRecord::output).containsExactly("r1", 1, 2);
       assertThat(source.fractionRead()).isEqualTo(0.2);
-      send(sink, record(3)); // after opening: not part of this read
+      send(sink, productionRecord(3).build()); // after opening: not part of this read
       assertThat(source.next().record().requestId()).isEqualTo("r2");
       ReplaySource.Entry notJson = source.next();
       ReplaySource.Entry torn = source.next();

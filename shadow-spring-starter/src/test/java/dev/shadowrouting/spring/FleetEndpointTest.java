@@ -6,6 +6,7 @@ import static dev.shadowrouting.spring.ShadowRoutingAutoConfigurationTest.STARTE
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shadowrouting.Fleet;
+import dev.shadowrouting.InMemoryFleet;
 import dev.shadowrouting.ShadowRouter;
 import dev.shadowrouting.ShadowTest;
 import dev.shadowrouting.spring.Models.Score;
@@ -21,13 +22,14 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Two instances of an application in one fleet (a {@link TestFleet}): the Actuator's writes are
- * fleet commands (202 once published, 503 when the fleet cannot take them), and the endpoint's
- * document carries each test's fleet report beside this instance's, with the instances listed.
+ * Two instances of an application in one fleet (an {@link InMemoryFleet}, from shadow-core's
+ * test jar): the Actuator's writes are fleet commands (202 once published, 503 when the fleet
+ * cannot take them), and the endpoint's document carries each test's fleet report beside this
+ * instance's, with the instances listed.
  */
 class FleetEndpointTest {
 
-  private final TestFleet.Hub hub = new TestFleet.Hub();
+  private final InMemoryFleet.Hub hub = new InMemoryFleet.Hub();
 
   private WebApplicationContextRunner instance(String id) {
     return new WebApplicationContextRunner()

@@ -6,6 +6,7 @@ import static dev.shadowrouting.samples.boot.DashboardBrowserTest.shown;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.shadowrouting.InMemoryFleet;
 import dev.shadowrouting.ShadowRouter;
 import dev.shadowrouting.spring.ShadowRouters;
 import java.time.Duration;
@@ -38,7 +39,17 @@ import tools.jackson.databind.JsonNode;
 @ContextConfiguration(initializers = DashboardFleetBrowserTest.JoinAsA.class)
 class DashboardFleetBrowserTest extends BrowserTestBase {
 
-  static final InMemoryFleet.Hub HUB = new InMemoryFleet.Hub();
+  /** Short, so that an instance the test silences turns stale within seconds. */
+  static final Duration PUBLISH_INTERVAL = Duration.ofMillis(500);
+  /** Well under the interval, so that a publishing instance is never stale on a loaded machine. */
+  static final Duration PUBLISH_EVERY = Duration.ofMillis(100);
+  /**
+   * The fleet's hub: every instance publishes on the hub's thread until the test silences it;
+   * no commands, each instance is operated alone.
+   */
+  static final InMemoryFleet.Hub HUB = InMemoryFleet.Hub.builder()
+      .publishInterval(PUBLISH_INTERVAL).publishEvery(PUBLISH_EVERY).carriesCommands(false)
+      .build();
   static final String CARD = "section[data-endpoint='fraud'] .test[data-candidate='v3'] ";
   static final String FLEET = CARD + "[data-testid='fleet'] ";
 
