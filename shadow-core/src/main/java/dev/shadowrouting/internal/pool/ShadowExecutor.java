@@ -22,8 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Timeouts: the watchdog scans the workers' current copies every {@link #WATCHDOG_TICK_NANOS}
  * while any runs (and sleeps when none does). A copy past its timeout is ended as a timeout by the
  * router (which frees its admission slot at once) and its worker is interrupted. A call that
- * honours the interrupt returns within the grace period ({@link #ABANDON_GRACE_NANOS}) and its
- * worker carries on; only a worker still busy after it is <em>abandoned</em>: a replacement starts
+ * honours the interrupt returns within the grace period ({@link #ABANDON_GRACE_NANOS}; a stall of
+ * the whole process restarts it, up to {@link #ABANDON_MAX_GRACE_NANOS}) and its worker carries
+ * on; only a worker still busy after it is <em>abandoned</em>: a replacement starts
  * so the other variants keep their threads, the abandoned thread exits when its call returns, and
  * the router counts it against the variant's {@code maxAbandonedThreads} (quarantine).
  *
@@ -69,6 +70,14 @@ public final class ShadowExecutor {
   public static final long HOUSEKEEPING_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   /** A timed-out call that returns within this after its interrupt keeps its worker. */
   public static final long ABANDON_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  /**
+   * A gap between two of the watchdog's scans longer than this (the busy tick is 1 ms) means the
+   * process stood still (a GC pause, a starved machine): nobody ran, the interrupted calls
+   * included, so their grace starts again rather than running out unseen.
+   */
+  static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  /** However often the process stalls, a call busy this long after its interrupt is abandoned. */
+  static final long ABANDON_MAX_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Handler handler;
   private final BoundedQueue<PoolTask> queue;
@@ -103,8 +112,11 @@ public final class ShadowExecutor {
   }
 
   private void watch() {
+    long lastScan = System.nanoTime();
     while (!stopping) {
       long now = System.nanoTime();
+      boolean stalled = now - lastScan > STALL_NANOS;
+      lastScan = now;
       boolean busy = false;
       for (Worker w : workers) {
         PoolTask t = w.current;
@@ -112,11 +124,15 @@ public final class ShadowExecutor {
           continue;
         }
         busy = true;
+        if (stalled && w.timedOut == t) {
+          w.graceFromNanos = now; // it could not return while nothing ran: a fresh grace
+        }
         // Not only while the predictor runs: a comparator or redactor that blocks after the call
         // returned would otherwise hold this worker forever.
         if (t.isRunning() && now - t.startNanos() >= t.timeoutNanos()) {
           guarded(() -> onTimeout(w, t, now));
-        } else if (w.timedOut == t && now - w.timedOutAtNanos >= ABANDON_GRACE_NANOS) {
+        } else if (w.timedOut == t && (now - w.graceFromNanos >= ABANDON_GRACE_NANOS
+            || now - w.timedOutAtNanos >= ABANDON_MAX_GRACE_NANOS)) {
           guarded(() -> abandon(w, t));
         }
       }
@@ -347,6 +363,7 @@ public final class ShadowExecutor {
   private void onTimeout(Worker worker, PoolTask task, long now) {
     if (handler.timeOut(task)) { // else the call ended in time: its record is written
       worker.timedOutAtNanos = now;
+      worker.graceFromNanos = now;
       worker.timedOut = task;
       worker.interruptIfCurrent(task);
     }
@@ -387,6 +404,8 @@ public final class ShadowExecutor {
     /** The copy the watchdog timed out on this worker, and when (for the grace period). */
     volatile PoolTask timedOut;
     volatile long timedOutAtNanos;
+    /** Where its grace counts from: the timeout, or the end of the last stall after it. */
+    volatile long graceFromNanos;
 
     @Override
     public void run() {
