@@ -23,8 +23,20 @@ public final class JacksonOracle {
 
   /** {@code tree}: maps, lists, strings, Integers, Longs, Doubles, Booleans and nulls. */
   public static String write(Object tree) {
+    return write(tree, false);
+  }
+
+  /** As {@link #write}, indented by Jackson's default pretty printer (golden files). */
+  public static String pretty(Object tree) {
+    return write(tree, true);
+  }
+
+  private static String write(Object tree, boolean pretty) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      if (pretty) {
+        g.useDefaultPrettyPrinter();
+      }
       value(g, tree);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -2,8 +2,6 @@ package dev.shadowrouting.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.shadowrouting.EndpointConfig;
 import dev.shadowrouting.OutputComparator;
 import dev.shadowrouting.Request;
@@ -11,10 +9,9 @@ import dev.shadowrouting.ShadowRouter;
 import dev.shadowrouting.ShadowTest;
 import dev.shadowrouting.ShadowTestSpec;
 import dev.shadowrouting.Variant;
+import dev.shadowrouting.internal.JacksonOracle;
 import dev.shadowrouting.spring.Models.Score;
 import dev.shadowrouting.spring.Models.Txn;
-import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +64,7 @@ class ShadowEndpointGoldenJsonTest {
       Map<String, Object> endpoints = new LinkedHashMap<>();
       endpoints.put("fraud", router.toDocument());
       doc.put("endpoints", endpoints);
-      String json = pretty(normalise(doc, null));
+      String json = JacksonOracle.pretty(normalise(doc, null)) + "\n";
       if (Boolean.getBoolean("golden.update") || !Files.exists(GOLDEN)) {
         Files.createDirectories(GOLDEN.getParent());
         Files.writeString(GOLDEN, json, StandardCharsets.UTF_8);
@@ -93,41 +90,5 @@ class ShadowEndpointGoldenJsonTest {
       return list.stream().map(v -> normalise(v, key)).toList();
     }
     return value;
-  }
-
-  static String pretty(Object doc) throws IOException {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-      g.useDefaultPrettyPrinter();
-      write(g, doc);
-    }
-    return out + "\n";
-  }
-
-  private static void write(JsonGenerator g, Object v) throws IOException {
-    if (v instanceof Map<?, ?> map) {
-      g.writeStartObject();
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        g.writeFieldName((String) e.getKey());
-        write(g, e.getValue());
-      }
-      g.writeEndObject();
-    } else if (v instanceof List<?> list) {
-      g.writeStartArray();
-      for (Object o : list) {
-        write(g, o);
-      }
-      g.writeEndArray();
-    } else if (v == null) {
-      g.writeNull();
-    } else if (v instanceof String s) {
-      g.writeString(s);
-    } else if (v instanceof Boolean b) {
-      g.writeBoolean(b);
-    } else if (v instanceof Integer || v instanceof Long) {
-      g.writeNumber(((Number) v).longValue());
-    } else {
-      g.writeNumber(((Number) v).doubleValue());
-    }
   }
 }
