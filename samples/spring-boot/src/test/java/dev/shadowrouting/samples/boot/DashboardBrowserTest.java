@@ -156,11 +156,12 @@ class DashboardBrowserTest extends BrowserTestBase {
     assertThat(shown(card + "[data-field='verdict']").text()).isEqualTo("FAIL");
     assertThat(driver.findElements(By.cssSelector(card + "button[data-action='promote']")))
         .isEmpty();
-    assertThat(driver.findElement(By.cssSelector(card + "button[data-action='discard']"))
-        .getAttribute("class")).isEqualTo("primary");
-    assertThat(driver.findElements(By.cssSelector("button.primary"))).noneMatch(b ->
-        b.getText().toLowerCase(java.util.Locale.ROOT).contains("promote"));
-    assertThat(driver.findElement(By.cssSelector(card + "[data-testid='danger-zone']")).getText())
+    // read in the page in one go: it re-renders the cards every second (a WebElement held across
+    // a re-render is stale)
+    assertThat(attribute(card + "button[data-action='discard']", "class")).isEqualTo("primary");
+    assertThat(texts("button.primary")).isNotEmpty().noneMatch(t ->
+        t.toLowerCase(java.util.Locale.ROOT).contains("promote"));
+    assertThat(shown(card + "[data-testid='danger-zone']").text())
         .contains("The verdict is FAIL");
     WebElement dialog = driver.findElement(By.id("confirm"));
     WebElement confirm = dialog.findElement(By.cssSelector("button[value='confirm']"));
@@ -231,6 +232,24 @@ class DashboardBrowserTest extends BrowserTestBase {
   }
 
   record Shown(String value, String text) {}
+
+  /** The attribute {@code name} of the element at {@code selector}, read in the page. */
+  static String attribute(String selector, String name) {
+    Object r = driver.executeScript("var e = document.querySelector(arguments[0]);"
+        + " return e ? String(e.getAttribute(arguments[1])) : null;", selector, name);
+    if (r == null) {
+      throw new org.openqa.selenium.NoSuchElementException(selector);
+    }
+    return (String) r;
+  }
+
+  /** The text of every element at {@code selector}, read in the page in one go. */
+  @SuppressWarnings("unchecked")
+  static List<String> texts(String selector) {
+    return (List<String>) driver.executeScript("return Array.from("
+        + "document.querySelectorAll(arguments[0])).map(function (e) { return e.textContent; });",
+        selector);
+  }
 
   @SuppressWarnings("unchecked")
   static Shown shown(String selector) {
