@@ -1,21 +1,24 @@
 package dev.shadowrouting.kafka;
 
 import dev.shadowrouting.internal.util.ConfigErrors;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
  * What the Kafka builders share: the brokers, the extra client settings a user passes (security,
- * tuning), and the checks of both that open and close each {@code build()}. Not thread-safe, like
+ * tuning), the checks of both that open and close each {@code build()}, and the configuration of
+ * each client they make of them. Not thread-safe, like
  * the builders.
  *
  * @param <B> the builder itself, so that the setters chain
  */
 abstract class ClientBuilder<B extends ClientBuilder<B>> {
-  final String bootstrapServers;
-  final Map<String, Object> properties = new LinkedHashMap<>();
+  private final String bootstrapServers;
+  private final Map<String, Object> properties = new LinkedHashMap<>();
   /** The settings each client of the component knows, by client ("producer", ...). */
   private final Map<String, Set<String>> clients;
   /** The settings the component sets itself. */
@@ -61,6 +64,24 @@ abstract class ClientBuilder<B extends ClientBuilder<B>> {
   final void throwIfInvalid(ConfigErrors errors) {
     KafkaSettings.requireProperties(errors, properties, clients, owned);
     errors.throwIfAny();
+  }
+
+  /**
+   * A client's configuration: the component's {@code defaults}, then the user's settings that
+   * this client {@code known}s (a fleet's settings go to each of its clients that has them), then
+   * what the component sets itself ({@code owned}) and the brokers, which no setting overrides.
+   */
+  final Map<String, Object> clientConfig(Map<String, Object> defaults, Set<String> known,
+      Map<String, Object> owned) {
+    Map<String, Object> config = new HashMap<>(defaults);
+    properties.forEach((k, v) -> {
+      if (known.contains(k)) {
+        config.put(k, v);
+      }
+    });
+    config.putAll(owned);
+    config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return config;
   }
 
   @SuppressWarnings("unchecked") // B is this class's own subclass, by the type parameter's bound

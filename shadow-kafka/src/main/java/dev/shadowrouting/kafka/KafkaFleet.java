@@ -189,34 +189,31 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
     String client = "shadow-routing-fleet-" + instanceId;
     // One producer for statistics and commands: a command not acknowledged within
     // commandTimeout has expired in the producer too.
-    this.producerConfig = KafkaSettings.forClient(Map.of(
+    this.producerConfig = b.clientConfig(Map.of(
             ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(2_000, timeout / 2),
             ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) (timeout / 2),
             ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout,
             ProducerConfig.LINGER_MS_CONFIG, 0,
             ProducerConfig.CLIENT_ID_CONFIG, client),
-        b.properties, ProducerConfig.configNames(), Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers,
+        ProducerConfig.configNames(), Map.of(
             ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
             ProducerConfig.ACKS_CONFIG, "all"));
-    this.consumerConfig = KafkaSettings.forClient(Map.of(
+    this.consumerConfig = b.clientConfig(Map.of(
             ConsumerConfig.CLIENT_ID_CONFIG, client,
             ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
             ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000),
-        b.properties, ConsumerConfig.configNames(), Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers,
+        ConsumerConfig.configNames(), Map.of(
             ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
             ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
-    this.adminConfig = KafkaSettings.forClient(Map.of(
+    this.adminConfig = b.clientConfig(Map.of(
             AdminClientConfig.CLIENT_ID_CONFIG, client,
             AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout,
             AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) (timeout / 2)),
-        b.properties, AdminClientConfig.configNames(),
-        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers));
+        AdminClientConfig.configNames(), Map.of());
     this.thread = new Thread(this::loop, "shadow-fleet-" + instanceId);
     thread.setDaemon(true); // must never keep the JVM alive
   }
@@ -655,7 +652,6 @@ public final class KafkaFleet implements Fleet, AutoCloseable {
       this.commandRetention = commands;
       return this;
     }
-
 
     /**
      * @throws dev.shadowrouting.InvalidConfigurationException naming every invalid setting

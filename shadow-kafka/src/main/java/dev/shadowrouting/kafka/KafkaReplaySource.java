@@ -73,11 +73,10 @@ public final class KafkaReplaySource implements ReplaySource {
   private KafkaReplaySource(Builder b) {
     this.topic = b.topic;
     this.timeout = b.timeout;
-    this.consumerConfig = KafkaSettings.forClient(Map.of(
+    this.consumerConfig = b.clientConfig(Map.of(
             ConsumerConfig.CLIENT_ID_CONFIG, "shadow-routing-replay-" + b.topic,
             ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
-        b.properties, ConsumerConfig.configNames(), Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers,
+        ConsumerConfig.configNames(), Map.of(
             ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
             ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -263,7 +262,6 @@ public final class KafkaReplaySource implements ReplaySource {
       this.timeout = timeout;
       return this;
     }
-
 
     /**
      * @throws dev.shadowrouting.InvalidConfigurationException naming every invalid setting

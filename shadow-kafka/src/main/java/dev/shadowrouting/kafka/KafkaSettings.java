@@ -3,7 +3,6 @@ package dev.shadowrouting.kafka;
 import dev.shadowrouting.Problem;
 import dev.shadowrouting.internal.util.ConfigErrors;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -59,18 +58,5 @@ final class KafkaSettings {
         errors.add(new Problem(field, null, "non-null"));
       }
     }
-  }
-
-  /** The properties a client knows, over {@code defaults}, under what the library sets. */
-  static Map<String, Object> forClient(Map<String, Object> defaults,
-      Map<String, Object> properties, Set<String> known, Map<String, Object> owned) {
-    Map<String, Object> config = new HashMap<>(defaults);
-    properties.forEach((k, v) -> {
-      if (known.contains(k)) {
-        config.put(k, v);
-      }
-    });
-    config.putAll(owned);
-    return config;
   }
 }

@@ -89,13 +89,11 @@ public final class KafkaSink implements ShadowSink, AutoCloseable {
         ProducerConfig.LINGER_MS_CONFIG, 5,
         ProducerConfig.CLIENT_ID_CONFIG, "shadow-routing-sink-" + topic);
     Map<String, Object> owned = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers,
         ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.ACKS_CONFIG, "all");
-    this.producerConfig = KafkaSettings.forClient(defaults, b.properties,
-        ProducerConfig.configNames(), owned);
+    this.producerConfig = b.clientConfig(defaults, ProducerConfig.configNames(), owned);
   }
 
   /**
@@ -277,7 +275,6 @@ public final class KafkaSink implements ShadowSink, AutoCloseable {
       this.closeTimeout = closeTimeout;
       return this;
     }
-
 
     /**
      * @throws dev.shadowrouting.InvalidConfigurationException naming every invalid setting
