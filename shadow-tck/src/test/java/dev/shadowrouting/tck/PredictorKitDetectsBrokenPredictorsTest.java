@@ -155,7 +155,7 @@ class PredictorKitDetectsBrokenPredictorsTest {
     protected Predictor<Object, Long> createPredictor() {
       return in -> {
         try {
-          Thread.sleep(0);
+          Thread.sleep(0); // the remote wait: throws InterruptedException if interrupted
         } catch (InterruptedException e) {
           throw new IllegalStateException("interrupted", e); // status not restored
         }
