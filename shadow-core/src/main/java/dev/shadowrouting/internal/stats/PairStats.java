@@ -1,12 +1,6 @@
 package dev.shadowrouting.internal.stats;
 
 import dev.shadowrouting.Outcome;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * The sufficient statistics of paired observations (production and candidate on the same request),
@@ -43,14 +37,13 @@ import java.io.UncheckedIOException;
  * the earliest and latest timestamp only, and a merge (taking the larger w, then doubling until the
  * union fits) reaches the same w and the same buckets. A week of traffic ends at 17.5-minute buckets (1,048,576 ms).
  *
- * <p>Not thread-safe: the live path keeps one per stripe; readers merge copies.
+ * <p>Not thread-safe: the live path keeps one per stripe; readers merge copies. The fields are
+ * package-private for {@link PairStatsForm}, which owns the binary form.
  */
 public final class PairStats {
   /** The most buckets the time grid spans. */
   public static final int MAX_BUCKETS = 1024;
 
-  private static final int MAGIC = 0x53525053; // "SRPS"
-  private static final int VERSION = 1;
 
   // errors
   long neither;
@@ -74,16 +67,16 @@ public final class PairStats {
   // latency outside the warm-up
   long latencyPairs;
   double latencySumSq;
-  private long widthMillis = 1;
+  long widthMillis = 1;
   /** Absolute bucket index of slot 0. */
-  private long base;
+  long base;
   /** Lowest and highest non-empty absolute bucket; lo > hi when empty. */
-  private long lo = 1;
-  private long hi = 0;
-  private long[] bucketPairs = new long[0];
-  private double[] bucketSums = new double[0];
-  private LatencyHistogram candidateTail;
-  private LatencyHistogram productionTail;
+  long lo = 1;
+  long hi = 0;
+  long[] bucketPairs = new long[0];
+  double[] bucketSums = new double[0];
+  LatencyHistogram candidateTail;
+  LatencyHistogram productionTail;
   // warm-up
   long warmupPairs;
   double warmupSum;
@@ -224,7 +217,7 @@ public final class PairStats {
    * Rebuilds the arrays at width {@code widthMillis << shift}, covering {@code [newLo, newHi]}
    * (absolute indices at the new width) with room to grow forward in time.
    */
-  private void regrid(int shift, long newLo, long newHi) {
+  void regrid(int shift, long newLo, long newHi) {
     int span = (int) (newHi - newLo + 1);
     int capacity = Math.min(MAX_BUCKETS, Math.max(64, Integer.highestOneBit(span - 1) << 1));
     capacity = Math.max(capacity, span);
@@ -581,55 +574,11 @@ public final class PairStats {
     return widthMillis;
   }
 
-  // ---- serial form -----------------------------------------------------------------------------
+  // ---- serial form (PairStatsForm owns the format) ---------------------------------------------
 
   /** A versioned binary form; {@link #fromBytes} reads it. */
   public byte[] toBytes() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(MAGIC);
-      out.writeInt(VERSION);
-      for (long v : new long[] {neither, candidateOnly, productionOnly, both, compared,
-          mismatches, agreementDifferences[0], agreementDifferences[1], agreementDifferences[2],
-          labelled, unitLossDifferences[0], unitLossDifferences[1], unitLossDifferences[2],
-          latencyPairs, warmupPairs, widthMillis}) {
-        out.writeLong(v);
-      }
-      for (double v : new double[] {lossSum, lossSumSq, latencySumSq, warmupSum}) {
-        out.writeDouble(v);
-      }
-      int nonEmpty = 0;
-      for (long b = lo; b <= hi; b++) {
-        nonEmpty += bucketPairs[(int) (b - base)] != 0 ? 1 : 0;
-      }
-      out.writeInt(nonEmpty);
-      long previous = lo;
-      for (long b = lo; b <= hi; b++) {
-        int slot = (int) (b - base);
-        if (bucketPairs[slot] != 0) {
-          // the first index in full, then gaps; counts as varints: ~11 bytes a bucket
-          if (b == lo) {
-            out.writeLong(b);
-          } else {
-            Varints.write(out, b - previous);
-          }
-          Varints.write(out, bucketPairs[slot]);
-          out.writeDouble(bucketSums[slot]);
-          previous = b;
-        }
-      }
-      writeHistogram(out, candidateTail);
-      writeHistogram(out, productionTail);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static void writeHistogram(DataOutputStream out, LatencyHistogram h) throws IOException {
-    byte[] b = h == null ? new byte[0] : h.toBytes();
-    out.writeInt(b.length);
-    out.write(b);
+    return PairStatsForm.write(this);
   }
 
   /**
@@ -639,126 +588,7 @@ public final class PairStats {
    *     inconsistent bytes
    */
   public static PairStats fromBytes(byte[] bytes) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      if (in.readInt() != MAGIC) {
-        throw new IllegalArgumentException("not paired statistics");
-      }
-      int version = in.readInt();
-      if (version != VERSION) {
-        throw new IllegalArgumentException(
-            "paired statistics of format version " + version + "; this library reads " + VERSION);
-      }
-      PairStats s = new PairStats();
-      s.neither = nonNegative(in.readLong());
-      s.candidateOnly = nonNegative(in.readLong());
-      s.productionOnly = nonNegative(in.readLong());
-      s.both = nonNegative(in.readLong());
-      s.compared = nonNegative(in.readLong());
-      s.mismatches = nonNegative(in.readLong());
-      for (int i = 0; i < 3; i++) {
-        s.agreementDifferences[i] = nonNegative(in.readLong());
-      }
-      s.labelled = nonNegative(in.readLong());
-      for (int i = 0; i < 3; i++) {
-        s.unitLossDifferences[i] = nonNegative(in.readLong());
-      }
-      s.latencyPairs = nonNegative(in.readLong());
-      s.warmupPairs = nonNegative(in.readLong());
-      long width = in.readLong();
-      if (width < 1 || Long.bitCount(width) != 1) {
-        throw new IllegalArgumentException("bucket width must be a power of two: " + width);
-      }
-      s.lossSum = in.readDouble();
-      s.lossSumSq = in.readDouble();
-      s.latencySumSq = in.readDouble();
-      s.warmupSum = in.readDouble();
-      int nonEmpty = in.readInt();
-      if (nonEmpty < 0 || nonEmpty > MAX_BUCKETS) {
-        throw new IllegalArgumentException("inconsistent bucket count: " + nonEmpty);
-      }
-      long[] index = new long[nonEmpty];
-      long[] pairs = new long[nonEmpty];
-      double[] sums = new double[nonEmpty];
-      long total = 0;
-      for (int i = 0; i < nonEmpty; i++) {
-        index[i] = i == 0 ? in.readLong() : index[i - 1] + Varints.read(in);
-        pairs[i] = Varints.read(in);
-        sums[i] = in.readDouble();
-        if (pairs[i] <= 0 || (i > 0 && index[i] <= index[i - 1])
-            || index[i] - index[0] >= MAX_BUCKETS) {
-          throw new IllegalArgumentException("inconsistent bucket " + index[i]);
-        }
-        total += pairs[i];
-      }
-      if (total != s.latencyPairs || !countsConsistent(s)) {
-        throw new IllegalArgumentException("inconsistent counts");
-      }
-      s.widthMillis = width;
-      if (nonEmpty > 0) {
-        s.regrid(0, index[0], index[nonEmpty - 1]);
-        s.lo = index[0];
-        s.hi = index[nonEmpty - 1];
-        for (int i = 0; i < nonEmpty; i++) {
-          s.bucketPairs[(int) (index[i] - s.base)] = pairs[i];
-          s.bucketSums[(int) (index[i] - s.base)] = sums[i];
-        }
-      }
-      s.candidateTail = readHistogram(in);
-      s.productionTail = readHistogram(in);
-      if ((s.candidateTail == null) != (s.productionTail == null)) {
-        throw new IllegalArgumentException("one latency histogram without the other");
-      }
-      // both histograms hold exactly the timed pairs' run times
-      long timed = s.candidateTail == null ? 0 : s.candidateTail.count();
-      if (timed != s.latencyPairs || (s.productionTail != null
-          && s.productionTail.count() != s.latencyPairs)) {
-        throw new IllegalArgumentException("latency histograms of " + timed + " run times for "
-            + s.latencyPairs + " timed pairs");
-      }
-      if (in.available() > 0) {
-        throw new IllegalArgumentException(in.available() + " trailing bytes");
-      }
-      return s;
-    } catch (IOException e) {
-      throw new IllegalArgumentException("truncated paired statistics", e);
-    }
-  }
-
-  /**
-   * Whether the counts could come from {@link #add}: mismatches among the comparisons, the
-   * comparisons and the timed and warm-up pairs together among the pairs, the -1/0/1 loss
-   * differences among the labels. (Labels are not bounded by the pairs: {@link #addLosses} joins
-   * a label that arrives later, e.g. for a candidate paired with an A/A copy that never ran.)
-   */
-  private static boolean countsConsistent(PairStats s) {
-    try {
-      long pairs = Math.addExact(Math.addExact(s.neither, s.candidateOnly),
-          Math.addExact(s.productionOnly, s.both));
-      long unit = Math.addExact(Math.addExact(s.unitLossDifferences[0],
-          s.unitLossDifferences[1]), s.unitLossDifferences[2]);
-      return s.mismatches <= s.compared && s.compared <= pairs && unit <= s.labelled
-          && Math.addExact(s.latencyPairs, s.warmupPairs) <= pairs;
-    } catch (ArithmeticException e) {
-      return false;
-    }
-  }
-
-  private static LatencyHistogram readHistogram(DataInputStream in) throws IOException {
-    int length = in.readInt();
-    if (length < 0 || length > in.available()) {
-      throw new IllegalArgumentException("truncated histogram");
-    }
-    if (length == 0) {
-      return null;
-    }
-    return LatencyHistogram.fromBytes(in.readNBytes(length));
-  }
-
-  private static long nonNegative(long v) {
-    if (v < 0) {
-      throw new IllegalArgumentException("negative count: " + v);
-    }
-    return v;
+    return PairStatsForm.read(bytes);
   }
 
   @Override
