@@ -168,7 +168,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * ln M} (scaled the same way), 1/8 longer so that it usually just crosses, steps 8 times longer
  * until the crossing is bracketed, and secant steps rounded to the grid and kept strictly inside
  * the bracket (bisection when a secant step leaves it, or four fail to halve it) until the bracket
- * is two neighbouring grid points. On a growing stream that is about 4 evaluations a bound, for
+ * is two neighbouring grid points ({@link GridSearch}, which knows nothing of mixtures). On a growing stream that is about 4 evaluations a bound, for
  * counts unrelated to the last ones about 8. The first version found the crossing with Hipparchus'
  * {@code BracketingNthOrderBrentSolver} from {@code (a, mean]} every time (15 to 17 evaluations)
  * and returned its final bracket's excluded end, within {@code 1e-12 (b - a)} of the exact
@@ -421,11 +421,6 @@ public final class BoundedMeanSequence {
   /** A bound and the counts it is for. */
   private record Known(long[] counts, double bound) {}
 
-  /** At least one grid step, {@code step} rounded. */
-  private static long stride(double step) {
-    return step >= 1 ? (long) Math.min(step + 0.5, 0x1p62) : 1;
-  }
-
   /** A slot of a side's memo for these counts (mixed: successive counts differ by one). */
   private static int slot(long[] counts) {
     long h = 0;
@@ -496,91 +491,19 @@ public final class BoundedMeanSequence {
       double guess = Math.sqrt(2 * variance * logThreshold / n) + (hi - lo) * logThreshold / n;
       Hint last = hint.get();
       double gap = last == null ? guess : guess * last.ratio();
-      // a: the largest index known excluded (f = ln M - ln(1/alpha) >= 0), b: the smallest known
-      // not; f(top) is at most -ln(1/alpha). x0, x1: the last two indices evaluated (x1 latest)
+      // x1: the first guess; f = ln M - ln(1/alpha), at most -ln(1/alpha) at top
       long x1 = Math.max(1, Math.min(top - 1, Math.round((mean - gap) / unit)));
       double f1 = excess(counts, x1);
       // a Newton step with the last search's slope, 1/8 longer to just cross; else 1/2 the gap
       double step = last == null || !(last.slope() < 0) ? 0.5 * gap / unit
           : 1.125 * Math.abs(f1 * gap / last.slope()) / unit;
-      long x0 = -1;
-      double f0 = Double.NaN;
-      long a;
-      double fa;
-      long b;
-      double fb;
-      double slope = Double.NaN;
-      if (f1 >= 0) {
-        a = x1;
-        fa = f1;
-        b = top;
-        fb = -logThreshold;
-        for (long t = a + stride(step); t < top; step *= 8, t = a + stride(step)) {
-          x0 = x1;
-          f0 = f1;
-          x1 = t;
-          f1 = excess(counts, t);
-          slope = Double.isNaN(slope) ? (f1 - f0) / ((x1 - x0) * unit) : slope;
-          if (f1 < 0) {
-            b = x1;
-            fb = f1;
-            break;
-          }
-          a = x1;
-          fa = f1;
-        }
-      } else {
-        b = x1;
-        fb = f1;
-        while (true) {
-          if (b == 1) {
-            return lo; // not even the first grid point above lo is excluded
-          }
-          x0 = x1;
-          f0 = f1;
-          x1 = Math.max(1, b - stride(step));
-          f1 = excess(counts, x1);
-          slope = Double.isNaN(slope) ? (f1 - f0) / ((x1 - x0) * unit) : slope;
-          if (f1 >= 0) {
-            a = x1;
-            fa = f1;
-            break;
-          }
-          b = x1;
-          fb = f1;
-          step *= 8;
-        }
+      GridSearch.Crossing crossing = GridSearch.largestNonNegative(k -> excess(counts, k), x1, f1,
+          top, -logThreshold, step);
+      long a = crossing.index();
+      if (a == 0) {
+        return lo; // not even the first grid point above lo is excluded
       }
-      // secant steps through the two latest points (regula falsi on the bracket until there are
-      // two), rounded to the grid and kept strictly inside the bracket, so that near the crossing
-      // the grid points on both sides of it are evaluated; bisection when a secant step leaves
-      // the bracket or four steps failed to halve it
-      int slow = 0;
-      long previousSpan = Long.MAX_VALUE;
-      while (b - a > 1) {
-        long span = b - a;
-        slow = span > previousSpan / 2 ? slow + 1 : 0;
-        previousSpan = span;
-        double r = x0 < 0 ? b - fb * (b - a) / (fb - fa) : x1 - f1 * (x1 - x0) / (f1 - f0);
-        long k;
-        if (slow >= 4 || !(r > a && r < b)) {
-          k = a + span / 2;
-          slow = 0;
-        } else {
-          k = Math.min(b - 1, Math.max(a + 1, Math.round(r)));
-        }
-        x0 = x1;
-        f0 = f1;
-        x1 = k;
-        f1 = excess(counts, k);
-        if (f1 >= 0) {
-          a = k;
-          fa = f1;
-        } else {
-          b = k;
-          fb = f1;
-        }
-      }
+      double slope = crossing.slope() / unit;
       double distance = mean - a * unit;
       hint.set(new Hint(distance / guess, slope * distance));
       return lo + a * unit;
